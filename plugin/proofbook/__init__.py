@@ -1,0 +1,3 @@
+"""proofbook: a machine-checked formula handbook for MkDocs."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,1 @@
+"""The registry's expression language: a whitelist parser from text to SymPy objects."""

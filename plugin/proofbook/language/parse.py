@@ -1,0 +1,538 @@
+"""Whitelist parser: registry text → typed SymPy objects, without evaluating anything.
+
+The text is read by Python's ``ast`` module (which only parses) and each node is checked
+against a short whitelist: numbers, declared names, ``+ - * / **``, unary minus, ``.T``,
+``M[i, j]`` and calls of the functions in ``FUNCTIONS``.  Everything else (attribute chains,
+lambdas, comprehensions, strings, keywords, star-args) is refused with the column where it
+starts.  SymPy objects are built with ``evaluate=False``, so the tree keeps the order and form
+the author wrote, which is what the handbook prints.
+
+Every node gets a shape: ``None`` for a scalar, ``(rows, cols)`` for a matrix or column
+vector.  A 1 x 1 matrix (``a.T*x``) may stand where a scalar is differentiated or compared.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Callable
+from dataclasses import dataclass
+from fractions import Fraction
+
+from sympy import (
+    Abs, Add, Basic, Derivative, Determinant, Identity, Integer, Integral, Inverse, MatAdd,
+    MatMul, MatPow, MatrixSymbol, Mul, Pow, Rational, S, Sum, Symbol, Trace, Transpose,
+    ZeroMatrix, atan, cos, cosh, exp, log, sin, sinh, tan, tanh,
+)
+from sympy.matrices.expressions.matexpr import MatrixElement
+
+from ..errors import Location, ProofbookError
+from ..model import Source
+from .nodes import MatDerivative, SymMatDerivative
+from .symbols import SymbolTable, dimension
+
+MAX_LENGTH = 2000
+MAX_DEPTH = 30
+MAX_EXPONENT = 64
+MAX_INTEGER = 10**12
+MAX_DIFF_ORDER = 6
+
+Shape = tuple[Basic, Basic] | None
+
+_ELEMENTARY: dict[str, Callable[..., Basic]] = {
+    "log": log, "exp": exp, "sin": sin, "cos": cos, "tan": tan, "sinh": sinh,
+    "cosh": cosh, "tanh": tanh, "atan": atan, "abs": Abs,
+}
+
+#: Every function the language knows, with the argument counts it accepts (for messages).
+FUNCTIONS: dict[str, str] = {
+    **{name: "1" for name in _ELEMENTARY},
+    "sqrt": "1", "trace": "1", "det": "1", "inv": "1", "transpose": "1", "eye": "1",
+    "zeros": "2", "diff": "2 or 3", "diff_sym": "2", "integrate": "2 or 4", "sum": "4",
+}
+
+
+@dataclass(frozen=True)
+class Typed:
+    """A compiled expression and its shape (``None`` for a scalar)."""
+
+    expr: Basic
+    shape: Shape
+
+    @property
+    def is_scalar(self) -> bool:
+        return self.shape is None
+
+    @property
+    def is_scalarlike(self) -> bool:
+        """A scalar, or a 1 x 1 matrix such as ``a.T*x``."""
+        return self.shape is None or self.shape == (S.One, S.One)
+
+    @property
+    def is_square(self) -> bool:
+        return self.shape is not None and self.shape[0] == self.shape[1]
+
+    @property
+    def is_column(self) -> bool:
+        return self.shape is not None and self.shape[1] == S.One
+
+
+def describe_shape(shape: Shape) -> str:
+    """Shapes as a reader says them: 'a scalar', 'an n x 1 vector', 'an m x n matrix'."""
+    if shape is None:
+        return "a scalar"
+    rows, cols = shape
+    if cols == S.One and rows != S.One:
+        return f"a column vector of length {rows}"
+    article = "an" if str(rows)[0] in "aefhilmnorsx8" else "a"
+    return f"{article} {rows} x {cols} matrix"
+
+
+class _Fail(Exception):
+    """A problem at one AST node; turned into a located ProofbookError by ``compile_source``."""
+
+    def __init__(self, node: ast.AST | None, message: str, hint: str | None = None) -> None:
+        super().__init__(message)
+        self.node = node
+        self.message = message
+        self.hint = hint
+
+
+def compile_source(source: Source, table: SymbolTable, entry_id: str | None = None) -> Typed:
+    """Parse and type-check one expression of the registry.
+
+    Raises ``ProofbookError`` naming the file, line, column and entry.
+    """
+    text = source.text
+    if len(text) > MAX_LENGTH:
+        raise ProofbookError(
+            f"the expression is {len(text)} characters long; the limit is {MAX_LENGTH}.",
+            source.location, entry_id, "Split it with a proof, or shorten it.")
+    try:
+        tree = ast.parse("(" + text + "\n)", mode="eval")
+    except (SyntaxError, ValueError, MemoryError, RecursionError) as exc:
+        line, col = _syntax_position(exc, text)
+        raise ProofbookError(
+            f"cannot parse {_quote(text)}: {_syntax_reason(exc)}.",
+            _located(source.location, line, col), entry_id,
+            "Expressions use Python-like syntax, e.g. diff(trace(A*B), A).") from None
+    try:
+        _check_depth(tree.body, 0)
+        return _Compiler(table, text).visit(tree.body)
+    except _Fail as fail:
+        line, col = _node_position(fail.node, text)
+        raise ProofbookError(fail.message, _located(source.location, line, col), entry_id,
+                             fail.hint) from None
+
+
+def _quote(text: str, limit: int = 60) -> str:
+    one_line = " ".join(text.split())
+    return repr(one_line if len(one_line) <= limit else one_line[: limit - 1] + "…")
+
+
+def _syntax_reason(exc: BaseException) -> str:
+    if isinstance(exc, SyntaxError):
+        msg = (exc.msg or "invalid syntax").replace("'('", "parenthesis")
+        return "unbalanced parentheses" if "was never closed" in msg or "does not match" in msg or "unmatched" in msg else msg
+    return "the expression is nested too deeply"
+
+
+def _syntax_position(exc: BaseException, text: str) -> tuple[int, int | None]:
+    if isinstance(exc, SyntaxError) and exc.lineno:
+        col = (exc.offset or 2) - 1 if exc.lineno == 1 else exc.offset
+        lines = text.split("\n")
+        if exc.lineno > len(lines):
+            return len(lines), len(lines[-1]) + 1
+        return exc.lineno, max(col or 1, 1)
+    return 1, None
+
+
+def _node_position(node: ast.AST | None, text: str) -> tuple[int, int | None]:
+    """1-based line and character column of a node within ``text`` (undoing the wrapper '(')."""
+    if node is None or not hasattr(node, "lineno"):
+        return 1, None
+    line = node.lineno
+    raw = ("(" + text).split("\n")[line - 1].encode()
+    col = len(raw[: node.col_offset].decode(errors="replace"))
+    return line, (col if line == 1 else col + 1)
+
+
+def _located(base: Location, line: int, column: int | None) -> Location:
+    if line == 1 and column is not None and base.column is not None:
+        return Location(base.file, base.line, base.column + column - 1)
+    return base.shifted(line - 1, None if line > 1 else base.column)
+
+
+def _check_depth(node: ast.AST, depth: int) -> None:
+    if depth > MAX_DEPTH:
+        raise _Fail(node, f"the expression is nested more than {MAX_DEPTH} levels deep.",
+                    "Break it into steps of a proof.")
+    for child in ast.iter_child_nodes(node):
+        _check_depth(child, depth + 1)
+
+
+_SYNTAX_NAMES = {
+    ast.Lambda: "a lambda", ast.ListComp: "a comprehension", ast.SetComp: "a comprehension",
+    ast.DictComp: "a comprehension", ast.GeneratorExp: "a generator expression",
+    ast.JoinedStr: "an f-string", ast.Starred: "star-arguments", ast.Compare: "a comparison",
+    ast.BoolOp: "'and'/'or'", ast.IfExp: "an if-expression", ast.NamedExpr: "':='",
+    ast.List: "a list", ast.Tuple: "a tuple", ast.Dict: "a dict", ast.Set: "a set",
+    ast.Await: "await", ast.Yield: "yield", ast.Slice: "a slice",
+}
+
+
+class _Compiler:
+    """Turns whitelisted AST nodes into Typed SymPy objects; refuses everything else."""
+
+    def __init__(self, table: SymbolTable, text: str) -> None:
+        self.table = table
+        self.text = text
+
+    def visit(self, node: ast.AST) -> Typed:
+        method = getattr(self, "visit_" + type(node).__name__, None)
+        if method is None:
+            what = _SYNTAX_NAMES.get(type(node), type(node).__name__)
+            raise _Fail(node, f"{what} is not allowed in an expression.",
+                        "Only numbers, declared symbols, + - * / **, .T, M[i, j] and the "
+                        "documented functions are.")
+        return method(node)
+
+    # -- leaves -------------------------------------------------------------------------
+
+    def visit_Constant(self, node: ast.Constant) -> Typed:
+        value = node.value
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise _Fail(node, f"{type(value).__name__} literals are not allowed in an expression.")
+        segment = ast.get_source_segment("(" + self.text + "\n)", node) or repr(value)
+        if isinstance(value, float):
+            if "e" in segment.lower() or "j" in segment.lower():
+                raise _Fail(node, f"write the number {segment} as a plain decimal or a fraction.")
+            return Typed(Rational(Fraction(segment)), None)
+        if abs(value) > MAX_INTEGER:
+            raise _Fail(node, f"the number {segment} is too large (at most {MAX_INTEGER}).")
+        return Typed(Integer(value), None)
+
+    def visit_Name(self, node: ast.Name) -> Typed:
+        name = node.id
+        if name == "pi":
+            return Typed(S.Pi, None)
+        if name == "E":
+            return Typed(S.Exp1, None)
+        obj = self.table.objects.get(name)
+        if obj is None:
+            if name in self.table.dims:
+                return Typed(self.table.dims[name], None)
+            if name in FUNCTIONS:
+                raise _Fail(node, f"'{name}' is a function; call it with arguments, e.g. {name}(...).")
+            known = ", ".join(sorted(self.table.objects)) or "none"
+            raise _Fail(node, f"unknown symbol '{name}'.",
+                        f"Declare it under 'symbols:' (declared here: {known}).")
+        decl = self.table.decls[name]
+        if decl.kind == "index":
+            raise _Fail(node, f"'{name}' is an index; use it inside M[{name}] or M[{name}, j].")
+        if isinstance(obj, MatrixSymbol):
+            return Typed(obj, obj.shape)
+        return Typed(obj, None)
+
+    # -- operators ----------------------------------------------------------------------
+
+    def visit_UnaryOp(self, node: ast.UnaryOp) -> Typed:
+        operand = self.visit(node.operand)
+        if isinstance(node.op, ast.UAdd):
+            return operand
+        if not isinstance(node.op, ast.USub):
+            raise _Fail(node, "only unary minus and plus are allowed.")
+        if operand.is_scalar and operand.expr.is_Number:
+            return Typed(-operand.expr, None)
+        return self._scale(Integer(-1), operand)
+
+    def visit_BinOp(self, node: ast.BinOp) -> Typed:
+        op = type(node.op)
+        if op is ast.Pow:
+            return self._power(node)
+        left, right = self.visit(node.left), self.visit(node.right)
+        if op in (ast.Add, ast.Sub):
+            if op is ast.Sub:
+                right = self._scale(Integer(-1), right)
+            return self._add(node, left, right)
+        if op is ast.Mult:
+            return self._multiply(node, left, right)
+        if op is ast.Div:
+            if not right.is_scalar:
+                raise _Fail(node, "division by a matrix is not defined.", "Write a*inv(B) instead.")
+            return self._scale(Pow(right.expr, -1, evaluate=False), left, after=True)
+        symbol = {ast.MatMult: "@", ast.Mod: "%", ast.FloorDiv: "//"}.get(op, type(node.op).__name__)
+        raise _Fail(node, f"the operator '{symbol}' is not allowed.",
+                    "Use * for every product, including matrix products.")
+
+    def _add(self, node: ast.AST, left: Typed, right: Typed) -> Typed:
+        if left.is_scalar and right.is_scalar:
+            return Typed(Add(*_flat(left.expr, Add), *_flat(right.expr, Add), evaluate=False), None)
+        if left.shape != right.shape:
+            raise _Fail(node, f"shape mismatch in a sum: {describe_shape(left.shape)} plus "
+                              f"{describe_shape(right.shape)}.",
+                        "Both terms of a sum must have the same shape.")
+        terms = _flat(left.expr, MatAdd) + _flat(right.expr, MatAdd)
+        return Typed(MatAdd(*terms, evaluate=False), left.shape)
+
+    def _multiply(self, node: ast.AST, left: Typed, right: Typed) -> Typed:
+        if left.is_scalar and right.is_scalar:
+            return Typed(Mul(*_flat(left.expr, Mul), *_flat(right.expr, Mul), evaluate=False), None)
+        if left.is_scalar:
+            return self._scale(left.expr, right)
+        if right.is_scalar:
+            return self._scale(right.expr, left)
+        assert left.shape is not None and right.shape is not None
+        if left.shape[1] != right.shape[0]:
+            raise _Fail(node, f"shape mismatch in a product: {describe_shape(left.shape)} times "
+                              f"{describe_shape(right.shape)}.",
+                        "The columns of the left factor must match the rows of the right one.")
+        factors = _flat(left.expr, MatMul) + _flat(right.expr, MatMul)
+        return Typed(MatMul(*factors, evaluate=False), (left.shape[0], right.shape[1]))
+
+    def _scale(self, factor: Basic, value: Typed, after: bool = False) -> Typed:
+        """``factor * value`` for a scalar factor (``after``: written after it, as in x/2)."""
+        if value.is_scalar:
+            args = [value.expr, factor] if after else [factor, value.expr]
+            return Typed(Mul(*[a for arg in args for a in _flat(arg, Mul)], evaluate=False), None)
+        return Typed(MatMul(factor, *_flat(value.expr, MatMul), evaluate=False), value.shape)
+
+    def _power(self, node: ast.BinOp) -> Typed:
+        base = self.visit(node.left)
+        exponent = self._exponent(node.right)
+        if base.is_scalar:
+            return Typed(Pow(base.expr, exponent.expr, evaluate=False), None)
+        if not base.is_square:
+            raise _Fail(node, f"a power needs a square matrix, not {describe_shape(base.shape)}.")
+        k = exponent.expr
+        if k == -1:
+            return Typed(Inverse(base.expr), base.shape)
+        if not (k.is_Integer and k > 0):
+            raise _Fail(node.right, "a matrix power must be a positive integer or -1.")
+        return Typed(MatPow(base.expr, k), base.shape)
+
+    def _exponent(self, node: ast.AST) -> Typed:
+        """Exponents are bounded numbers or expressions with symbols: x**(10**10) is refused."""
+        exponent = self.visit(node)
+        if not exponent.is_scalar:
+            raise _Fail(node, "an exponent must be a scalar.")
+        if exponent.expr.free_symbols:
+            return exponent
+        if not exponent.expr.is_Rational:
+            raise _Fail(node, "a constant exponent must be written as a number, such as 3, -1 or 1/2.")
+        if abs(exponent.expr) > MAX_EXPONENT:
+            raise _Fail(node, f"the exponent {exponent.expr} is too large (at most {MAX_EXPONENT}).")
+        return exponent
+
+    def visit_Attribute(self, node: ast.Attribute) -> Typed:
+        if node.attr != "T":
+            raise _Fail(node, f"attribute '.{node.attr}' is not allowed; only '.T' (transpose) is.")
+        value = self.visit(node.value)
+        if value.is_scalar:
+            raise _Fail(node, "'.T' needs a matrix or a vector, not a scalar.")
+        return self._transpose(value)
+
+    def _transpose(self, value: Typed) -> Typed:
+        assert value.shape is not None
+        return Typed(Transpose(value.expr), (value.shape[1], value.shape[0]))
+
+    def visit_Subscript(self, node: ast.Subscript) -> Typed:
+        value = self.visit(node.value)
+        if value.shape is None:
+            raise _Fail(node, "only a matrix or a vector can be indexed.")
+        index_nodes = node.slice.elts if isinstance(node.slice, ast.Tuple) else [node.slice]
+        if len(index_nodes) == 1 and value.is_column:
+            index_nodes = [index_nodes[0], None]
+        if len(index_nodes) != 2:
+            raise _Fail(node, "a matrix takes two indices, M[i, j]; a column vector one, a[i].")
+        rows, cols = value.shape
+        i = self._index(index_nodes[0], rows)
+        j = self._index(index_nodes[1], cols) if index_nodes[1] is not None else Integer(0)
+        return Typed(MatrixElement(value.expr, i, j), None)
+
+    def _index(self, node: ast.AST, extent: Basic) -> Basic:
+        if not isinstance(node, ast.Name) or self.table.decls.get(node.id) is None \
+                or self.table.decls[node.id].kind != "index":
+            raise _Fail(node, "an index must be a declared index symbol, e.g. i: {kind: index, size: n}.")
+        decl = self.table.decls[node.id]
+        assert decl.shape is not None
+        if dimension(decl.shape[0]) != extent:
+            raise _Fail(node, f"index '{node.id}' runs over 1..{decl.shape[0]} but indexes a "
+                              f"dimension of size {extent}.")
+        return self.table.objects[node.id]
+
+    # -- calls --------------------------------------------------------------------------
+
+    def visit_Call(self, node: ast.Call) -> Typed:
+        if not isinstance(node.func, ast.Name):
+            raise _Fail(node, "only the documented functions can be called, by name.")
+        name = node.func.id
+        if node.keywords or any(isinstance(a, ast.Starred) for a in node.args):
+            raise _Fail(node, f"{name}() takes plain positional arguments only.")
+        decl = self.table.decls.get(name)
+        if decl is not None and decl.kind == "function":
+            return self._apply_function(node, name)
+        handler = getattr(self, "call_" + name, None)
+        if name not in FUNCTIONS or handler is None:
+            raise _Fail(node, f"unknown function '{name}'.",
+                        f"Known functions: {', '.join(sorted(FUNCTIONS))}.")
+        allowed = {int(k) for k in FUNCTIONS[name].split(" or ")}
+        if len(node.args) not in allowed:
+            raise _Fail(node, f"{name}() takes {FUNCTIONS[name].replace(' or ', ' or ')} "
+                              f"argument{'s' if FUNCTIONS[name] != '1' else ''}, not {len(node.args)}.")
+        return handler(node, *node.args)
+
+    def _apply_function(self, node: ast.Call, name: str) -> Typed:
+        decl = self.table.decls[name]
+        if len(node.args) != len(decl.of):
+            raise _Fail(node, f"{name} is declared as a function of {len(decl.of)} argument(s); "
+                              f"it is called with {len(node.args)}.")
+        args = [self._scalar(arg, f"an argument of {name}") for arg in node.args]
+        func = self.table.objects[name].func
+        return Typed(func(*args), None)
+
+    def _scalar(self, node: ast.AST, role: str) -> Basic:
+        value = self.visit(node)
+        if not value.is_scalar:
+            raise _Fail(node, f"{role} must be a scalar, not {describe_shape(value.shape)}.")
+        return value.expr
+
+    def _square(self, node: ast.AST, name: str) -> Typed:
+        value = self.visit(node)
+        if not value.is_square:
+            raise _Fail(node, f"{name}() needs a square matrix, not {describe_shape(value.shape)}.")
+        return value
+
+    def _elementary(self, func: Callable[..., Basic], node: ast.Call) -> Typed:
+        arg = self._scalar(node.args[0], f"the argument of {node.func.id}()")  # type: ignore[attr-defined]
+        return Typed(func(arg, evaluate=False), None)
+
+    def call_sqrt(self, node: ast.Call, arg: ast.AST) -> Typed:
+        return Typed(Pow(self._scalar(arg, "the argument of sqrt()"), S.Half, evaluate=False), None)
+
+    def call_trace(self, node: ast.Call, arg: ast.AST) -> Typed:
+        return Typed(Trace(self._square(arg, "trace").expr), None)
+
+    def call_det(self, node: ast.Call, arg: ast.AST) -> Typed:
+        return Typed(Determinant(self._square(arg, "det").expr), None)
+
+    def call_inv(self, node: ast.Call, arg: ast.AST) -> Typed:
+        value = self._square(arg, "inv")
+        return Typed(Inverse(value.expr), value.shape)
+
+    def call_transpose(self, node: ast.Call, arg: ast.AST) -> Typed:
+        value = self.visit(arg)
+        if value.is_scalar:
+            raise _Fail(arg, "transpose() needs a matrix or a vector, not a scalar.")
+        return self._transpose(value)
+
+    def call_eye(self, node: ast.Call, arg: ast.AST) -> Typed:
+        size = self._dimension(arg)
+        return Typed(Identity(size), (size, size))
+
+    def call_zeros(self, node: ast.Call, rows: ast.AST, cols: ast.AST) -> Typed:
+        shape = (self._dimension(rows), self._dimension(cols))
+        return Typed(ZeroMatrix(*shape), shape)
+
+    def _dimension(self, node: ast.AST) -> Basic:
+        if isinstance(node, ast.Name) and node.id in self.table.dims:
+            return self.table.dims[node.id]
+        if isinstance(node, ast.Constant) and type(node.value) is int and 1 <= node.value <= 12:
+            return Integer(node.value)
+        raise _Fail(node, "a size must be a dimension used in the symbol sizes (such as n) "
+                          "or a whole number from 1 to 12.")
+
+    def call_diff(self, node: ast.Call, f: ast.AST, var: ast.AST, order: ast.AST | None = None) -> Typed:
+        value = self.visit(f)
+        target = self._variable(var)
+        k = self._order(order) if order is not None else 1
+        if isinstance(target, MatrixSymbol) and not target.shape[1] == S.One:
+            return self._gradient(node, value, target, MatDerivative, k)
+        if isinstance(target, MatrixSymbol):
+            if value.is_scalarlike:
+                return self._gradient(node, value, target, MatDerivative, k)
+            if value.is_column:
+                return Typed(MatDerivative(value.expr, target, value.shape[0], target.shape[0]),
+                             (value.shape[0], target.shape[0]))
+            raise _Fail(node, f"diff() of {describe_shape(value.shape)} by a vector is not part of "
+                              "the notation; only scalars and column vectors can be.")
+        if isinstance(target, MatrixElement) and not value.is_scalarlike:
+            raise _Fail(node, "diff() by a single entry needs a scalar to differentiate.")
+        if value.is_scalar:
+            return Typed(Derivative(value.expr, (target, k), evaluate=False), None)
+        if k != 1:
+            raise _Fail(order, "higher derivatives of a matrix are written as nested diff().")
+        return Typed(MatDerivative(value.expr, target, *value.shape), value.shape)
+
+    def call_diff_sym(self, node: ast.Call, f: ast.AST, var: ast.AST) -> Typed:
+        target = self._variable(var)
+        decl = self.table.decl_of(target)
+        if not isinstance(target, MatrixSymbol) or decl is None or "symmetric" not in decl.assume \
+                and "positive_definite" not in decl.assume:
+            raise _Fail(var, "diff_sym() differentiates by a matrix declared symmetric.",
+                        "Add 'assume: [symmetric]' to its declaration, or use diff().")
+        return self._gradient(node, self.visit(f), target, SymMatDerivative, 1)
+
+    def _gradient(self, node: ast.AST, value: Typed, target: MatrixSymbol,
+                  cls: type[MatDerivative], order: int) -> Typed:
+        if order != 1:
+            raise _Fail(node, "only first derivatives by a vector or matrix are supported.")
+        if not value.is_scalarlike:
+            raise _Fail(node, f"diff() of {describe_shape(value.shape)} by a matrix is not part of "
+                              "the notation; differentiate a scalar (e.g. a trace) instead.")
+        return Typed(cls(value.expr, target, *target.shape), target.shape)
+
+    def _variable(self, node: ast.AST) -> Basic:
+        """What may follow ``diff(f, ...)``: a declared scalar, vector or matrix, or an entry."""
+        if isinstance(node, ast.Subscript):
+            element = self.visit(node)
+            if isinstance(element.expr, MatrixElement) and isinstance(element.expr.parent, MatrixSymbol):
+                return element.expr
+        elif isinstance(node, ast.Name) and node.id in self.table.decls:
+            decl = self.table.decls[node.id]
+            if decl.kind in ("scalar", "vector", "matrix"):
+                return self.table.objects[node.id]
+            raise _Fail(node, f"cannot differentiate with respect to '{node.id}', which is "
+                              f"declared as {'an' if decl.kind == 'index' else 'a'} {decl.kind}.")
+        elif isinstance(node, ast.Name):
+            self.visit(node)  # raises the unknown-symbol error
+        raise _Fail(node, "diff() differentiates with respect to a declared symbol or an entry "
+                          "A[i, j] of one, not an expression.",
+                    "Introduce a symbol for it, or use the chain rule in a proof.")
+
+    def _order(self, node: ast.AST) -> int:
+        if isinstance(node, ast.Constant) and type(node.value) is int and 1 <= node.value <= MAX_DIFF_ORDER:
+            return node.value
+        raise _Fail(node, f"the order of a derivative must be a whole number from 1 to {MAX_DIFF_ORDER}.")
+
+    def call_integrate(self, node: ast.Call, f: ast.AST, var: ast.AST, *bounds: ast.AST) -> Typed:
+        body = self._scalar(f, "the integrand")
+        x = self._bound_variable(var, "integrate")
+        if bounds:
+            low, high = (self._scalar(b, "a bound of integrate()") for b in bounds)
+            return Typed(Integral(body, (x, low, high)), None)
+        return Typed(Integral(body, x), None)
+
+    def call_sum(self, node: ast.Call, f: ast.AST, var: ast.AST, low: ast.AST, high: ast.AST) -> Typed:
+        body = self._scalar(f, "the summand")
+        k = self._bound_variable(var, "sum")
+        decl = self.table.decls[str(k)]
+        if "integer" not in decl.assume:
+            raise _Fail(var, f"the summation variable '{k}' must be declared with assume: [integer].")
+        bounds = [self._scalar(b, "a bound of sum()") for b in (low, high)]
+        return Typed(Sum(body, (k, *bounds)), None)
+
+    def _bound_variable(self, node: ast.AST, name: str) -> Symbol:
+        if isinstance(node, ast.Name) and node.id in self.table.decls \
+                and self.table.decls[node.id].kind == "scalar":
+            return self.table.objects[node.id]  # type: ignore[return-value]
+        raise _Fail(node, f"the second argument of {name}() must be a declared scalar symbol.")
+
+
+for _name, _func in _ELEMENTARY.items():
+    setattr(_Compiler, "call_" + _name,
+            lambda self, node, arg, _f=_func: self._elementary(_f, node))
+
+
+def _flat(expr: Basic, cls: type[Basic]) -> list[Basic]:
+    """The terms of a sum (or factors of a product) to merge, so a+b+c is one Add of three."""
+    return list(expr.args) if type(expr) is cls else [expr]

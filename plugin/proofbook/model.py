@@ -1,0 +1,199 @@
+"""The registry as plain data: chapters, entries, symbols, statements, proofs and results.
+
+Nothing here imports SymPy: a warm build (every result cached) renders the handbook from
+these objects and cached LaTeX alone.  Expressions stay source text (``Source``) until
+``proofbook.language`` compiles them.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import asdict, dataclass, field
+from typing import Literal
+
+from .errors import Location
+
+SymbolKind = Literal["scalar", "vector", "matrix", "index", "function"]
+EntryKind = Literal["definition", "identity"]
+Status = Literal["verified", "false", "inconclusive", "definition"]
+
+#: Properties a scalar symbol may assume (SymPy assumption names).
+SCALAR_ASSUMPTIONS = ("real", "positive", "negative", "nonnegative", "nonzero", "integer")
+#: Properties a matrix symbol may assume.
+MATRIX_ASSUMPTIONS = ("invertible", "symmetric", "positive_definite", "diagonal", "orthogonal")
+
+
+@dataclass(frozen=True)
+class Source:
+    """A piece of registry text (an expression) and where it starts."""
+
+    text: str
+    location: Location
+
+
+@dataclass(frozen=True)
+class SymbolDecl:
+    """A declared symbol.
+
+    ``shape`` is ``(rows, cols)`` for vectors (cols == 1) and matrices; each dimension is a
+    dimension name such as ``"n"`` (the verifier chooses its values) or a fixed int.
+    ``of`` names the symbols this one is a function of (``A(x)``, ``f(x)``).
+    For an ``index`` symbol, ``shape[0]`` is the range it runs over.
+    """
+
+    name: str
+    kind: SymbolKind
+    shape: tuple[str | int, str | int] | None = None
+    assume: tuple[str, ...] = ()
+    of: tuple[str, ...] = ()
+    location: Location | None = None
+
+
+@dataclass(frozen=True)
+class ProofStep:
+    """One link of a proof chain: the expression reached and why it follows."""
+
+    expr: Source
+    by: tuple[str, ...] = ()
+    rule: str | None = None
+    note: str | None = None
+    location: Location | None = None
+
+
+@dataclass(frozen=True)
+class Entry:
+    """A definition or identity of the registry.
+
+    ``statement`` is the chain ``a = b = c`` (two items for ``lhs = rhs``).
+    ``number`` is ``"chapter.position"``, e.g. ``"1.8"``.
+    """
+
+    id: str
+    title: str
+    kind: EntryKind
+    symbols: tuple[SymbolDecl, ...]
+    statement: tuple[Source, ...]
+    source: str
+    location: Location
+    chapter: str
+    number: str
+    notes: str | None = None
+    tags: tuple[str, ...] = ()
+    proof: tuple[ProofStep, ...] | None = None
+
+    @property
+    def cited(self) -> tuple[str, ...]:
+        """Ids this entry's proof cites, in order of first use."""
+        seen: dict[str, None] = {}
+        for step in self.proof or ():
+            for ref in step.by:
+                seen.setdefault(ref, None)
+        return tuple(seen)
+
+    def fingerprint(self) -> str:
+        """A hash of everything that decides the entry's verification and display.
+
+        Locations are left out so that moving an entry in its file keeps its cache.
+        """
+        def strip(value: object) -> object:
+            if isinstance(value, dict):
+                return {k: strip(v) for k, v in value.items() if k != "location"}
+            if isinstance(value, (list, tuple)):
+                return [strip(v) for v in value]
+            return value
+
+        data = strip(asdict(self))
+        blob = json.dumps(data, sort_keys=True, default=str).encode()
+        return hashlib.sha256(blob).hexdigest()
+
+
+@dataclass(frozen=True)
+class Chapter:
+    """One registry file: a titled, ordered list of entries."""
+
+    slug: str
+    title: str
+    number: int
+    file: str
+    entries: tuple[Entry, ...]
+    intro: str | None = None
+    source: str | None = None
+
+
+@dataclass(frozen=True)
+class Registry:
+    """All chapters in order."""
+
+    chapters: tuple[Chapter, ...]
+
+    @property
+    def entries(self) -> tuple[Entry, ...]:
+        return tuple(e for c in self.chapters for e in c.entries)
+
+    def by_id(self) -> dict[str, Entry]:
+        return {e.id: e for e in self.entries}
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """One line of evidence for a verified identity, e.g. ``exact symbolic proof for n = 1, 2``."""
+
+    method: Literal["symbolic", "randomized", "numeric", "simplify"]
+    summary: str
+    sizes: tuple[int, ...] = ()
+
+
+@dataclass(frozen=True)
+class Counterexample:
+    """Where two sides differ: the sizes, the values used, which entry, and both values."""
+
+    method: str
+    sizes: dict[str, int]
+    values: dict[str, str]
+    position: str
+    lhs: str
+    rhs: str
+    seed: int | None = None
+
+    def describe(self) -> str:
+        dims = ", ".join(f"{k} = {v}" for k, v in self.sizes.items())
+        vals = "; ".join(f"{k} = {v}" for k, v in self.values.items())
+        parts = [f"{self.method}"]
+        if dims:
+            parts.append(f"at {dims}")
+        if vals:
+            parts.append(f"with {vals}")
+        text = " ".join(parts)
+        where = f" {self.position}" if self.position else ""
+        seed = f" (seed {self.seed})" if self.seed is not None else ""
+        return f"{text}:{where} lhs = {self.lhs}, rhs = {self.rhs}{seed}"
+
+
+@dataclass(frozen=True)
+class Result:
+    """The verifier's verdict on one claim (a statement or one proof step)."""
+
+    status: Status
+    evidence: tuple[Evidence, ...] = ()
+    counterexample: Counterexample | None = None
+    reason: str | None = None
+    seconds: float = 0.0
+
+    def describe(self) -> str:
+        if self.status == "verified":
+            return "; ".join(e.summary for e in self.evidence)
+        if self.status == "false":
+            return self.counterexample.describe() if self.counterexample else (self.reason or "")
+        return self.reason or ""
+
+
+@dataclass
+class EntryReport:
+    """Everything the handbook needs about an entry after checking: verdicts and LaTeX."""
+
+    entry: Entry
+    result: Result
+    latex: str
+    step_results: list[Result] = field(default_factory=list)
+    step_latex: list[str] = field(default_factory=list)

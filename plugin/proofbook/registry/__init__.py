@@ -1,0 +1,1 @@
+"""Registry files: YAML loading, schema validation, and the model they become."""

@@ -1,0 +1,1 @@
+"""Rendering: the handbook LaTeX printer, entry blocks, pages and cross-references."""

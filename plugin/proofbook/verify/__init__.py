@@ -1,0 +1,1 @@
+"""The verifier: decides each claim true, false (with a counterexample) or inconclusive."""

@@ -1,0 +1,101 @@
+"""Tests for proofbook.verify.pool: ordering, time limits, memory limits and dead workers."""
+
+from __future__ import annotations
+
+import os
+import time
+
+import pytest
+
+import pool_tasks  # tests/ is on sys.path (pytest rootdir insertion); workers inherit it
+from proofbook.verify.pool import TaskOutcome, run_tasks
+
+LIMIT = 1.0
+HARD_LIMIT = LIMIT * 1.1 + 2.0  # mirrors the pool's grace period
+SLACK = 1.5  # scheduling and process start-up allowance
+
+
+def run(tasks: list[tuple[str, object]], jobs: int = 1, **options: object) -> list[TaskOutcome[object]]:
+    return run_tasks(pool_tasks.perform, tasks, jobs=jobs, time_limit=LIMIT, **options)
+
+
+def values(outcomes: list[TaskOutcome[object]]) -> list[object]:
+    return [outcome.value if outcome.ok else outcome.failure for outcome in outcomes]
+
+
+@pytest.mark.parametrize("jobs", [1, 2, 16])
+def test_results_come_back_in_task_order(jobs: int) -> None:
+    """Outcomes follow task order whatever the number of workers (jobs is clamped to the task count)."""
+    outcomes = run([("echo", i) for i in range(10)], jobs=jobs)
+    assert outcomes == [TaskOutcome(value=i) for i in range(10)]
+
+
+def test_single_job_still_uses_a_worker_process() -> None:
+    """jobs=1 runs tasks in another process, so the limits apply."""
+    (outcome,) = run([("pid", None)])
+    assert outcome.ok and outcome.value != os.getpid()
+
+
+def test_empty_task_list() -> None:
+    """No tasks means no outcomes."""
+    assert run([], jobs=4) == []
+
+
+@pytest.mark.parametrize("options", [{"jobs": 0}, {"time_limit": 0}])
+def test_invalid_arguments_raise(options: dict[str, float]) -> None:
+    """Nonsensical pool settings are programming errors, not task failures."""
+    arguments = {"jobs": 1, "time_limit": LIMIT} | options
+    with pytest.raises(ValueError):
+        run_tasks(pool_tasks.perform, [("echo", 1)], **arguments)
+
+
+def test_exception_becomes_failure_without_traceback() -> None:
+    """An exception raised by the task is reported by type and message only."""
+    outcomes = run([("raise", "bad input"), ("echo", 2)])
+    assert values(outcomes) == ["worker raised ValueError: bad input", 2]
+
+
+def test_unpicklable_task_and_result_fail_alone() -> None:
+    """Pickling problems fail the affected task and leave the others alone."""
+    outcomes = run([("echo", lambda: None), ("unpicklable", 1), ("echo", 3)])
+    assert outcomes[0].failure is not None and outcomes[0].failure.startswith("task could not be pickled:")
+    assert outcomes[1].failure is not None and outcomes[1].failure.startswith("result could not be pickled:")
+    assert outcomes[2] == TaskOutcome(value=3)
+
+
+def test_pure_python_loop_times_out_and_worker_survives() -> None:
+    """The in-worker alarm stops a runaway loop on time and the same worker runs the next task."""
+    start = time.monotonic()
+    before, spun, after = run([("pid", None), ("spin", None), ("pid", None)])
+    assert time.monotonic() - start < LIMIT + SLACK
+    assert spun.failure == "timed out after 1 s"
+    assert before.ok and before.value == after.value
+
+
+def test_signal_deaf_task_is_killed_and_replaced() -> None:
+    """A task the alarm cannot reach is killed after the grace period and a new worker finishes the rest."""
+    start = time.monotonic()
+    outcomes = run([("sleep_deaf", 60), ("echo", 1), ("echo", 2), ("echo", 3)], jobs=2)
+    elapsed = time.monotonic() - start
+    assert HARD_LIMIT <= elapsed < HARD_LIMIT + SLACK
+    assert values(outcomes) == ["timed out after 1 s", 1, 2, 3]
+
+
+def test_killed_worker_is_reported_and_replaced() -> None:
+    """A worker that dies by a signal fails its task only; a replacement runs the rest."""
+    outcomes = run([("sigkill", None), ("echo", 1), ("sigkill", None), ("echo", 2)])
+    assert values(outcomes) == ["worker died (killed by signal 9)", 1, "worker died (killed by signal 9)", 2]
+
+
+def test_memory_limit_turns_huge_allocation_into_failure() -> None:
+    """Under a memory limit a 2 GiB allocation fails cleanly and the worker carries on."""
+    outcomes = run([("allocate", 2048), ("allocate", 64)], memory_limit_mb=512)
+    assert values(outcomes) == ["worker ran out of memory (limit 512 MiB)", 64 * 1024 * 1024]
+
+
+def test_no_file_descriptors_leak() -> None:
+    """Pipes and sentinels of finished and dead workers are all closed."""
+    run([("echo", 0)])  # starts the shared fork server and resource tracker first
+    before = set(os.listdir("/proc/self/fd"))
+    run([("echo", 1), ("sigkill", None), ("raise", "x"), ("echo", 2)], jobs=2)
+    assert set(os.listdir("/proc/self/fd")) == before
