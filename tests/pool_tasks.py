@@ -1,4 +1,4 @@
-"""Task functions for tests/test_pool.py; a real module so worker processes can import them by name."""
+"""Task functions for tests/test_pool.py, in a real module so workers can import them by name."""
 
 from __future__ import annotations
 
@@ -38,6 +38,10 @@ def _sigkill(argument: Any) -> None:
     os.kill(os.getpid(), signal.SIGKILL)
 
 
+def _exit(code: int) -> None:
+    os._exit(code)
+
+
 def _allocate(megabytes: int) -> int:
     return len(bytearray(megabytes * 1024 * 1024))
 
@@ -56,6 +60,7 @@ _ACTIONS = {
     "spin": _spin,
     "sleep_deaf": _sleep_deaf,
     "sigkill": _sigkill,
+    "exit": _exit,
     "allocate": _allocate,
     "raise": _raise,
     "unpicklable": _unpicklable,

@@ -4,28 +4,29 @@ from __future__ import annotations
 
 import os
 import time
+from typing import Any
 
 import pytest
 
-import pool_tasks  # tests/ is on sys.path (pytest rootdir insertion); workers inherit it
+import pool_tasks  # tests/ is on sys.path (pytest rootdir insertion); workers inherit sys.path
 from proofbook.verify.pool import TaskOutcome, run_tasks
 
 LIMIT = 1.0
 HARD_LIMIT = LIMIT * 1.1 + 2.0  # mirrors the pool's grace period
-SLACK = 1.5  # scheduling and process start-up allowance
+SLACK = 1.5  # allowance for scheduling and process start-up
 
 
-def run(tasks: list[tuple[str, object]], jobs: int = 1, **options: object) -> list[TaskOutcome[object]]:
+def run(tasks: list[tuple[str, Any]], jobs: int = 1, **options: Any) -> list[TaskOutcome[Any]]:
     return run_tasks(pool_tasks.perform, tasks, jobs=jobs, time_limit=LIMIT, **options)
 
 
-def values(outcomes: list[TaskOutcome[object]]) -> list[object]:
+def summary(outcomes: list[TaskOutcome[Any]]) -> list[Any]:
     return [outcome.value if outcome.ok else outcome.failure for outcome in outcomes]
 
 
 @pytest.mark.parametrize("jobs", [1, 2, 16])
 def test_results_come_back_in_task_order(jobs: int) -> None:
-    """Outcomes follow task order whatever the number of workers (jobs is clamped to the task count)."""
+    """Outcomes follow task order whatever the number of workers (clamped to the task count)."""
     outcomes = run([("echo", i) for i in range(10)], jobs=jobs)
     assert outcomes == [TaskOutcome(value=i) for i in range(10)]
 
@@ -44,7 +45,7 @@ def test_empty_task_list() -> None:
 @pytest.mark.parametrize("options", [{"jobs": 0}, {"time_limit": 0}])
 def test_invalid_arguments_raise(options: dict[str, float]) -> None:
     """Nonsensical pool settings are programming errors, not task failures."""
-    arguments = {"jobs": 1, "time_limit": LIMIT} | options
+    arguments: dict[str, Any] = {"jobs": 1, "time_limit": LIMIT} | options
     with pytest.raises(ValueError):
         run_tasks(pool_tasks.perform, [("echo", 1)], **arguments)
 
@@ -52,19 +53,19 @@ def test_invalid_arguments_raise(options: dict[str, float]) -> None:
 def test_exception_becomes_failure_without_traceback() -> None:
     """An exception raised by the task is reported by type and message only."""
     outcomes = run([("raise", "bad input"), ("echo", 2)])
-    assert values(outcomes) == ["worker raised ValueError: bad input", 2]
+    assert summary(outcomes) == ["worker raised ValueError: bad input", 2]
 
 
 def test_unpicklable_task_and_result_fail_alone() -> None:
     """Pickling problems fail the affected task and leave the others alone."""
-    outcomes = run([("echo", lambda: None), ("unpicklable", 1), ("echo", 3)])
-    assert outcomes[0].failure is not None and outcomes[0].failure.startswith("task could not be pickled:")
-    assert outcomes[1].failure is not None and outcomes[1].failure.startswith("result could not be pickled:")
-    assert outcomes[2] == TaskOutcome(value=3)
+    task, result, fine = run([("echo", lambda: None), ("unpicklable", 1), ("echo", 3)])
+    assert str(task.failure).startswith("task could not be pickled:")
+    assert str(result.failure).startswith("result could not be pickled:")
+    assert fine == TaskOutcome(value=3)
 
 
 def test_pure_python_loop_times_out_and_worker_survives() -> None:
-    """The in-worker alarm stops a runaway loop on time and the same worker runs the next task."""
+    """The in-worker alarm stops a runaway loop on time and the same worker runs on."""
     start = time.monotonic()
     before, spun, after = run([("pid", None), ("spin", None), ("pid", None)])
     assert time.monotonic() - start < LIMIT + SLACK
@@ -73,24 +74,31 @@ def test_pure_python_loop_times_out_and_worker_survives() -> None:
 
 
 def test_signal_deaf_task_is_killed_and_replaced() -> None:
-    """A task the alarm cannot reach is killed after the grace period and a new worker finishes the rest."""
+    """A task the alarm cannot reach is killed after the grace period; the rest complete."""
     start = time.monotonic()
     outcomes = run([("sleep_deaf", 60), ("echo", 1), ("echo", 2), ("echo", 3)], jobs=2)
     elapsed = time.monotonic() - start
     assert HARD_LIMIT <= elapsed < HARD_LIMIT + SLACK
-    assert values(outcomes) == ["timed out after 1 s", 1, 2, 3]
+    assert summary(outcomes) == ["timed out after 1 s", 1, 2, 3]
 
 
 def test_killed_worker_is_reported_and_replaced() -> None:
-    """A worker that dies by a signal fails its task only; a replacement runs the rest."""
+    """A worker killed by a signal fails its task only; a replacement runs the rest."""
     outcomes = run([("sigkill", None), ("echo", 1), ("sigkill", None), ("echo", 2)])
-    assert values(outcomes) == ["worker died (killed by signal 9)", 1, "worker died (killed by signal 9)", 2]
+    killed = "worker died (killed by signal 9)"
+    assert summary(outcomes) == [killed, 1, killed, 2]
+
+
+def test_exiting_worker_is_reported_with_its_exit_code() -> None:
+    """A worker that exits mid-task is reported with its exit status."""
+    outcomes = run([("exit", 3), ("echo", 1)])
+    assert summary(outcomes) == ["worker died (exit code 3)", 1]
 
 
 def test_memory_limit_turns_huge_allocation_into_failure() -> None:
     """Under a memory limit a 2 GiB allocation fails cleanly and the worker carries on."""
     outcomes = run([("allocate", 2048), ("allocate", 64)], memory_limit_mb=512)
-    assert values(outcomes) == ["worker ran out of memory (limit 512 MiB)", 64 * 1024 * 1024]
+    assert summary(outcomes) == ["worker ran out of memory (limit 512 MiB)", 64 * 1024 * 1024]
 
 
 def test_no_file_descriptors_leak() -> None:

@@ -1,0 +1,283 @@
+"""Read a registry file safely and remember where every value came from.
+
+``yaml.safe_load`` is not enough for registry files: it expands aliases (a few lines of
+"billion laughs" become gigabytes), silently keeps the last of two equal keys, accepts
+non-text keys and forgets positions.  Here files are size-checked and decoded first, the
+composer refuses anchors and aliases outright, and the composed node tree is walked by hand
+into plain data plus a map from JSON path to line and column, so that schema errors can
+point at lines and expressions keep the place where their text starts.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+from yaml.composer import ComposerError
+from yaml.constructor import SafeConstructor
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+from yaml.reader import ReaderError
+
+from ..errors import Location, ProofbookError
+
+#: Largest registry file accepted; a chapter is a few dozen KiB.
+MAX_BYTES = 1024 * 1024
+#: Deepest nesting accepted; the format needs 7 levels, PyYAML recurses per level.
+MAX_DEPTH = 20
+
+JsonPath = tuple[str | int, ...]
+
+_YAML_TAG = "tag:yaml.org,2002:"
+_SCALAR_TAGS = {"str", "int", "float", "bool", "null", "timestamp"}
+_KEY_KINDS = {"int": "a number", "float": "a number", "bool": "true/false", "null": "empty (null)",
+              "merge": "a merge key"}
+_CONSTRUCTOR = SafeConstructor()
+
+
+@dataclass(frozen=True)
+class Problem:
+    """A problem with the value (or, with ``at_key``, its key) at ``path`` of a document.
+
+    ``where`` overrides the position when the path alone cannot tell (a repeated key).
+    """
+
+    path: JsonPath
+    message: str
+    hint: str | None = None
+    at_key: bool = False
+    where: Location | None = None
+
+
+@dataclass
+class Document:
+    """A parsed registry file: plain data and where each part of it starts."""
+
+    file: str
+    data: Any = None
+    nodes: dict[JsonPath, Location] = field(default_factory=dict)
+    keys: dict[JsonPath, Location] = field(default_factory=dict)
+    texts: dict[JsonPath, Location] = field(default_factory=dict)
+    numbers: dict[JsonPath, str] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+
+    def location(self, path: JsonPath, at_key: bool = False) -> Location:
+        """Where the value (or key) at ``path`` starts, else where its nearest parent starts."""
+        if at_key and path in self.keys:
+            return self.keys[path]
+        while path not in self.nodes:
+            path = path[:-1]
+        return self.nodes[path]
+
+    def text_location(self, path: JsonPath) -> Location:
+        """Where the text of the scalar at ``path`` starts (inside quotes, below ``|``)."""
+        return self.texts.get(path) or self.location(path)
+
+
+def read_text(path: Path, file: str) -> str:
+    """The text of a registry file, refusing huge and non-UTF-8 files before YAML sees them."""
+    try:
+        with path.open("rb") as stream:
+            data = stream.read(MAX_BYTES + 1)
+    except OSError as exc:
+        raise ProofbookError(f"cannot read the file: {exc.strerror}", Location(file)) from None
+    if len(data) > MAX_BYTES:
+        raise ProofbookError(
+            f"the file is larger than 1 MiB ({MAX_BYTES:,} bytes)", Location(file),
+            hint="Split the chapter into several files.")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line_start = data.rfind(b"\n", 0, exc.start) + 1
+        column = len(data[line_start:exc.start].decode("utf-8", "replace")) + 1
+        raise ProofbookError(
+            f"the file is not UTF-8 text: byte 0x{data[exc.start]:02x} at byte offset "
+            f"{exc.start} is not valid UTF-8",
+            Location(file, data.count(b"\n", 0, exc.start) + 1, column),
+            hint="Save the file with UTF-8 encoding.") from None
+
+
+def parse(text: str, file: str) -> Document:
+    """Compose ``text`` without anchors or aliases and walk it into a ``Document``.
+
+    Raises ``ProofbookError`` for problems that stop parsing (syntax, anchors, empty file);
+    problems that do not (duplicate keys, tags, ...) are collected in ``Document.problems``.
+    """
+    try:
+        loader = _Loader(text, file)
+    except ReaderError as exc:
+        raise _reader_error(exc, text, file) from None
+    try:
+        root = loader.get_single_node()
+    except ComposerError as exc:
+        raise _multi_document_error(exc, file) from None
+    except yaml.MarkedYAMLError as exc:
+        raise _syntax_error(exc, file) from None
+    finally:
+        loader.dispose()
+    if root is None:
+        raise ProofbookError("the file is empty", Location(file, 1, 1),
+                             hint="A chapter file needs chapter: <title> and entries:.")
+    document = Document(file)
+    document.data = _Walker(document, text.splitlines()).value(root, ())
+    return document
+
+
+class _Loader(yaml.SafeLoader):
+    """A SafeLoader whose composer stops at the first anchor or alias and at deep nesting."""
+
+    def __init__(self, text: str, file: str) -> None:
+        super().__init__(text)
+        self.file = file
+        self.depth = 0
+
+    def compose_node(self, parent: Node | None, index: object) -> Node:
+        event = self.peek_event()
+        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
+            raise ProofbookError(
+                "YAML anchors and aliases (&name, *name) are not allowed",
+                _location(self.file, event.start_mark),
+                hint="Write the value out in full; a '*' that starts an expression must be quoted.")
+        if self.depth >= MAX_DEPTH:
+            raise ProofbookError(f"the YAML is nested more than {MAX_DEPTH} levels deep",
+                                 _location(self.file, event.start_mark))
+        self.depth += 1
+        try:
+            return super().compose_node(parent, index)
+        finally:
+            self.depth -= 1
+
+
+class _Walker:
+    """Turns composed nodes into plain data, recording positions and problems on the way."""
+
+    def __init__(self, document: Document, lines: list[str]) -> None:
+        self.doc = document
+        self.lines = lines
+
+    def value(self, node: Node, path: JsonPath) -> Any:
+        self.doc.nodes[path] = _location(self.doc.file, node.start_mark)
+        self._check_tag(node, path)
+        if isinstance(node, MappingNode):
+            return self._mapping(node, path)
+        if isinstance(node, SequenceNode):
+            self._check_split(node, node.value, path)
+            return [self.value(item, path + (i,)) for i, item in enumerate(node.value)]
+        return self._scalar(node, path)
+
+    def _mapping(self, node: MappingNode, path: JsonPath) -> dict[str, Any]:
+        self._check_split(node, [value for _, value in node.value], path)
+        result: dict[str, Any] = {}
+        for key_node, value_node in node.value:
+            key = self._key(key_node, path)
+            if key is None:
+                continue
+            if key in result:
+                first = self.doc.keys[path + (key,)]
+                self.doc.problems.append(Problem(
+                    path + (key,), f"duplicate key '{_short(key)}' (first given on line {first.line})",
+                    "Remove one of the two; YAML would silently keep only the last.",
+                    where=_location(self.doc.file, key_node.start_mark)))
+                continue
+            self.doc.keys[path + (key,)] = _location(self.doc.file, key_node.start_mark)
+            result[key] = self.value(value_node, path + (key,))
+        return result
+
+    def _key(self, node: Node, path: JsonPath) -> str | None:
+        """The key as text, or None after recording why it is not text."""
+        kind = _tag_name(node.tag)
+        if isinstance(node, ScalarNode) and kind in ("str", "timestamp"):
+            return node.value
+        what = _KEY_KINDS.get(kind, "a list or mapping" if kind in ("seq", "map") else f"!!{kind}")
+        spelled = f" {_short(node.value)}" if isinstance(node, ScalarNode) else ""
+        self.doc.problems.append(Problem(
+            path, f"the key{spelled} is not text: YAML reads it as {what}",
+            f"Put the key in quotes, e.g. '{_short(node.value)}':" if spelled else None,
+            where=_location(self.doc.file, node.start_mark)))
+        return None
+
+    def _scalar(self, node: ScalarNode, path: JsonPath) -> Any:
+        self.doc.texts[path] = self._text_start(node)
+        kind = _tag_name(node.tag)
+        if kind not in ("int", "float", "bool", "null"):
+            return node.value
+        if kind in ("int", "float") and node.style is None:
+            self.doc.numbers[path] = node.value
+        try:
+            return _CONSTRUCTOR.yaml_constructors[node.tag](_CONSTRUCTOR, node)
+        except ValueError:
+            self.doc.problems.append(Problem(path, f"YAML cannot read '{_short(node.value)}' as !!{kind}"))
+            return node.value
+
+    def _text_start(self, node: ScalarNode) -> Location:
+        """Where the scalar's text starts: past an opening quote, or below a ``|``/``>`` header."""
+        mark = node.start_mark
+        if node.style in ("|", ">"):
+            content = (line for line in self.lines[mark.line + 1:] if line.strip())
+            first = next(content, "")
+            return Location(self.doc.file, mark.line + 2, len(first) - len(first.lstrip(" ")) + 1)
+        quote = 1 if node.style in ("'", '"') else 0
+        return Location(self.doc.file, mark.line + 1, mark.column + 1 + quote)
+
+    def _check_tag(self, node: Node, path: JsonPath) -> None:
+        """Only plain YAML types: a tag like !!python/object must never reach a constructor."""
+        kind = _tag_name(node.tag)
+        allowed = {MappingNode: {"map"}, SequenceNode: {"seq"}}.get(type(node), _SCALAR_TAGS)
+        if kind not in allowed:
+            self.doc.problems.append(Problem(
+                path, f"the YAML tag '{_short(node.tag.replace(_YAML_TAG, '!!'))}' is not allowed",
+                "Remove the tag; registry files use plain YAML only."))
+
+    def _check_split(self, node: Node, children: list[Node], path: JsonPath) -> None:
+        """Catch ``[diff(a, x), b]``: in [ ] and { } YAML splits unquoted text at commas."""
+        if not node.flow_style:
+            return
+        for child in children:
+            if (isinstance(child, ScalarNode) and child.style is None
+                    and child.value.count("(") != child.value.count(")")):
+                self.doc.problems.append(Problem(
+                    path, f"YAML split '{_short(child.value)}' at a comma: inside [ ] and { } "
+                    "a comma separates items",
+                    "Write the list with one '- item' per line, or put each item in quotes."))
+                return
+
+
+def _tag_name(tag: str) -> str:
+    return tag[len(_YAML_TAG):] if tag.startswith(_YAML_TAG) else tag
+
+
+def _short(text: str, limit: int = 40) -> str:
+    """Text for a message: long values (a 1 MB key) are cut, not printed."""
+    return text if len(text) <= limit else text[:limit] + "..."
+
+
+def _location(file: str, mark: yaml.Mark) -> Location:
+    return Location(file, mark.line + 1, mark.column + 1)
+
+
+def _syntax_error(exc: yaml.MarkedYAMLError, file: str) -> ProofbookError:
+    """PyYAML's multi-line report as one line: the problem, plus where the construct began."""
+    mark = exc.problem_mark or exc.context_mark
+    message = f"invalid YAML: {exc.problem or exc.context}"
+    if exc.context and exc.problem and exc.context_mark:
+        message += f" ({exc.context} from line {exc.context_mark.line + 1})"
+    return ProofbookError(
+        message, _location(file, mark) if mark else Location(file),
+        hint="Check the indentation and quoting here; quote expressions that contain ': ' "
+             "or ' #' or start with one of [ { * & ! | > ' \" % @.")
+
+
+def _multi_document_error(exc: ComposerError, file: str) -> ProofbookError:
+    mark = exc.problem_mark
+    return ProofbookError("the file holds more than one YAML document (a second '---')",
+                          _location(file, mark) if mark else Location(file),
+                          hint="Use one file per chapter.")
+
+
+def _reader_error(exc: ReaderError, text: str, file: str) -> ProofbookError:
+    before = text[:exc.position]
+    column = exc.position - (before.rfind("\n") + 1) + 1
+    return ProofbookError(
+        f"the file contains the control character U+{exc.character:04X}, which YAML does not allow",
+        Location(file, before.count("\n") + 1, column), hint="Delete it (it is often invisible).")

@@ -1,0 +1,265 @@
+r"""The handbook's LaTeX printer: SymPy's ``LatexPrinter`` in the notation of the notation page.
+
+The expression parser builds everything unevaluated and in written order, so this printer never
+re-evaluates or re-sorts: sums and products print exactly as written (``X + (-1) Y`` as
+``X - Y``).  Matrices and vectors are bold, scalars and entries plain (``A_{ij}``, ``a_{i}``),
+``\ln`` is the logarithm, and every derivative uses ∂, also for a scalar by a scalar.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from sympy import Abs, Basic, Derivative, Function, Integral, Mul, Sum, log
+from sympy.core.function import AppliedUndef
+from sympy.matrices.expressions import (
+    Determinant,
+    Identity,
+    Inverse,
+    MatMul,
+    MatPow,
+    MatrixSymbol,
+    Trace,
+    Transpose,
+    ZeroMatrix,
+)
+from sympy.matrices.expressions.matexpr import MatrixElement
+from sympy.printing.latex import LatexPrinter
+from sympy.printing.precedence import PRECEDENCE
+from sympy.simplify.radsimp import fraction
+
+from proofbook.language.nodes import MatDerivative, SymMatDerivative
+
+# Matrices that print as a single bold letter: A^{T} needs no parentheses around them.
+_MATRIX_ATOMS = (MatrixSymbol, Identity, ZeroMatrix)
+# Operands that carry their own delimiters, so d/dx needs no parentheses before them.
+_SELF_DELIMITED = (Function, Trace, Determinant, MatrixElement)
+# SymPy's short inverse-trig names, spelled as printed books spell them (\arctan).
+_ARC_NAMES = {"asin": "arcsin", "acos": "arccos", "atan": "arctan"}
+
+
+def _strip_minus(expr: Basic) -> Basic | None:
+    """``expr`` without its leading minus sign, or None if it has none.
+
+    Rebuilt unevaluated, because ``-expr`` would re-sort the factors of a product."""
+    if expr.is_Number:
+        return -expr if expr.is_negative else None
+    if not isinstance(expr, Mul):  # MatMul is a Mul too
+        return None
+    head = _strip_minus(expr.args[0])
+    if head is None:
+        return None
+    factors = expr.args[1:] if head == 1 else (head, *expr.args[1:])
+    return factors[0] if len(factors) == 1 else expr.func(*factors, evaluate=False)
+
+
+def _is_bare(expr: Basic) -> bool:
+    """Whether ``expr`` reads as a name, so a derivative of it puts it in the numerator
+    (∂A/∂x, ∂f/∂x, ∂a_i/∂b_j) instead of after the operator (∂/∂x (...))."""
+    if isinstance(expr, AppliedUndef):
+        return all(arg.is_Symbol for arg in expr.args)
+    if isinstance(expr, MatrixElement):
+        return isinstance(expr.parent, MatrixSymbol)
+    return expr.is_Symbol or isinstance(expr, _MATRIX_ATOMS)
+
+
+def _opens_right(expr: Basic) -> bool:
+    """Whether ``expr`` is an operator acting on everything to its right (∂/∂x (...), ∫, Σ),
+    so that inside a product anything after it would read as part of its operand."""
+    if isinstance(expr, (Derivative, MatDerivative)):
+        return not _is_bare(expr.expr)
+    return isinstance(expr, (Integral, Sum))
+
+
+class HandbookLatexPrinter(LatexPrinter):
+    r"""``LatexPrinter`` with the handbook's notation.
+
+    Setting ``bold`` (default True): matrices and vectors bold (``\mathbf{A}``, Greek names
+    ``\boldsymbol{\Sigma}``); plain when False.  ``order`` defaults to ``"none"``: terms and
+    factors print in written order.
+
+    A derivative whose operand is a name prints as a fraction (``\frac{\partial \mathbf{A}}{\partial x}``);
+    any other operand follows the operator, in parentheses unless it is a function application
+    or an entry (``\frac{\partial}{\partial \mathbf{A}} \operatorname{Tr}\left(\ldots\right)``).
+    ``SymMatDerivative``, the derivative over the independent entries of a symmetric matrix,
+    marks its ∂ with a roman s: ``\frac{\partial^{\mathrm{s}}}{\partial \mathbf{S}}``.
+    """
+
+    _default_settings: dict[str, Any] = {
+        **LatexPrinter._default_settings,
+        "order": "none",
+        "bold": True,
+    }
+
+    # --- names -----------------------------------------------------------------------------
+
+    def _matrix_name(self, name: str) -> str:
+        r"""A matrix name in the handbook style; ``\boldsymbol`` for Greek, which ``\mathbf`` leaves thin."""
+        if not self._settings["bold"]:
+            return self._deal_with_super_sub(name)
+        return self._deal_with_super_sub(name, style="bold").replace("\\mathbf{\\", "\\boldsymbol{\\", 1)
+
+    def _print_MatrixSymbol(self, expr: MatrixSymbol) -> str:
+        return self._matrix_name(expr.name)
+
+    def _print_Identity(self, expr: Identity) -> str:
+        return self._matrix_name("I")
+
+    def _print_ZeroMatrix(self, expr: ZeroMatrix) -> str:
+        return self._matrix_name("0")
+
+    def _print_MatrixElement(self, expr: MatrixElement) -> str:
+        r"""``A_{ij}`` for an entry of a named matrix, ``a_{i}`` of a column vector, and
+        ``\left(\ldots\right)_{ij}`` for an entry of anything else."""
+        parent = expr.parent
+        named = isinstance(parent, MatrixSymbol)
+        tex = self._deal_with_super_sub(parent.name) if named else self._print(parent)
+        if not named or "_" in tex or "^" in tex:  # A_{1}_{ij} would be a double subscript
+            tex = self._add_parens(tex)
+        indices = [self._print(k) for k in ((expr.i,) if parent.shape[1] == 1 else (expr.i, expr.j))]
+        separator = "" if all(len(k) == 1 for k in indices) else ", "
+        return f"{tex}_{{{separator.join(indices)}}}"
+
+    # --- sums and products -----------------------------------------------------------------
+
+    def _bracket(self, expr: Basic, level: int, strict: bool = False) -> str:
+        """``parenthesize``, also wrapping a term with a leading minus sign: SymPy's traditional
+        precedence ranks every ``Mul`` as a product, ``-x`` included (``x \\left(- y\\right)``)."""
+        if _strip_minus(expr) is not None:
+            return self._add_parens(self._print(expr))
+        return self.parenthesize(expr, level, strict=strict)
+
+    def _print_Add(self, expr: Basic, order: str | None = None) -> str:
+        """Terms in written order; a term with a leading minus is subtracted (MatAdd too)."""
+        first, *rest = self._as_ordered_terms(expr, order=order)
+        tex = self.parenthesize(first, PRECEDENCE["Add"], strict=True)
+        for term in rest:
+            positive = _strip_minus(term)
+            sign = " + " if positive is None else " - "
+            tex += sign + self._bracket(term if positive is None else positive, PRECEDENCE["Add"])
+        return tex
+
+    def _print_Mul(self, expr: Basic) -> str:
+        """A leading minus as ``-``, a scalar quotient as ``\\frac``, otherwise juxtaposition."""
+        positive = _strip_minus(expr)
+        if positive is not None:
+            return "- " + self._bracket(positive, PRECEDENCE["Mul"], strict=True)
+        if not isinstance(expr, MatMul):  # a matrix product is never a quotient
+            numer, denom = fraction(expr, exact=True)
+            if denom != 1:
+                return rf"\frac{{{self._print(numer)}}}{{{self._print(denom)}}}"
+        return self._juxtapose(expr.args)
+
+    _print_MatMul = _print_Mul
+
+    def _juxtapose(self, factors: Sequence[Basic]) -> str:
+        r"""Factors side by side (``\cdot`` before a number); sums, negative factors and an
+        operator that is not last are parenthesized, ``\mathbf{A} \left(\mathbf{B} + \mathbf{C}\right)``."""
+        tex = ""
+        for k, factor in enumerate(factors):
+            factor_tex = self._bracket(factor, PRECEDENCE["Mul"], strict=True)
+            if k < len(factors) - 1 and _opens_right(factor):
+                factor_tex = self._add_parens(factor_tex)
+            if k > 0:
+                numeric = factor.is_Number or factor_tex[:1].isdigit()
+                tex += self._settings["mul_symbol_latex_numbers" if numeric else "mul_symbol_latex"]
+            tex += factor_tex
+        return tex
+
+    # --- matrix operations -----------------------------------------------------------------
+
+    def _superscript(self, base: Basic, sup: str) -> str:
+        r"""``base^{sup}``, parenthesizing any base but a bare symbol: ``\left(\mathbf{A}^{-1}\right)^{T}``."""
+        tex = self._print(base)
+        if not isinstance(base, _MATRIX_ATOMS) or "^" in tex:
+            tex = self._add_parens(tex)
+        return f"{tex}^{{{sup}}}"
+
+    def _print_Transpose(self, expr: Transpose) -> str:
+        return self._superscript(expr.arg, "T")
+
+    def _print_Inverse(self, expr: Inverse) -> str:
+        return self._superscript(expr.arg, "-1")
+
+    def _print_MatPow(self, expr: MatPow) -> str:
+        return self._superscript(expr.base, self._print(expr.exp))
+
+    def _print_Trace(self, expr: Trace) -> str:
+        return self._apply(r"\operatorname{Tr}", (expr.arg,))
+
+    def _bars(self, expr: Basic, exp: str | None = None) -> str:
+        """``|expr|`` for both the determinant and the absolute value, as the handbook writes them."""
+        tex = rf"\left|{self._print(expr)}\right|"
+        return tex if exp is None else f"{tex}^{{{exp}}}"
+
+    def _print_Determinant(self, expr: Determinant) -> str:
+        return self._bars(expr.arg)
+
+    def _print_Abs(self, expr: Abs, exp: str | None = None) -> str:
+        return self._bars(expr.args[0], exp)
+
+    # --- function applications ------------------------------------------------------------
+
+    def _raised(self, name: str, exp: str | None) -> str:
+        r"""A function name with an optional power, ``\sin^{2}``."""
+        return name if exp is None else f"{self.parenthesize_super(name)}^{{{exp}}}"
+
+    def _apply(self, name: str, args: Sequence[Basic], exp: str | None = None) -> str:
+        r"""One bracket style for every application: ``name^{exp}\left(args\right)``."""
+        return self._raised(name, exp) + self._add_parens(", ".join(self._print(arg) for arg in args))
+
+    def _print_Function(self, expr: Function, exp: str | None = None) -> str:
+        name = expr.func.__name__
+        return self._apply(self._hprint_Function(_ARC_NAMES.get(name, name)), expr.args, exp)
+
+    def _print_log(self, expr: log, exp: str | None = None) -> str:
+        r"""``\ln\left(x\right)``; ``\ln\left|\mathbf{A}\right|`` when the bars already delimit."""
+        arg = expr.args[0]
+        if isinstance(arg, (Determinant, Abs)):
+            return self._raised(r"\ln", exp) + self._print(arg)
+        return self._apply(r"\ln", (arg,), exp)
+
+    # --- derivatives -----------------------------------------------------------------------
+
+    def _differential(self, var: Basic, count: Basic) -> str:
+        r"""One factor of the denominator: ``\partial x``, ``\partial x^{2}``."""
+        tex = self._print(var)
+        if count == 1:
+            return rf"\partial {tex}"
+        return rf"\partial {self.parenthesize_super(tex)}^{{{self._print(count)}}}"
+
+    def _partial(self, operand: Basic, variable_count: Sequence[tuple[Basic, Basic]], symbol: str = r"\partial") -> str:
+        r"""``\frac{\partial^{n} f}{\partial x ...}`` for a bare operand, else ``\frac{\partial^{n}}{\partial x ...} operand``."""
+        order = sum(count for _, count in variable_count)
+        top = symbol if order == 1 else f"{symbol}^{{{self._print(order)}}}"
+        bottom = " ".join(self._differential(var, count) for var, count in reversed(variable_count))
+        if _is_bare(operand):
+            name = self._print(operand.func if isinstance(operand, AppliedUndef) else operand)
+            return rf"\frac{{{top} {name}}}{{{bottom}}}"
+        tex = self._print(operand)
+        if not isinstance(operand, _SELF_DELIMITED):
+            tex = self._add_parens(tex)
+        return rf"\frac{{{top}}}{{{bottom}}} {tex}"
+
+    def _print_Derivative(self, expr: Derivative) -> str:
+        return self._partial(expr.expr, expr.variable_count)
+
+    def _print_MatDerivative(self, expr: MatDerivative) -> str:
+        return self._partial(expr.expr, ((expr.var, 1),))
+
+    def _print_SymMatDerivative(self, expr: SymMatDerivative) -> str:
+        return self._partial(expr.expr, ((expr.var, 1),), symbol=r"\partial^{\mathrm{s}}")
+
+
+def to_latex(expr: Basic, **settings: Any) -> str:
+    """The handbook LaTeX of one expression."""
+    return HandbookLatexPrinter(settings).doprint(expr)
+
+
+def statement_latex(exprs: Sequence[Basic], **settings: Any) -> str:
+    """The handbook LaTeX of a chain of equal expressions, joined with ``=``.
+
+    Always plain mode: a math ``mode`` would wrap each side on its own; the page wraps the chain."""
+    printer = HandbookLatexPrinter({**settings, "mode": "plain"})
+    return " = ".join(printer.doprint(expr) for expr in exprs)

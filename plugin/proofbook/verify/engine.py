@@ -1,0 +1,354 @@
+"""Decide one claim ``lhs = rhs``: verified (with evidence), false (with a counterexample) or
+inconclusive (with the reason).
+
+Three independent methods run in order of cost, and any mismatch in any of them is final:
+
+1. randomized exact test -- every symbol gets random rationals respecting its assumptions,
+   derivatives come from infinitesimal perturbation (``Jet``), both sides are compared
+   exactly, for each size in ``random_sizes``;
+2. high-precision numeric test -- the same at ``digits`` significant digits in complex
+   arithmetic, for what is not rational (exp, log, trigonometric functions, integrals) and as
+   a check at larger sizes;
+3. symbolic proof for small sizes -- every entry a SymPy symbol, ``sympy.diff``, and a
+   canonical zero test (``cancel`` of a rational function; ``simplify`` only as a last resort
+   for transcendental expressions, never as a disproof), under a CPU-time budget.
+
+Seeds derive from the entry id, the claim and the size, so reruns give the same points.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import itertools
+import random
+import signal
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any
+
+import mpmath
+import sympy
+from sympy import Basic, Derivative, Integral
+from sympy.core.function import AppliedUndef
+
+from ..errors import ProofbookError
+from ..language.parse import Typed, compile_source
+from ..language.symbols import SymbolTable
+from ..model import Counterexample, Evidence, Result, Source, SymbolDecl
+from .backends import ExactBackend, NumericBackend, SymbolicBackend
+from .evaluate import Backend, Evaluator, NotApplicable
+from .jet import Inexact
+from .linalg import Singular
+from .sampling import Point, random_point, symbolic_point
+
+MAX_RESAMPLES = 8
+#: Points for a claim without sizes: every sign combination of three real scalars.
+SCALAR_POINTS = 8
+
+
+@dataclass(frozen=True)
+class Settings:
+    """How hard to check; the plugin and the CLI fill this from their options."""
+
+    exact_sizes: tuple[int, ...] = (1, 2)
+    random_sizes: tuple[int, ...] = (1, 2, 3, 4)
+    points: int = 2
+    numeric_sizes: tuple[int, ...] = (5,)
+    numeric_points: int = 2
+    digits: int = 50
+    symbolic_budget: float = 8.0
+
+    def key(self) -> str:
+        return repr(self)
+
+
+@dataclass(frozen=True)
+class Claim:
+    """``lhs = rhs`` for one entry: its statement (or one link of a chain) or a proof step."""
+
+    entry_id: str
+    label: str
+    symbols: tuple[SymbolDecl, ...]
+    lhs: Source
+    rhs: Source
+
+
+class _Mismatch(Exception):
+    def __init__(self, counterexample: Counterexample) -> None:
+        super().__init__(counterexample.describe())
+        self.counterexample = counterexample
+
+
+def verify_claim(claim: Claim, settings: Settings = Settings()) -> Result:
+    """Run the methods on one claim and return the verdict; never raises for a bad claim."""
+    started = time.perf_counter()
+    try:
+        table = SymbolTable.build(claim.symbols)
+        lhs = compile_source(claim.lhs, table, claim.entry_id)
+        rhs = compile_source(claim.rhs, table, claim.entry_id)
+    except ProofbookError as error:
+        return Result("inconclusive", reason=str(error))
+    checker = _Checker(claim, table, settings, *_without_integration_constant(lhs.expr, rhs.expr))
+    result = checker.run()
+    return Result(result.status, result.evidence, result.counterexample, result.reason,
+                  round(time.perf_counter() - started, 3))
+
+
+def _without_integration_constant(lhs: Basic, rhs: Basic) -> tuple[Basic, Basic, str]:
+    """An indefinite integral is known only up to a constant: compare derivatives instead."""
+    variables = {i.limits[0][0] for side in (lhs, rhs) for i in side.atoms(Integral) if len(i.limits[0]) == 1}
+    if len(variables) != 1:
+        return lhs, rhs, ""
+    x, = variables
+    return (Derivative(lhs, x, evaluate=False), Derivative(rhs, x, evaluate=False),
+            " (up to an additive constant)")
+
+
+class _Checker:
+    def __init__(self, claim: Claim, table: SymbolTable, settings: Settings,
+                 lhs: Basic, rhs: Basic, note: str) -> None:
+        self.claim, self.table, self.settings = claim, table, settings
+        self.lhs, self.rhs, self.note = lhs, rhs, note
+        self.dim_names = sorted(table.dims)
+        order = max((c for d in (lhs, rhs) for x in d.atoms(Derivative) for _, c in x.variable_count), default=1)
+        self.degree = max(3, int(order) + 3)
+        self.reasons: list[str] = []
+
+    def run(self) -> Result:
+        evidence: list[Evidence] = []
+        try:
+            for method in (self._randomized, self._numeric, self._symbolic):
+                found = method()
+                if found:
+                    evidence.append(found)
+        except _Mismatch as mismatch:
+            return Result("false", counterexample=mismatch.counterexample)
+        if evidence:
+            return Result("verified", tuple(evidence))
+        return Result("inconclusive", reason="; ".join(self.reasons) or "no method applied")
+
+    # -- sizes and seeds ------------------------------------------------------------------
+
+    def _sizes(self, sizes: tuple[int, ...], rectangular: bool = True) -> list[dict[str, int]]:
+        if not self.dim_names:
+            return [{}]
+        result = []
+        for s in sizes:
+            result.append({d: s for d in self.dim_names})
+            if rectangular and len(self.dim_names) > 1:
+                result.append({d: s + k for k, d in enumerate(self.dim_names)})
+        return result
+
+    def _rng(self, method: str, dims: dict[str, int], attempt: int) -> tuple[random.Random, int]:
+        text = f"{self.claim.entry_id}|{self.claim.label}|{method}|{sorted(dims.items())}|{attempt}"
+        seed = int(hashlib.sha256(text.encode()).hexdigest()[:12], 16)
+        return random.Random(seed), seed
+
+    def _indices(self, dims: dict[str, int]) -> Iterator[dict[str, int]]:
+        """Every assignment of the declared index symbols (i, j) within their ranges."""
+        names = [d.name for d in self.table.decls.values() if d.kind == "index"]
+        ranges = [range(_extent(self.table.decls[n].shape[0], dims)) for n in names]  # type: ignore[index]
+        for values in itertools.product(*ranges):
+            yield dict(zip(names, values))
+
+    # -- randomized methods ---------------------------------------------------------------
+
+    def _randomized(self) -> Evidence | None:
+        sizes, points = self.settings.random_sizes, self.settings.points
+        if not self.dim_names:
+            sizes, points = (0,), SCALAR_POINTS
+        done = self._sample("exact", ExactBackend(), sizes, points, _exact_equal)
+        if not done:
+            return None
+        where = f"n = {_list(done)}, {points} each" if self.dim_names else f"{points} points"
+        return Evidence("randomized", f"exact test at random rational points ({where}){self.note}",
+                        tuple(done))
+
+    def _numeric(self) -> Evidence | None:
+        s = self.settings
+        sizes = s.numeric_sizes if self.dim_names else (0,)
+        pending = [n for n in s.random_sizes if n in self._inexact_sizes] if self.dim_names else []
+        sizes = tuple(sorted(set(sizes) | set(pending)))
+        points = s.numeric_points if self.dim_names else SCALAR_POINTS
+        with mpmath.workdps(s.digits):
+            tolerance = mpmath.mpf(10) ** (-(s.digits // 2))
+            done = self._sample("numeric", NumericBackend(s.digits), sizes, points,
+                                lambda a, b: _numeric_equal(a, b, tolerance))
+        if not done:
+            return None
+        where = f"n = {_list(done)}, {points} points each" if self.dim_names else f"{points} points"
+        return Evidence("numeric", f"numeric test at {s.digits} digits ({where}){self.note}", tuple(done))
+
+    _inexact_sizes: set[int] = set()
+
+    def _sample(self, method: str, backend: Backend, sizes: tuple[int, ...], points: int,
+                equal: Callable[[Any, Any], bool | None]) -> list[int]:
+        """Sizes at which every point agreed; raises _Mismatch at the first disagreement."""
+        done = []
+        inexact = set()
+        evaluate = Evaluator(backend)
+        for dims in self._sizes(sizes):
+            n = next(iter(dims.values()), 0)
+            try:
+                for p in range(points):
+                    self._check_point(method, backend, evaluate, dims, p, equal)
+            except NotApplicable as why:
+                inexact.add(n)
+                self.reasons.append(f"{method} test not applicable: {why}")
+                continue
+            if n not in done:
+                done.append(n)
+        if method == "exact":
+            self._inexact_sizes = inexact
+            done = [n for n in done if n not in inexact]
+        return done
+
+    def _check_point(self, method: str, backend: Backend, evaluate: Evaluator,
+                     dims: dict[str, int], p: int, equal: Callable[[Any, Any], bool | None]) -> None:
+        for attempt in range(MAX_RESAMPLES):
+            rng, seed = self._rng(method, dims, p * MAX_RESAMPLES + attempt)
+            point = random_point(self.table, dims, backend, rng, method == "exact", self.degree, p)
+            try:
+                for indices in self._indices(dims):
+                    env = {**point.env, **indices}
+                    self._compare(method, evaluate(self.lhs, env), evaluate(self.rhs, env),
+                                  equal, dims, point, indices, seed)
+                return
+            except (Singular, ZeroDivisionError):
+                continue
+        raise NotApplicable(f"no non-singular point found in {MAX_RESAMPLES} tries")
+
+    def _compare(self, method: str, lhs: Any, rhs: Any, equal: Callable[[Any, Any], bool | None],
+                 dims: dict[str, int], point: Point, indices: dict[str, int], seed: int | None) -> None:
+        undecided = False
+        for position, left, right in _pairs(lhs, rhs):
+            verdict = equal(left, right)
+            if verdict is False:
+                where = ", ".join(f"{k} = {v + 1}" for k, v in indices.items())
+                where = "; ".join(x for x in (where, position) if x)
+                raise _Mismatch(Counterexample(method, dims, dict(point.shown), where,
+                                               _show(left), _show(right), seed))
+            undecided = undecided or verdict is None
+        if undecided:
+            raise NotApplicable("some values are not rational")
+
+    # -- symbolic proof -------------------------------------------------------------------
+
+    def _symbolic(self) -> Evidence | None:
+        proved = []
+        evaluate = Evaluator(SymbolicBackend())
+        for dims in self._sizes(self.settings.exact_sizes, rectangular=False):
+            n = next(iter(dims.values()), 0)
+            try:
+                with cpu_budget(self.settings.symbolic_budget):
+                    point = symbolic_point(self.table, dims)
+                    for indices in self._indices(dims):
+                        env = {**point.env, **indices}
+                        lhs, rhs = evaluate(self.lhs, env), evaluate(self.rhs, env)
+                        self._compare("symbolic", lhs, rhs, _symbolic_equal, dims, point, indices, None)
+            except BudgetExceeded:
+                self.reasons.append(f"symbolic check at n = {n} ran out of its "
+                                    f"{self.settings.symbolic_budget:g} s budget")
+                break
+            except (NotApplicable, Singular, ZeroDivisionError) as why:
+                self.reasons.append(f"symbolic check not conclusive: {why or 'singular'}")
+                break
+            proved.append(n)
+        if not proved:
+            return None
+        where = f" for n = {_list(proved)}" if self.dim_names else ""
+        return Evidence("symbolic", f"symbolic proof{where}{self.note}", tuple(proved))
+
+
+def _extent(size: str | int, dims: dict[str, int]) -> int:
+    return size if isinstance(size, int) else dims[size]
+
+
+def _list(values: list[int]) -> str:
+    return ", ".join(str(v) for v in values)
+
+
+def _pairs(lhs: Any, rhs: Any) -> Iterator[tuple[str, Any, Any]]:
+    """Corresponding entries of both sides, with a 1-based position for matrices."""
+    if isinstance(lhs, list) and len(lhs) == 1 and len(lhs[0]) == 1:
+        lhs = lhs[0][0]
+    if isinstance(rhs, list) and len(rhs) == 1 and len(rhs[0]) == 1:
+        rhs = rhs[0][0]
+    if not isinstance(lhs, list):
+        yield "", lhs, rhs
+        return
+    for i, (row_l, row_r) in enumerate(zip(lhs, rhs)):
+        for j, (left, right) in enumerate(zip(row_l, row_r)):
+            yield (f"entry ({i + 1}, {j + 1})" if len(row_l) > 1 else f"entry {i + 1}"), left, right
+
+
+def _exact_equal(a: Any, b: Any) -> bool | None:
+    if isinstance(a, Inexact) or isinstance(b, Inexact):
+        return None
+    return a == b
+
+
+def _numeric_equal(a: Any, b: Any, tolerance: Any) -> bool | None:
+    if isinstance(a, Inexact) or isinstance(b, Inexact):
+        return None
+    scale = max(mpmath.mpf(1), abs(a), abs(b))
+    return bool(abs(a - b) <= tolerance * scale)
+
+
+def _symbolic_equal(a: Any, b: Any) -> bool | None:
+    """True when a - b is identically zero, False when it is a nonzero rational function,
+    None when undecided (transcendental and ``simplify`` did not reach 0)."""
+    difference = sympy.sympify(a - b)
+    if difference == 0:
+        return True
+    plain = _as_plain_symbols(difference)
+    if plain.is_rational_function():
+        return sympy.cancel(sympy.together(plain)) == 0
+    if plain.has(sympy.Integral, sympy.Sum):
+        plain = plain.doit()
+    return True if sympy.simplify(plain) == 0 else None
+
+
+def _as_plain_symbols(expr: Basic) -> Basic:
+    """Derivatives and applied functions become symbols, so cancel() sees a rational function."""
+    for kind in (Derivative, AppliedUndef):
+        atoms = sorted(expr.atoms(kind), key=sympy.default_sort_key)
+        expr = expr.xreplace({a: sympy.Dummy(real=True) for a in atoms})
+    return expr
+
+
+def _show(value: Any) -> str:
+    if isinstance(value, mpmath.mpc):
+        text = mpmath.nstr(value.real, 15) if value.imag == 0 else mpmath.nstr(value, 15)
+    else:
+        text = str(value)
+    return text if len(text) <= 120 else text[:117] + "..."
+
+
+class BudgetExceeded(Exception):
+    """The symbolic method used up its CPU-time budget."""
+
+
+@contextmanager
+def cpu_budget(seconds: float) -> Iterator[None]:
+    """Interrupt pure-Python work after ``seconds`` of CPU time (main thread only).
+
+    ITIMER_VIRTUAL leaves ITIMER_REAL to the worker pool's wall-clock limit.
+    """
+    if threading.current_thread() is not threading.main_thread() or not hasattr(signal, "ITIMER_VIRTUAL"):
+        yield
+        return
+
+    def expire(signum: int, frame: object) -> None:
+        raise BudgetExceeded()
+
+    previous = signal.signal(signal.SIGVTALRM, expire)
+    signal.setitimer(signal.ITIMER_VIRTUAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_VIRTUAL, 0)
+        signal.signal(signal.SIGVTALRM, previous)

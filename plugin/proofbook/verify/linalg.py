@@ -1,0 +1,149 @@
+"""Dense matrix arithmetic over any field-like scalars (Fraction, mpc, Jet, SymPy expressions).
+
+Matrices are lists of rows.  Elimination chooses pivots through ``Field`` so the same code
+serves exact rationals (first nonzero pivot), floating point (largest pivot) and symbolic
+entries (division-free formulas, which keep rational functions small for ``cancel``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+Mat = list[list[Any]]
+
+
+class Singular(ArithmeticError):
+    """The matrix has no inverse at this point; the sampler draws another point."""
+
+
+@dataclass(frozen=True)
+class Field:
+    """How to pick a pivot: ``size`` ranks candidates; a size of 0 means zero."""
+
+    size: Callable[[Any], Any]
+    symbolic: bool = False
+
+
+def zeros(rows: int, cols: int) -> Mat:
+    return [[0] * cols for _ in range(rows)]
+
+
+def identity(n: int) -> Mat:
+    return [[1 if i == j else 0 for j in range(n)] for i in range(n)]
+
+
+def transpose(a: Mat) -> Mat:
+    return [list(col) for col in zip(*a)]
+
+
+def add(a: Mat, b: Mat) -> Mat:
+    return [[x + y for x, y in zip(ra, rb)] for ra, rb in zip(a, b)]
+
+
+def scale(c: Any, a: Mat) -> Mat:
+    return [[c * x for x in row] for row in a]
+
+
+def matmul(a: Mat, b: Mat) -> Mat:
+    cols = transpose(b)
+    return [[_dot(row, col) for col in cols] for row in a]
+
+
+def _dot(row: list[Any], col: list[Any]) -> Any:
+    total: Any = 0
+    for x, y in zip(row, col):
+        total = total + x * y
+    return total
+
+
+def power(a: Mat, k: int) -> Mat:
+    result = identity(len(a))
+    for _ in range(k):
+        result = matmul(result, a)
+    return result
+
+
+def trace(a: Mat) -> Any:
+    total: Any = 0
+    for i in range(len(a)):
+        total = total + a[i][i]
+    return total
+
+
+def det(a: Mat, field: Field) -> Any:
+    if field.symbolic:
+        return _det_laplace(a)
+    m = [row[:] for row in a]
+    n = len(m)
+    result: Any = 1
+    for k in range(n):
+        p = _pivot(m, k, field)
+        if p is None:
+            return 0
+        if p != k:
+            m[k], m[p] = m[p], m[k]
+            result = -result
+        result = result * m[k][k]
+        inv_pivot = 1 / m[k][k]
+        for i in range(k + 1, n):
+            factor = m[i][k] * inv_pivot
+            m[i] = [x - factor * y for x, y in zip(m[i], m[k])]
+    return result
+
+
+def _det_laplace(a: Mat) -> Any:
+    """Cofactor expansion: division-free, fine for the small n of symbolic checks."""
+    n = len(a)
+    if n == 1:
+        return a[0][0]
+    total: Any = 0
+    for j in range(n):
+        if a[0][j] == 0:
+            continue
+        minor = [row[:j] + row[j + 1:] for row in a[1:]]
+        term = a[0][j] * _det_laplace(minor)
+        total = total + term if j % 2 == 0 else total - term
+    return total
+
+
+def inverse(a: Mat, field: Field) -> Mat:
+    if field.symbolic:
+        return _inverse_adjugate(a)
+    n = len(a)
+    m = [row[:] + ident for row, ident in zip(a, identity(n))]
+    for k in range(n):
+        p = _pivot(m, k, field)
+        if p is None:
+            raise Singular("singular matrix")
+        m[k], m[p] = m[p], m[k]
+        inv_pivot = 1 / m[k][k]
+        m[k] = [x * inv_pivot for x in m[k]]
+        for i in range(n):
+            if i != k:
+                factor = m[i][k]
+                m[i] = [x - factor * y for x, y in zip(m[i], m[k])]
+    return [row[n:] for row in m]
+
+
+def _inverse_adjugate(a: Mat) -> Mat:
+    n = len(a)
+    d = _det_laplace(a)
+    if d == 0:
+        raise Singular("singular matrix")
+    if n == 1:
+        return [[1 / d]]
+    cof = [[(-1) ** (i + j) * _det_laplace([r[:j] + r[j + 1:] for k, r in enumerate(a) if k != i])
+            for j in range(n)] for i in range(n)]
+    return [[cof[j][i] / d for j in range(n)] for i in range(n)]
+
+
+def _pivot(m: Mat, k: int, field: Field) -> int | None:
+    """Row index of the best pivot in column k at or below row k, or None if all are zero."""
+    best, best_size = None, 0
+    for i in range(k, len(m)):
+        size = field.size(m[i][k])
+        if size != 0 and (best is None or size > best_size):
+            best, best_size = i, size
+    return best
