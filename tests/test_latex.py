@@ -49,6 +49,7 @@ from sympy.matrices.expressions import (
     ZeroMatrix,
 )
 from sympy.matrices.expressions.matexpr import MatrixElement
+from sympy.printing.latex import LatexPrinter
 
 from proofbook.language.nodes import MatDerivative, SymMatDerivative
 from proofbook.render.latex import HandbookLatexPrinter, statement_latex, to_latex
@@ -119,6 +120,7 @@ SCALARS = [
     (add(a_, add(b_, c)), r"a + \left(b + c\right)"),
     (add(a_, neg(add(b_, c))), r"a - \left(b + c\right)"),
     (add(neg(x), y), r"- x + y"),
+    (add(a_, neg(neg(b_))), r"a - \left(- b\right)"),
     (add(x, -1), r"x - 1"),
     (add(x, Rational(-1, 2)), r"x - \frac{1}{2}"),
     (add(x, mul(-2, y)), r"x - 2 y"),
@@ -333,11 +335,7 @@ PLAIN = [
 ]
 
 
-def _case_id(case: tuple[Basic, str]) -> str:
-    return case[1]
-
-
-@pytest.mark.parametrize(("expr", "expected"), CASES, ids=[_case_id(case) for case in CASES])
+@pytest.mark.parametrize(("expr", "expected"), CASES, ids=[tex for _, tex in CASES])
 def test_construct(expr: Basic, expected: str) -> None:
     assert to_latex(expr) == expected
 
@@ -347,9 +345,17 @@ def test_seed_statement(exprs: list[Basic], expected: str) -> None:
     assert statement_latex(exprs) == expected
 
 
-@pytest.mark.parametrize(("expr", "expected"), PLAIN, ids=[_case_id(case) for case in PLAIN])
+@pytest.mark.parametrize(("expr", "expected"), PLAIN, ids=[tex for _, tex in PLAIN])
 def test_plain_matrices_when_bold_is_off(expr: Basic, expected: str) -> None:
     assert to_latex(expr, bold=False) == expected
+
+
+def test_the_printer_takes_settings_as_sympys_does() -> None:
+    assert issubclass(HandbookLatexPrinter, LatexPrinter)
+    assert HandbookLatexPrinter({"bold": False}).doprint(Inverse(A)) == r"A^{-1}"
+    assert to_latex(mmul(2, A), mul_symbol="dot") == r"2 \cdot \mathbf{A}"
+    with pytest.raises(TypeError, match="Unknown setting"):
+        HandbookLatexPrinter({"boldface": True})
 
 
 def test_statement_is_plain_whatever_the_mode() -> None:
@@ -378,13 +384,15 @@ def test_output_does_not_depend_on_the_hash_seed() -> None:
 
 
 def _balanced(tex: str) -> bool:
-    """Braces nest and every \\left has its \\right, in order."""
-    depth = 0
+    """Braces and \\left ... \\right pairs nest properly (KaTeX and MathJax refuse anything else)."""
+    opening = {"}": "{", r"\right": r"\left"}
+    stack: list[str] = []
     for token in re.findall(r"\\[{}]|\\left|\\right|[{}]", tex):
-        depth += {"{": 1, "}": -1, r"\left": 1, r"\right": -1}.get(token, 0)
-        if depth < 0:
+        if token in opening.values():
+            stack.append(token)
+        elif token in opening and (not stack or stack.pop() != opening[token]):
             return False
-    return depth == 0 and tex.count(r"\left") == tex.count(r"\right")
+    return not stack
 
 
 ALL_OUTPUTS = [expected for _, expected in CASES + PLAIN] + [expected for _, expected in SEEDS.values()]

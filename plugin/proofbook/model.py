@@ -189,11 +189,37 @@ class Result:
 
 
 @dataclass
+class StepReport:
+    """A proof step as checked: its LaTeX and the verdict on "previous line = this line".
+
+    ``step`` is None for the closing line that a proof gets when its last step is not
+    written as the right-hand side itself.
+    """
+
+    latex: str
+    result: Result
+    step: ProofStep | None
+
+
+@dataclass
 class EntryReport:
     """Everything the handbook needs about an entry after checking: verdicts and LaTeX."""
 
     entry: Entry
     result: Result
     latex: str
-    step_results: list[Result] = field(default_factory=list)
-    step_latex: list[str] = field(default_factory=list)
+    steps: list[StepReport] = field(default_factory=list)
+
+
+def result_to_dict(result: Result) -> dict[str, object]:
+    return asdict(result)
+
+
+def result_from_dict(data: dict[str, object]) -> Result:
+    """Rebuild a Result from ``result_to_dict`` output (the cache and ``--json``)."""
+    evidence = tuple(Evidence(e["method"], e["summary"], tuple(e["sizes"]))  # type: ignore[index]
+                     for e in data.get("evidence", ()))  # type: ignore[union-attr]
+    cx = data.get("counterexample")
+    counterexample = Counterexample(**cx) if isinstance(cx, dict) else None
+    return Result(data["status"], evidence, counterexample,  # type: ignore[arg-type]
+                  data.get("reason"), data.get("seconds", 0.0))  # type: ignore[arg-type]

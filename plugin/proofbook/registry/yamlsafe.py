@@ -6,21 +6,33 @@ non-text keys and forgets positions.  Here files are size-checked and decoded fi
 composer refuses anchors and aliases outright, and the composed node tree is walked by hand
 into plain data plus a map from JSON path to line and column, so that schema errors can
 point at lines and expressions keep the place where their text starts.
+
+The second half turns ``registry.schema.json`` errors into such positioned problems with
+product text ("unknown field 'titel' (did you mean 'title'?)"), naming values the way a user
+reads the file; ``load`` adds the entry they belong to.
 """
 
 from __future__ import annotations
 
+import difflib
+import json
+import re
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, get_args
 
 import yaml
+from jsonschema import Draft202012Validator, ValidationError
 from yaml.composer import ComposerError
 from yaml.constructor import SafeConstructor
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from yaml.reader import ReaderError
 
 from ..errors import Location, ProofbookError
+from ..model import MATRIX_ASSUMPTIONS, SCALAR_ASSUMPTIONS, SymbolKind
 
 #: Largest registry file accepted; a chapter is a few dozen KiB.
 MAX_BYTES = 1024 * 1024
@@ -176,7 +188,7 @@ class _Walker:
             if key in result:
                 first = self.doc.keys[path + (key,)]
                 self.doc.problems.append(Problem(
-                    path + (key,), f"duplicate key '{_short(key)}' (first given on line {first.line})",
+                    path + (key,), f"duplicate key '{short(key)}' (first given on line {first.line})",
                     "Remove one of the two; YAML would silently keep only the last.",
                     where=_location(self.doc.file, key_node.start_mark)))
                 continue
@@ -190,10 +202,10 @@ class _Walker:
         if isinstance(node, ScalarNode) and kind in ("str", "timestamp"):
             return node.value
         what = _KEY_KINDS.get(kind, "a list or mapping" if kind in ("seq", "map") else f"!!{kind}")
-        spelled = f" {_short(node.value)}" if isinstance(node, ScalarNode) else ""
+        spelled = f" {short(node.value)}" if isinstance(node, ScalarNode) else ""
         self.doc.problems.append(Problem(
             path, f"the key{spelled} is not text: YAML reads it as {what}",
-            f"Put the key in quotes, e.g. '{_short(node.value)}':" if spelled else None,
+            f"Put the key in quotes, e.g. '{short(node.value)}':" if spelled else None,
             where=_location(self.doc.file, node.start_mark)))
         return None
 
@@ -207,7 +219,7 @@ class _Walker:
         try:
             return _CONSTRUCTOR.yaml_constructors[node.tag](_CONSTRUCTOR, node)
         except ValueError:
-            self.doc.problems.append(Problem(path, f"YAML cannot read '{_short(node.value)}' as !!{kind}"))
+            self.doc.problems.append(Problem(path, f"YAML cannot read '{short(node.value)}' as !!{kind}"))
             return node.value
 
     def _text_start(self, node: ScalarNode) -> Location:
@@ -226,7 +238,7 @@ class _Walker:
         allowed = {MappingNode: {"map"}, SequenceNode: {"seq"}}.get(type(node), _SCALAR_TAGS)
         if kind not in allowed:
             self.doc.problems.append(Problem(
-                path, f"the YAML tag '{_short(node.tag.replace(_YAML_TAG, '!!'))}' is not allowed",
+                path, f"the YAML tag '{short(node.tag.replace(_YAML_TAG, '!!'))}' is not allowed",
                 "Remove the tag; registry files use plain YAML only."))
 
     def _check_split(self, node: Node, children: list[Node], path: JsonPath) -> None:
@@ -237,7 +249,7 @@ class _Walker:
             if (isinstance(child, ScalarNode) and child.style is None
                     and child.value.count("(") != child.value.count(")")):
                 self.doc.problems.append(Problem(
-                    path, f"YAML split '{_short(child.value)}' at a comma: inside [ ] and { } "
+                    path, f"YAML split '{short(child.value)}' at a comma: inside [ ] and {{ }} "
                     "a comma separates items",
                     "Write the list with one '- item' per line, or put each item in quotes."))
                 return
@@ -247,7 +259,7 @@ def _tag_name(tag: str) -> str:
     return tag[len(_YAML_TAG):] if tag.startswith(_YAML_TAG) else tag
 
 
-def _short(text: str, limit: int = 40) -> str:
+def short(text: str, limit: int = 40) -> str:
     """Text for a message: long values (a 1 MB key) are cut, not printed."""
     return text if len(text) <= limit else text[:limit] + "..."
 
@@ -281,3 +293,247 @@ def _reader_error(exc: ReaderError, text: str, file: str) -> ProofbookError:
     return ProofbookError(
         f"the file contains the control character U+{exc.character:04X}, which YAML does not allow",
         Location(file, before.count("\n") + 1, column), hint="Delete it (it is often invisible).")
+
+
+# --- schema errors as Problems with product text ----------------------------------------
+
+_MISSING_HINTS = {
+    "chapter": "Add chapter: <title> at the top of the file.",
+    "entries": "Add entries: with at least one entry.",
+    "id": "Add id: <a-short-slug>, unique across the registry.",
+    "title": "Add title: <a short name for the formula>.",
+    "source": "Add source: <book or paper, page>, or a chapter-wide source: at the top of the file.",
+    "kind": "Add kind: scalar, vector, matrix, index or function.",
+    "size": "Add size: n (a dimension name or a number from 1 to 12); a matrix may use size: [m, n].",
+    "of": "A function needs of: the symbol(s) it depends on, e.g. of: x.",
+    "step": "Add step: <the expression this step reaches>.",
+}
+_COUNT_HINTS = {
+    "entries": "Add at least one entry.",
+    "chain": "A chain needs two or more expressions; for one equation use lhs: and rhs:.",
+    "proof": "Add proof steps, or remove proof:.",
+    "size": "Use size: n for a square matrix or size: [m, n].",
+}
+_STATEMENT_FIELDS = ("lhs", "rhs", "chain")
+_ASSUMPTIONS_FOR = {SCALAR_ASSUMPTIONS: "scalars and functions", MATRIX_ASSUMPTIONS: "square matrices"}
+
+
+@cache
+def schema() -> dict[str, Any]:
+    text = resources.files("proofbook").joinpath("registry.schema.json").read_text("utf-8")
+    return json.loads(text)
+
+
+@cache
+def _validator() -> Draft202012Validator:
+    return Draft202012Validator(schema())
+
+
+def schema_problems(data: dict[str, Any]) -> list[Problem]:
+    """Problems from the schema, minus 'missing title' when 'unknown titel' already says it."""
+    errors = list(_validator().iter_errors(data))
+    guessed = {tuple(e.absolute_path) + (guess,) for e in errors if e.validator == "additionalProperties"
+               for key in e.instance if (guess := _guess(key, e.schema["properties"]))}
+    kept = [e for e in errors
+            if not any(tuple(e.absolute_path) + (f,) in guessed for f in _missing_fields(e))]
+    return [p for e in kept for p in _translate(e)]
+
+
+def _translate(error: ValidationError) -> Iterator[Problem]:
+    path = tuple(error.absolute_path)
+    if "propertyNames" in error.relative_schema_path:  # the error sits on the symbols mapping
+        yield Problem(path + (error.instance,), f"'{short(error.instance)}' is not a valid symbol "
+                      "name: start with a letter, then use letters, digits or '_' (at most 20)",
+                      at_key=True)
+        return
+    handler = _HANDLERS.get(str(error.validator))
+    yield from handler(error, path) if handler else [Problem(path, short(error.message, 200))]
+
+
+def _missing_fields(error: ValidationError) -> list[str]:
+    """The fields whose absence caused ``error`` (empty for other kinds of error)."""
+    have = error.instance if isinstance(error.instance, dict) else {}
+    if error.validator == "required":
+        return [f for f in error.validator_value if f not in have]
+    if error.validator == "dependentRequired":
+        return [f for key, needs in error.validator_value.items() if key in have for f in needs
+                if f not in have]
+    if error.validator == "oneOf" and not any(f in have for f in _STATEMENT_FIELDS):
+        return list(_STATEMENT_FIELDS)
+    return []
+
+
+def _required(error: ValidationError, path: JsonPath) -> Iterator[Problem]:
+    where = f" in {what(path)}" if _relative(path) else ""
+    for name in _missing_fields(error):
+        yield Problem(path, f"missing '{name}'{where}", _MISSING_HINTS.get(name))
+
+
+def _unknown(error: ValidationError, path: JsonPath) -> Iterator[Problem]:
+    allowed = list(error.schema["properties"])
+    where = f" in {what(path)}" if _relative(path) else ""
+    for key in (k for k in error.instance if k not in allowed):
+        guess = _guess(key, allowed)
+        yield Problem(path + (key,), f"unknown field '{short(key)}'{where}"
+                      + (f" (did you mean '{guess}'?)" if guess else ""),
+                      None if guess else f"Allowed fields: {', '.join(allowed)}.", at_key=True)
+
+
+def _guess(value: str, options: Any) -> str | None:
+    """The option ``value`` was probably meant to be (difflib), if any."""
+    return next(iter(difflib.get_close_matches(value, list(options), n=1)), None)
+
+
+def did_you_mean(value: str, options: Any) -> str:
+    guess = _guess(value, options)
+    return f" (did you mean '{guess}'?)" if guess else ""
+
+
+def _type(error: ValidationError, path: JsonPath) -> Iterator[Problem]:
+    expected = error.schema.get("x-expected", "something else")
+    if error.instance is None:
+        yield Problem(path, f"{what(path)} is empty; it must be {expected}")
+        return
+    wants_text = "string" in error.validator_value
+    yield Problem(path, f"{what(path)} must be {expected}, not {type_name(error.instance)}",
+                  "Put it in quotes so that YAML reads it as text." if wants_text else None)
+
+
+def _pattern(error: ValidationError, path: JsonPath) -> Iterator[Problem]:
+    defs, value = schema()["$defs"], short(error.instance)
+    messages = {
+        defs["id"]["pattern"]: f"'{value}' is not a valid {'slug' if path == ('slug',) else 'id'}: use "
+        f"lowercase letters, digits and single hyphens, e.g. '{slugify(error.instance)}'",
+        defs["name"]["pattern"]: f"'{value}' is not a valid symbol name: start with a letter, "
+        "then use letters, digits or '_'",
+        defs["dimension"]["pattern"]: f"'{value}' is not a valid dimension: use a lowercase name "
+        "such as n, or a number from 1 to 12",
+    }
+    yield Problem(path, messages.get(error.validator_value, f"{what(path)} is empty"))
+
+
+def _too_long(error: ValidationError, path: JsonPath) -> Iterator[Problem]:
+    yield Problem(path, f"{what(path)} is too long ({len(error.instance):,} characters; "
+                  f"the limit is {error.validator_value:,})")
+
+
+def _enum(error: ValidationError, path: JsonPath) -> Iterator[Problem]:
+    value, options = short(str(error.instance)), error.validator_value
+    field = next(k for k in reversed(path) if isinstance(k, str))
+    owner = next((who for group, who in _ASSUMPTIONS_FOR.items() if value in group), None)
+    if field == "assume" and owner:
+        yield Problem(path, f"'{value}' is an assumption for {owner}, not for "
+                      f"{_ASSUMPTIONS_FOR[tuple(options)]}", f"Use one of: {', '.join(options)}.")
+        return
+    noun = {"assume": "assumption", "kind": "symbol kind" if _in_symbol(path) else "kind"}.get(field, field)
+    yield Problem(path, f"unknown {noun} '{value}'{did_you_mean(value, options)}",
+                  f"Use one of: {', '.join(options)}.")
+
+
+def _short_form(error: ValidationError, path: JsonPath) -> Iterator[Problem]:
+    name, value = path[-1], short(error.instance)
+    example = {"function": "of: x"}.get(value, "size: n")
+    hint = (f"Write {name}: {{kind: {value}, {example}}}." if value in get_args(SymbolKind)
+            else f"Write {name}: scalar, or a mapping such as {name}: {{kind: matrix, size: n}}.")
+    yield Problem(path, f"symbol '{name}' is declared as '{value}', but only scalar has a short form", hint)
+
+
+def _count(error: ValidationError, path: JsonPath) -> Iterator[Problem]:
+    n, limit, named = len(error.instance), error.validator_value, what(path)
+    if error.validator == "maxItems":
+        message = f"{named} has {n} items; it allows at most {limit}"
+    else:
+        items = "1 item" if n == 1 else f"{n} items"
+        message = f"{named} is empty" if n == 0 else f"{named} has {items}; it needs at least {limit}"
+    yield Problem(path, message, _COUNT_HINTS.get(next(k for k in reversed(path) if isinstance(k, str))))
+
+
+def _size_range(error: ValidationError, path: JsonPath) -> Iterator[Problem]:
+    value, limit = error.instance, error.validator_value
+    bound = "at most" if error.validator == "maximum" else "at least"
+    yield Problem(path, f"size {value} is too {'large' if bound == 'at most' else 'small'}: "
+                  f"a fixed size must be {bound} {limit}",
+                  "Use a dimension name such as n; the verifier chooses small values for it.")
+
+
+def _statement_choice(error: ValidationError, path: JsonPath) -> Iterator[Problem]:
+    if "chain" in error.instance:
+        yield Problem(path, "has both lhs/rhs and chain",
+                      "Use lhs: and rhs: for one equation, or chain: for a = b = c, not both.")
+    else:
+        yield Problem(path, "has no statement", "Add lhs: and rhs:, or chain: [a, b, ...].")
+
+
+def _half_equation(error: ValidationError, path: JsonPath) -> Iterator[Problem]:
+    for missing in _missing_fields(error):
+        other = "lhs" if missing == "rhs" else "rhs"
+        yield Problem(path, f"has '{other}' but no '{missing}'",
+                      "An equation needs both lhs: and rhs: (or use chain:).")
+
+
+def _no_reason(error: ValidationError, path: JsonPath) -> Iterator[Problem]:
+    yield Problem(path, f"{what(path)} gives no reason", "Add by: <id of the entry it uses> or rule: <rule>.")
+
+
+def _forbidden(error: ValidationError, path: JsonPath) -> Iterator[Problem]:
+    field = error.validator_value["required"][0]
+    if field == "proof":
+        yield Problem(path + (field,), "a definition has no proof",
+                      "Remove proof:, or make the entry kind: identity.", at_key=True)
+        return
+    kind = error.instance["kind"]
+    article = "an" if kind[0] in "aeiou" else "a"
+    yield Problem(path + (field,), f"{what(path)} is {article} {kind} and takes no '{field}'",
+                  f"Remove {field}:.", at_key=True)
+
+
+_HANDLERS: dict[str, Callable[[ValidationError, JsonPath], Iterator[Problem]]] = {
+    "required": _required, "additionalProperties": _unknown, "type": _type, "pattern": _pattern,
+    "maxLength": _too_long, "enum": _enum, "const": _short_form, "minItems": _count,
+    "maxItems": _count, "minimum": _size_range, "maximum": _size_range, "oneOf": _statement_choice,
+    "dependentRequired": _half_equation, "anyOf": _no_reason, "not": _forbidden,
+}
+
+
+# --- naming things in messages ---------------------------------------------------------------
+
+
+def in_entry(path: JsonPath) -> bool:
+    return len(path) >= 2 and path[0] == "entries" and isinstance(path[1], int)
+
+
+def _in_symbol(path: JsonPath) -> bool:
+    return in_entry(path) and len(path) > 4 and path[2] == "symbols"
+
+
+def _relative(path: JsonPath) -> JsonPath:
+    """The path inside its entry (the entry's own label says which entry)."""
+    return path[2:] if in_entry(path) else path
+
+
+def what(path: JsonPath) -> str:
+    """How a message names the value at ``path``: "'title'", "'size' of symbol 'A'", ..."""
+    parts, rest = [], list(_relative(path))
+    while rest:
+        key = rest.pop(0)
+        if key == "symbols" and rest:
+            parts.append(f"symbol '{short(str(rest.pop(0)))}'")
+        elif key == "proof" and rest and isinstance(rest[0], int):
+            parts.append(f"proof step {rest.pop(0) + 1}")
+        else:
+            parts.append(f"item {key + 1}" if isinstance(key, int) else f"'{short(key)}'")
+    return " of ".join(reversed(parts)) or ("the entry" if path else "the file")
+
+
+def slugify(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:64] or "trace-ab"
+
+
+def type_name(value: Any) -> str:
+    """The YAML type of ``value`` as a message says it: "a number", "a list", ..."""
+    if value is None:
+        return "empty"
+    if isinstance(value, bool):
+        return "true/false"
+    names = {int: "a number", float: "a number", str: "text", list: "a list", dict: "a mapping"}
+    return names.get(type(value), type(value).__name__)

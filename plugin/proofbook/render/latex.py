@@ -33,7 +33,7 @@ from proofbook.language.nodes import MatDerivative, SymMatDerivative
 
 # Matrices that print as a single bold letter: A^{T} needs no parentheses around them.
 _MATRIX_ATOMS = (MatrixSymbol, Identity, ZeroMatrix)
-# Operands that carry their own delimiters, so d/dx needs no parentheses before them.
+# Operands that carry their own delimiters, so ∂/∂x takes them without parentheses.
 _SELF_DELIMITED = (Function, Trace, Determinant, MatrixElement)
 # SymPy's short inverse-trig names, spelled as printed books spell them (\arctan).
 _ARC_NAMES = {"asin": "arcsin", "acos": "arccos", "atan": "arctan"}
@@ -76,8 +76,8 @@ class HandbookLatexPrinter(LatexPrinter):
     r"""``LatexPrinter`` with the handbook's notation.
 
     Setting ``bold`` (default True): matrices and vectors bold (``\mathbf{A}``, Greek names
-    ``\boldsymbol{\Sigma}``); plain when False.  ``order`` defaults to ``"none"``: terms and
-    factors print in written order.
+    ``\boldsymbol{\Sigma}``); plain when False.  ``order`` defaults to ``"none"``: terms print in
+    written order (factors always do).
 
     A derivative whose operand is a name prints as a fraction (``\frac{\partial \mathbf{A}}{\partial x}``);
     any other operand follows the operator, in parentheses unless it is a function application
@@ -124,8 +124,8 @@ class HandbookLatexPrinter(LatexPrinter):
     # --- sums and products -----------------------------------------------------------------
 
     def _bracket(self, expr: Basic, level: int, strict: bool = False) -> str:
-        """``parenthesize``, also wrapping a term with a leading minus sign: SymPy's traditional
-        precedence ranks every ``Mul`` as a product, ``-x`` included (``x \\left(- y\\right)``)."""
+        r"""``parenthesize``, also wrapping a term with a leading minus sign: SymPy's traditional
+        precedence ranks every ``Mul`` as a product, ``-y`` included (``x \left(- y\right)``)."""
         if _strip_minus(expr) is not None:
             return self._add_parens(self._print(expr))
         return self.parenthesize(expr, level, strict=strict)
@@ -141,7 +141,7 @@ class HandbookLatexPrinter(LatexPrinter):
         return tex
 
     def _print_Mul(self, expr: Basic) -> str:
-        """A leading minus as ``-``, a scalar quotient as ``\\frac``, otherwise juxtaposition."""
+        r"""A leading minus as ``-``, a scalar quotient as ``\frac``, otherwise juxtaposition."""
         positive = _strip_minus(expr)
         if positive is not None:
             return "- " + self._bracket(positive, PRECEDENCE["Mul"], strict=True)
@@ -229,8 +229,11 @@ class HandbookLatexPrinter(LatexPrinter):
             return rf"\partial {tex}"
         return rf"\partial {self.parenthesize_super(tex)}^{{{self._print(count)}}}"
 
-    def _partial(self, operand: Basic, variable_count: Sequence[tuple[Basic, Basic]], symbol: str = r"\partial") -> str:
-        r"""``\frac{\partial^{n} f}{\partial x ...}`` for a bare operand, else ``\frac{\partial^{n}}{\partial x ...} operand``."""
+    def _partial(
+        self, operand: Basic, variable_count: Sequence[tuple[Basic, Basic]], symbol: str = r"\partial"
+    ) -> str:
+        r"""``\frac{\partial^{n} f}{\partial x \ldots}`` for a bare operand, otherwise the operator
+        ``\frac{\partial^{n}}{\partial x \ldots}`` followed by the operand."""
         order = sum(count for _, count in variable_count)
         top = symbol if order == 1 else f"{symbol}^{{{self._print(order)}}}"
         bottom = " ".join(self._differential(var, count) for var, count in reversed(variable_count))

@@ -26,7 +26,6 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from typing import Any
 
 import mpmath
@@ -37,7 +36,8 @@ from sympy.core.function import AppliedUndef
 from ..errors import ProofbookError
 from ..language.parse import Typed, compile_source
 from ..language.symbols import SymbolTable
-from ..model import Counterexample, Evidence, Result, Source, SymbolDecl
+from ..model import Counterexample, Evidence, Result
+from .claims import Claim, Settings
 from .backends import ExactBackend, NumericBackend, SymbolicBackend
 from .evaluate import Backend, Evaluator, NotApplicable
 from .jet import Inexact
@@ -49,37 +49,15 @@ MAX_RESAMPLES = 8
 SCALAR_POINTS = 8
 
 
-@dataclass(frozen=True)
-class Settings:
-    """How hard to check; the plugin and the CLI fill this from their options."""
-
-    exact_sizes: tuple[int, ...] = (1, 2)
-    random_sizes: tuple[int, ...] = (1, 2, 3, 4)
-    points: int = 2
-    numeric_sizes: tuple[int, ...] = (5,)
-    numeric_points: int = 2
-    digits: int = 50
-    symbolic_budget: float = 8.0
-
-    def key(self) -> str:
-        return repr(self)
-
-
-@dataclass(frozen=True)
-class Claim:
-    """``lhs = rhs`` for one entry: its statement (or one link of a chain) or a proof step."""
-
-    entry_id: str
-    label: str
-    symbols: tuple[SymbolDecl, ...]
-    lhs: Source
-    rhs: Source
-
-
 class _Mismatch(Exception):
     def __init__(self, counterexample: Counterexample) -> None:
         super().__init__(counterexample.describe())
         self.counterexample = counterexample
+
+
+def verify_task(task: tuple[Claim, Settings]) -> Result:
+    """Entry point for worker processes."""
+    return verify_claim(*task)
 
 
 def verify_claim(claim: Claim, settings: Settings = Settings()) -> Result:

@@ -1,0 +1,259 @@
+"""Check a whole registry: compile every expression, verify every claim, collect every problem.
+
+This is the one pipeline the CLI and the MkDocs plugin share:
+registry (loaded) → proof graph checks → compile + LaTeX (skipped when cached) →
+claims verified in worker processes (skipped when cached) → one ``Report``.
+SymPy is imported only when something is not in the cache.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from .cache import ResultCache
+from .errors import ProofbookError
+from .model import Entry, EntryReport, Evidence, Registry, Result, Source, StepReport
+from .proofs import proof_errors
+from .verify.claims import Claim, Settings
+
+
+@dataclass(frozen=True)
+class CheckOptions:
+    """Verification settings plus how to run them."""
+
+    settings: Settings = Settings()
+    time_limit: float = 60.0
+    jobs: int = 0
+    memory_limit_mb: int | None = 4096
+    bold: bool = True
+
+
+@dataclass
+class Report:
+    """Per-entry verdicts and LaTeX, plus the input errors that stopped some entries."""
+
+    entries: list[EntryReport] = field(default_factory=list)
+    errors: list[ProofbookError] = field(default_factory=list)
+
+    def counts(self) -> dict[str, int]:
+        counts = {"verified": 0, "false": 0, "inconclusive": 0, "definition": 0}
+        for report in self.entries:
+            counts[report.result.status] += 1
+        return counts
+
+    def summary(self) -> str:
+        c = self.counts()
+        return (f"{c['verified']} verified, {c['false']} false, {c['inconclusive']} inconclusive, "
+                f"{c['definition']} definitions")
+
+    def problems(self, fail_on_inconclusive: bool = True) -> list[str]:
+        """One paragraph per problem: input errors, false or inconclusive claims, bad steps."""
+        lines = [str(e) for e in self.errors]
+        for report in self.entries:
+            lines.extend(_entry_problems(report, fail_on_inconclusive))
+        return lines
+
+
+def _entry_problems(report: EntryReport, fail_on_inconclusive: bool) -> list[str]:
+    entry = report.entry
+    head = f"{entry.location}: entry '{entry.id}' ({entry.number})"
+    lines = []
+    result = report.result
+    if result.status == "false" or (result.status == "inconclusive" and fail_on_inconclusive
+                                    and result.reason != _INVALID):
+        verdict = "is false" if result.status == "false" else "is inconclusive"
+        lines.append(f"{head} {verdict}: {result.describe()}")
+    for number, step in enumerate(report.steps, start=1):
+        status = step.result.status
+        if status == "false" or (status == "inconclusive" and fail_on_inconclusive):
+            where = step.step.location if step.step and step.step.location else entry.location
+            what = f"proof step {number}" if step.step else "the proof's last line (= right-hand side)"
+            verdict = "does not follow from the line before" if status == "false" else "could not be checked"
+            lines.append(f"{where}: entry '{entry.id}' ({entry.number}): {what} {verdict}: "
+                         f"{step.result.describe()}")
+    return lines
+
+
+_INVALID = "the entry has input errors (reported above)"
+
+
+def check_registry(registry: Registry, options: CheckOptions = CheckOptions(),
+                   cache: ResultCache | None = None) -> Report:
+    """Verify every entry; never raises for a problem in the registry (they go in the Report)."""
+    cache = cache if cache is not None else ResultCache()
+    report = Report(errors=proof_errors(registry))
+    latex, invalid = _latex_for(registry, options, cache, report.errors)
+    plans = {e.id: _plan(e) for e in registry.entries if e.kind == "identity" and e.id not in invalid}
+    results = _verify([c for plan in plans.values() for c in plan.claims()], options, cache)
+    for entry in registry.entries:
+        report.entries.append(_entry_report(entry, plans.get(entry.id), results, latex, options.bold))
+    cache.save()
+    return report
+
+
+# -- LaTeX (compiles; needs SymPy only on a cache miss) ---------------------------------------
+
+def _expression_key(entry: Entry, source: Source, bold: bool) -> str:
+    symbols = [(d.name, d.kind, d.shape, d.assume, d.of) for d in entry.symbols]
+    blob = json.dumps([symbols, source.text, bold], default=str)
+    return hashlib.sha256(blob.encode()).hexdigest()
+
+
+def _sources(entry: Entry) -> list[Source]:
+    return [*entry.statement, *(s.expr for s in entry.proof or ())]
+
+
+def _latex_for(registry: Registry, options: CheckOptions, cache: ResultCache,
+               errors: list[ProofbookError]) -> tuple[dict[str, str], set[str]]:
+    """LaTeX of every expression by text key; the ids of entries that failed to compile."""
+    latex: dict[str, str] = {}
+    invalid: set[str] = set()
+    for entry in registry.entries:
+        missing = []
+        for source in _sources(entry):
+            key = _expression_key(entry, source, options.bold)
+            cached = cache.latex.get(key)
+            if cached is None:
+                missing.append((key, source))
+            else:
+                latex[key] = cached
+        if missing:
+            entry_errors = _compile(entry, missing, options, cache, latex)
+            if entry_errors:
+                errors.extend(entry_errors)
+                invalid.add(entry.id)
+    return latex, invalid
+
+
+def _compile(entry: Entry, missing: list[tuple[str, Source]], options: CheckOptions,
+             cache: ResultCache, latex: dict[str, str]) -> list[ProofbookError]:
+    from .language.parse import compile_source
+    from .language.symbols import SymbolTable
+    from .render.latex import to_latex
+
+    table = SymbolTable.build(entry.symbols)
+    errors = []
+    shapes = {}
+    for key, source in missing:
+        try:
+            typed = compile_source(source, table, entry.id)
+        except ProofbookError as error:
+            errors.append(error)
+            continue
+        shapes[source] = typed
+        latex[key] = to_latex(typed.expr, bold=options.bold)
+        cache.store_latex(key, latex[key])
+    errors.extend(_shape_errors(entry, shapes))
+    return errors
+
+
+def _shape_errors(entry: Entry, compiled: dict[Source, object]) -> list[ProofbookError]:
+    """Every line of a statement or proof must have one shape (1 x 1 counts as scalar)."""
+    from .language.parse import Typed, describe_shape
+
+    lines = [s for s in _sources(entry) if s in compiled]
+    shapes = [compiled[s] for s in lines]
+    errors = []
+    for source, typed in zip(lines[1:], shapes[1:]):
+        first = shapes[0]
+        assert isinstance(first, Typed) and isinstance(typed, Typed)
+        if first.shape != typed.shape and not (first.is_scalarlike and typed.is_scalarlike):
+            errors.append(ProofbookError(
+                f"this line is {describe_shape(typed.shape)} but the left-hand side is "
+                f"{describe_shape(first.shape)}.", source.location, entry.id,
+                "Both sides of an equation must have the same shape."))
+    return errors
+
+
+# -- claims -----------------------------------------------------------------------------------
+
+@dataclass
+class _Plan:
+    """The claims of one identity: statement links, then proof links."""
+
+    statement: list[Claim]
+    proof: list[tuple[Claim, int | None]]
+
+    def claims(self) -> list[Claim]:
+        return self.statement + [c for c, _ in self.proof]
+
+
+def _plan(entry: Entry) -> _Plan:
+    def claim(label: str, lhs: Source, rhs: Source) -> Claim:
+        return Claim(entry.id, label, entry.symbols, lhs, rhs)
+
+    chain = entry.statement
+    statement = [claim("statement" if len(chain) == 2 else f"statement link {k}", a, b)
+                 for k, (a, b) in enumerate(zip(chain, chain[1:]), start=1)]
+    proof: list[tuple[Claim, int | None]] = []
+    previous = chain[0]
+    for k, step in enumerate(entry.proof or (), start=1):
+        proof.append((claim(f"proof step {k}", previous, step.expr), k))
+        previous = step.expr
+    if entry.proof and previous.text.strip() != chain[-1].text.strip():
+        proof.append((claim("proof closing line", previous, chain[-1]), None))
+    return _Plan(statement, proof)
+
+
+def _verify(claims: list[Claim], options: CheckOptions, cache: ResultCache) -> dict[Claim, Result]:
+    results: dict[Claim, Result] = {}
+    todo = []
+    for claim in claims:
+        cached = cache.result(claim.key(options.settings))
+        if cached is not None:
+            results[claim] = cached
+        else:
+            todo.append(claim)
+    if todo:
+        from .verify.engine import verify_task
+        from .verify.pool import run_tasks
+
+        outcomes = run_tasks(verify_task, [(c, options.settings) for c in todo],
+                             jobs=options.jobs or os.cpu_count() or 1, time_limit=options.time_limit,
+                             memory_limit_mb=options.memory_limit_mb,
+                             preload=["proofbook.verify.engine"])
+        for claim, outcome in zip(todo, outcomes):
+            result = outcome.value if outcome.failure is None else Result("inconclusive", reason=outcome.failure)
+            results[claim] = result
+            cache.store_result(claim.key(options.settings), result)
+    return results
+
+
+# -- reports ----------------------------------------------------------------------------------
+
+def _entry_report(entry: Entry, plan: _Plan | None, results: dict[Claim, Result],
+                  latex: dict[str, str], bold: bool) -> EntryReport:
+    def tex(source: Source) -> str:
+        return latex.get(_expression_key(entry, source, bold), "")
+
+    statement_tex = " = ".join(tex(s) for s in entry.statement)
+    if entry.kind == "definition":
+        return EntryReport(entry, Result("definition"), statement_tex)
+    if plan is None:
+        return EntryReport(entry, Result("inconclusive", reason=_INVALID), statement_tex)
+    result = combine([results[c] for c in plan.statement], [c.label for c in plan.statement])
+    steps = []
+    for claim, k in plan.proof:
+        step = entry.proof[k - 1] if k is not None and entry.proof else None
+        steps.append(StepReport(tex(claim.rhs), results[claim], step))
+    return EntryReport(entry, result, statement_tex, steps)
+
+
+def combine(results: list[Result], labels: Iterable[str]) -> Result:
+    """One verdict for a chain a = b = c: false or inconclusive if any link is."""
+    labels = list(labels)
+    for status in ("false", "inconclusive"):
+        for result, label in zip(results, labels):
+            if result.status == status:
+                prefix = "" if label == "statement" else f"{label}: "
+                reason = prefix + (result.reason or "") if result.reason else None
+                return Result(status, result.evidence, result.counterexample, reason, result.seconds)
+    evidence: dict[str, Evidence] = {}
+    for result in results:
+        for item in result.evidence:
+            evidence.setdefault(item.summary, item)
+    return Result("verified", tuple(evidence.values()), seconds=round(sum(r.seconds for r in results), 3))

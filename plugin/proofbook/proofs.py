@@ -1,0 +1,72 @@
+"""The citation graph of proofs: unknown citations, circular proofs, and "used by" backlinks.
+
+Pure graph work on the model, no SymPy: it runs on every build, cached or not.
+"""
+
+from __future__ import annotations
+
+import difflib
+
+from .errors import ProofbookError
+from .model import Entry, Registry
+
+
+def proof_errors(registry: Registry) -> list[ProofbookError]:
+    """Citations of ids that do not exist, and every cycle of proofs that rely on themselves."""
+    entries = registry.by_id()
+    errors = []
+    for entry in registry.entries:
+        for number, step in enumerate(entry.proof or (), start=1):
+            for ref in step.by:
+                if ref not in entries:
+                    close = difflib.get_close_matches(ref, entries, n=1)
+                    hint = f"Did you mean '{close[0]}'?" if close else "Cite the id of an entry of the registry."
+                    errors.append(ProofbookError(
+                        f"proof step {number} cites '{ref}', which is not an entry of the registry.",
+                        step.location or entry.location, entry.id, hint))
+    errors.extend(_cycle_errors(registry, entries))
+    return errors
+
+
+def _cycle_errors(registry: Registry, entries: dict[str, Entry]) -> list[ProofbookError]:
+    """Depth-first search; each cycle is reported once, at its first entry in registry order."""
+    state: dict[str, str] = {}
+    errors: list[ProofbookError] = []
+    reported: set[frozenset[str]] = set()
+
+    def visit(node: str, path: list[str]) -> None:
+        state[node] = "open"
+        for ref in entries[node].cited:
+            if ref not in entries:
+                continue
+            if state.get(ref) == "open":
+                cycle = path[path.index(ref):] + [ref]
+                if frozenset(cycle) not in reported:
+                    reported.add(frozenset(cycle))
+                    first = entries[cycle[0]]
+                    errors.append(ProofbookError(
+                        "circular proof: " + " → ".join(cycle) + ".", first.location, first.id,
+                        "A proof may not rely, directly or through other proofs, on the entry it proves."))
+            elif ref not in state:
+                visit(ref, path + [ref])
+        state[node] = "done"
+
+    for entry in registry.entries:
+        if entry.id not in state:
+            visit(entry.id, [entry.id])
+    return errors
+
+
+def used_by(registry: Registry) -> dict[str, list[str]]:
+    """For each id, the entries whose proofs cite it (registry order)."""
+    backlinks: dict[str, list[str]] = {e.id: [] for e in registry.entries}
+    for entry in registry.entries:
+        for ref in entry.cited:
+            if ref in backlinks:
+                backlinks[ref].append(entry.id)
+    return backlinks
+
+
+def dependency_edges(registry: Registry) -> list[tuple[str, str]]:
+    """(cited, citing) pairs: an arrow from what a proof uses to the entry it proves."""
+    return [(ref, entry.id) for entry in registry.entries for ref in entry.cited]

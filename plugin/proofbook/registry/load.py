@@ -1,0 +1,253 @@
+"""Load registry YAML files into a ``model.Registry``, reporting every problem at once.
+
+Each file is read by ``yamlsafe`` (bounded, UTF-8, no aliases, positions kept), checked
+against ``registry.schema.json`` (whose errors are turned into product text here), checked
+for what a schema cannot say (symbols against dimensions, square matrices, unique ids), and
+turned into the model.  Expressions stay text: ``proofbook.language`` compiles them later, so
+loading never imports SymPy.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+from ..errors import Location, ProofbookError, ProofbookErrors
+from ..model import Chapter, Entry, ProofStep, Registry, Source, SymbolDecl
+from .yamlsafe import (Document, JsonPath, Problem, did_you_mean, in_entry, parse, read_text,
+                       schema, schema_problems, short, slugify, type_name, what)
+
+#: File name endings read from a registry folder.
+SUFFIXES = (".yml", ".yaml")
+
+
+def load_registry(paths: Sequence[str | Path]) -> Registry:
+    """Load the chapter files in and under ``paths``, in order.
+
+    Raises ``ProofbookErrors`` listing every problem of every file, sorted by file and line.
+    """
+    return _Loader().load(paths)
+
+
+class _Loader:
+    """One load: the problems found so far and the ids and slugs already taken."""
+
+    def __init__(self) -> None:
+        self.errors: list[ProofbookError] = []
+        self.ids: dict[str, Location] = {}
+        self.slugs: dict[str, Location] = {}
+        self.citations: list[tuple[str, Location, str, str]] = []
+
+    def load(self, paths: Sequence[str | Path]) -> Registry:
+        files = list(self._files(paths))
+        chapters = [c for n, (path, file) in enumerate(files, 1) if (c := self._chapter(path, file, n))]
+        if not self.errors:  # an entry skipped for its errors could be the one cited
+            self._check_citations()
+        if self.errors:
+            raise ProofbookErrors(sorted(self.errors, key=_order))
+        return Registry(tuple(chapters))
+
+    def _files(self, paths: Sequence[str | Path]) -> Iterator[tuple[Path, str]]:
+        """(path to open, path to show) per chapter file; a folder gives its files by name."""
+        for given in paths:
+            path, shown = Path(given), os.fspath(given)
+            if path.is_dir():
+                names = sorted(p.name for p in path.iterdir()
+                               if p.suffix in SUFFIXES and p.is_file() and not p.name.startswith("."))
+                if not names:
+                    self.errors.append(ProofbookError(
+                        "the registry folder has no .yml or .yaml files", Location(shown),
+                        hint="Add a chapter file such as 01-basics.yml, or fix the path."))
+                yield from ((path / name, os.path.join(shown, name)) for name in names)
+            elif path.exists():
+                yield path, shown
+            else:
+                self.errors.append(ProofbookError("no such file or folder", Location(shown),
+                                                  hint="Check the registry path for typos."))
+
+    def _chapter(self, path: Path, file: str, number: int) -> Chapter | None:
+        """The file's chapter, or None when the file has problems (they are recorded)."""
+        try:
+            doc = parse(read_text(path, file), file)
+        except ProofbookError as exc:
+            self.errors.append(exc)
+            return None
+        data = doc.data
+        if not isinstance(data, dict):
+            self.errors.append(ProofbookError(
+                f"the file must be a mapping with chapter: and entries:, not {type_name(data)}",
+                doc.location(()), hint="Start the file with chapter: <title>."))
+            return None
+        known = len(self.errors)
+        _numbers_as_text(doc)
+        problems = list(dict.fromkeys(doc.problems + schema_problems(data)))
+        self.errors += [_error(doc, p) for p in problems]
+        broken = {p.path[1] for p in problems if in_entry(p.path)}
+        slug = self._claim_slug(doc, path)
+        entries = []
+        for index, raw in enumerate(data["entries"] if isinstance(data.get("entries"), list) else []):
+            if index in broken:
+                continue
+            meaning = [_error(doc, p) for p in _meaning_problems(raw, index)]
+            self.errors += meaning
+            if not meaning:
+                entries.append(self._entry(doc, index, slug, number, data.get("source")))
+        if len(self.errors) > known:
+            return None
+        return Chapter(slug=slug, title=data["chapter"], number=number, file=file,
+                       entries=tuple(entries), intro=data.get("intro"), source=data.get("source"))
+
+    def _claim_slug(self, doc: Document, path: Path) -> str:
+        given = doc.data.get("slug")
+        slug = given if isinstance(given, str) else re.sub(r"^\d+-", "", path.stem)
+        where = doc.location(("slug",)) if given is not None else Location(doc.file)
+        if given is None and not re.fullmatch(schema()["$defs"]["id"]["pattern"], slug):
+            self.errors.append(ProofbookError(
+                f"the file name gives the chapter slug '{short(slug)}', which is not valid: "
+                "use lowercase letters, digits and single hyphens", where,
+                hint=f"Rename the file (e.g. 01-{slugify(slug)}.yml) or add slug: {slugify(slug)}."))
+        elif slug in self.slugs:
+            self.errors.append(ProofbookError(
+                f"the chapter slug '{slug}' is already used by {self.slugs[slug]}", where,
+                hint="Give one of the chapters another slug: (or file name)."))
+        else:
+            self.slugs[slug] = where
+        return slug
+
+    def _entry(self, doc: Document, index: int, chapter: str, number: int,
+               default_source: str | None) -> Entry:
+        path: JsonPath = ("entries", index)
+        raw = doc.data["entries"][index]
+        location = doc.location(path)
+        if raw["id"] in self.ids:
+            self.errors.append(ProofbookError(
+                f"duplicate id '{raw['id']}': it is already used at {self.ids[raw['id']]}",
+                location, raw["id"], hint="Ids must be unique across all registry files; rename one."))
+        self.ids.setdefault(raw["id"], location)
+        symbols = raw.get("symbols", {})
+        proof = raw.get("proof")
+        return Entry(
+            id=raw["id"], title=raw["title"], kind=raw.get("kind", "identity"),
+            symbols=tuple(_symbol(doc, path + ("symbols", name), name, symbols[name]) for name in symbols),
+            statement=_statement(doc, raw, path), source=raw.get("source", default_source),
+            location=location, chapter=chapter, number=f"{number}.{index + 1}",
+            notes=raw.get("notes"), tags=tuple(raw.get("tags", ())),
+            proof=None if proof is None else tuple(
+                self._step(doc, path + ("proof", j), step, raw["id"]) for j, step in enumerate(proof)),
+        )
+
+    def _step(self, doc: Document, path: JsonPath, raw: dict[str, Any], entry_id: str) -> ProofStep:
+        by = _one_or_many(raw.get("by"))
+        at = [path + ("by",)] if isinstance(raw.get("by"), str) else [path + ("by", k) for k in range(len(by))]
+        self.citations += [(ref, doc.text_location(p), entry_id, what(path)) for ref, p in zip(by, at, strict=True)]
+        return ProofStep(expr=Source(raw["step"], doc.text_location(path + ("step",))), by=by,
+                         rule=raw.get("rule"), note=raw.get("note"), location=doc.location(path))
+
+    def _check_citations(self) -> None:
+        for ref, where, entry_id, step in self.citations:
+            if ref not in self.ids:
+                self.errors.append(ProofbookError(
+                    f"{step} cites '{ref}', which is not the id of any entry{did_you_mean(ref, self.ids)}",
+                    where, entry_id, hint="Cite the id of an entry in the registry, or use rule: instead."))
+
+
+def _symbol(doc: Document, path: JsonPath, name: str, raw: str | dict[str, Any]) -> SymbolDecl:
+    decl = _declaration(raw)
+    return SymbolDecl(name=name, kind=decl["kind"], shape=_shape(decl),
+                      assume=tuple(decl.get("assume", ())), of=_one_or_many(decl.get("of")),
+                      location=doc.location(path, at_key=True))
+
+
+def _declaration(raw: str | dict[str, Any]) -> dict[str, Any]:
+    """The long form of a symbol declaration: ``x: scalar`` is ``x: {kind: scalar}``."""
+    return {"kind": raw} if isinstance(raw, str) else raw
+
+
+def _shape(decl: dict[str, Any]) -> tuple[str | int, str | int] | None:
+    size = decl.get("size")
+    if size is None:
+        return None
+    if isinstance(size, list):
+        return (_dimension(size[0]), _dimension(size[1]))
+    return (_dimension(size), 1 if decl["kind"] in ("vector", "index") else _dimension(size))
+
+
+def _dimension(value: str | float) -> str | int:
+    """A dimension name, or a fixed size as int (YAML may give 3.0; the schema allowed it)."""
+    return value if isinstance(value, str) else int(value)
+
+
+def _statement(doc: Document, raw: dict[str, Any], path: JsonPath) -> tuple[Source, ...]:
+    keys: list[str | int] = ["lhs", "rhs"] if "lhs" in raw else list(range(len(raw["chain"])))
+    parent = raw if "lhs" in raw else raw["chain"]
+    prefix = path if "lhs" in raw else path + ("chain",)
+    return tuple(Source(parent[k], doc.text_location(prefix + (k,))) for k in keys)
+
+
+def _one_or_many(value: str | list[str] | None) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    return (value,) if isinstance(value, str) else tuple(value)
+
+
+def _meaning_problems(raw: dict[str, Any], index: int) -> Iterator[Problem]:
+    """What the schema cannot say about an entry's symbols."""
+    decls = {name: _declaration(d) for name, d in raw.get("symbols", {}).items()}
+    dimensions = {d for decl in decls.values() for d in _dimension_names(decl.get("size"))}
+    for name, decl in decls.items():
+        path: JsonPath = ("entries", index, "symbols", name)
+        if name in dimensions:
+            yield Problem(path, f"'{name}' is used both as a dimension and as a symbol",
+                          "Rename the symbol or the dimension (dimensions are names such as n, m, k).",
+                          at_key=True)
+        for other in _one_or_many(decl.get("of")):
+            if other == name:
+                yield Problem(path + ("of",), f"symbol '{name}' cannot be a function of itself",
+                              f"Remove {name} from of:.")
+            elif other not in decls:
+                yield Problem(path + ("of",), f"symbol '{name}' is a function of '{other}', "
+                              "which this entry does not declare",
+                              f"Declare {other} under symbols:, or remove it from of:.")
+        size = decl.get("size")
+        if decl.get("assume") and isinstance(size, list) and size[0] != size[1]:
+            yield Problem(path + ("assume",), f"'{decl['assume'][0]}' needs a square matrix, but symbol "
+                          f"'{name}' is {size[0]} x {size[1]}", "Use size: n, or remove the assumption.")
+
+
+def _dimension_names(size: Any) -> list[str]:
+    """The dimension names a ``size`` uses."""
+    return [d for d in (size if isinstance(size, list) else [size]) if isinstance(d, str)]
+
+
+def _numbers_as_text(doc: Document) -> None:
+    """Let ``rhs: 0`` mean the expression "0": YAML reads a number, the author wrote text."""
+    for path, written in doc.numbers.items():
+        match path:
+            case (("entries", int(), "lhs" | "rhs") | ("entries", int(), "chain", int())
+                  | ("entries", int(), "proof", int(), "step")):
+                parent: Any = doc.data
+                for key in path[:-1]:
+                    parent = parent[key]
+                parent[path[-1]] = written
+
+
+def _error(doc: Document, problem: Problem) -> ProofbookError:
+    """The problem as a user-facing error naming its entry: by id, else by position."""
+    entry_id, prefix = None, ""
+    if in_entry(problem.path):
+        raw = doc.data["entries"][problem.path[1]]
+        ident = raw.get("id") if isinstance(raw, dict) else None
+        if isinstance(ident, str) and 0 < len(ident) <= 64:
+            entry_id = ident
+        else:
+            prefix = f"entry #{problem.path[1] + 1}: "
+    location = problem.where or doc.location(problem.path, problem.at_key)
+    return ProofbookError(prefix + problem.message, location, entry_id, problem.hint)
+
+
+def _order(error: ProofbookError) -> tuple[str, int, int]:
+    where = error.location or Location("")
+    return (where.file, where.line or 0, where.column or 0)
