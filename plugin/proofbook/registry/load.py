@@ -17,7 +17,7 @@ from typing import Any
 
 from ..errors import Location, ProofbookError, ProofbookErrors
 from ..model import Chapter, Entry, ProofStep, Registry, Source, SymbolDecl
-from .yamlsafe import (Document, JsonPath, Problem, did_you_mean, in_entry, parse, read_text,
+from .yamlsafe import (Document, JsonPath, Problem, guess_or_period, in_entry, parse, read_text,
                        schema, schema_problems, short, slugify, type_name, what)
 
 #: File name endings read from a registry folder.
@@ -59,13 +59,13 @@ class _Loader:
                                if p.suffix in SUFFIXES and p.is_file() and not p.name.startswith("."))
                 if not names:
                     self.errors.append(ProofbookError(
-                        "the registry folder has no .yml or .yaml files", Location(shown),
+                        "the registry folder has no .yml or .yaml files.", Location(shown),
                         hint="Add a chapter file such as 01-basics.yml, or fix the path."))
                 yield from ((path / name, os.path.join(shown, name)) for name in names)
             elif path.exists():
                 yield path, shown
             else:
-                self.errors.append(ProofbookError("no such file or folder", Location(shown),
+                self.errors.append(ProofbookError("no such file or folder.", Location(shown),
                                                   hint="Check the registry path for typos."))
 
     def _chapter(self, path: Path, file: str, number: int) -> Chapter | None:
@@ -78,7 +78,7 @@ class _Loader:
         data = doc.data
         if not isinstance(data, dict):
             self.errors.append(ProofbookError(
-                f"the file must be a mapping with chapter: and entries:, not {type_name(data)}",
+                f"the file must be a mapping with chapter: and entries:, not {type_name(data)}.",
                 doc.location(()), hint="Start the file with chapter: <title>."))
             return None
         known = len(self.errors)
@@ -107,11 +107,11 @@ class _Loader:
         if given is None and not re.fullmatch(schema()["$defs"]["id"]["pattern"], slug):
             self.errors.append(ProofbookError(
                 f"the file name gives the chapter slug '{short(slug)}', which is not valid: "
-                "use lowercase letters, digits and single hyphens", where,
+                "use lowercase letters, digits and single hyphens.", where,
                 hint=f"Rename the file (e.g. 01-{slugify(slug)}.yml) or add slug: {slugify(slug)}."))
         elif slug in self.slugs:
             self.errors.append(ProofbookError(
-                f"the chapter slug '{slug}' is already used by {self.slugs[slug]}", where,
+                f"the chapter slug '{slug}' is already used by {self.slugs[slug]}.", where,
                 hint="Give one of the chapters another slug: (or file name)."))
         else:
             self.slugs[slug] = where
@@ -124,7 +124,7 @@ class _Loader:
         location = doc.location(path)
         if raw["id"] in self.ids:
             self.errors.append(ProofbookError(
-                f"duplicate id '{raw['id']}': it is already used at {self.ids[raw['id']]}",
+                f"duplicate id '{raw['id']}': it is already used at {self.ids[raw['id']]}.",
                 location, raw["id"], hint="Ids must be unique across all registry files; rename one."))
         self.ids.setdefault(raw["id"], location)
         symbols = raw.get("symbols", {})
@@ -141,8 +141,10 @@ class _Loader:
 
     def _step(self, doc: Document, path: JsonPath, raw: dict[str, Any], entry_id: str) -> ProofStep:
         by = _one_or_many(raw.get("by"))
-        at = [path + ("by",)] if isinstance(raw.get("by"), str) else [path + ("by", k) for k in range(len(by))]
-        self.citations += [(ref, doc.text_location(p), entry_id, what(path)) for ref, p in zip(by, at, strict=True)]
+        single = isinstance(raw.get("by"), str)
+        at = [path + ("by",)] if single else [path + ("by", k) for k in range(len(by))]
+        self.citations += [(ref, doc.text_location(p), entry_id, what(path))
+                           for ref, p in zip(by, at, strict=True)]
         return ProofStep(expr=Source(raw["step"], doc.text_location(path + ("step",))), by=by,
                          rule=raw.get("rule"), note=raw.get("note"), location=doc.location(path))
 
@@ -150,7 +152,7 @@ class _Loader:
         for ref, where, entry_id, step in self.citations:
             if ref not in self.ids:
                 self.errors.append(ProofbookError(
-                    f"{step} cites '{ref}', which is not the id of any entry{did_you_mean(ref, self.ids)}",
+                    f"{step} cites '{ref}', which is not the id of any entry{guess_or_period(ref, self.ids)}",
                     where, entry_id, hint="Cite the id of an entry in the registry, or use rule: instead."))
 
 
@@ -200,21 +202,21 @@ def _meaning_problems(raw: dict[str, Any], index: int) -> Iterator[Problem]:
     for name, decl in decls.items():
         path: JsonPath = ("entries", index, "symbols", name)
         if name in dimensions:
-            yield Problem(path, f"'{name}' is used both as a dimension and as a symbol",
+            yield Problem(path, f"'{name}' is used both as a dimension and as a symbol.",
                           "Rename the symbol or the dimension (dimensions are names such as n, m, k).",
                           at_key=True)
         for other in _one_or_many(decl.get("of")):
             if other == name:
-                yield Problem(path + ("of",), f"symbol '{name}' cannot be a function of itself",
+                yield Problem(path + ("of",), f"symbol '{name}' cannot be a function of itself.",
                               f"Remove {name} from of:.")
             elif other not in decls:
                 yield Problem(path + ("of",), f"symbol '{name}' is a function of '{other}', "
-                              "which this entry does not declare",
+                              "which this entry does not declare.",
                               f"Declare {other} under symbols:, or remove it from of:.")
         size = decl.get("size")
         if decl.get("assume") and isinstance(size, list) and size[0] != size[1]:
             yield Problem(path + ("assume",), f"'{decl['assume'][0]}' needs a square matrix, but symbol "
-                          f"'{name}' is {size[0]} x {size[1]}", "Use size: n, or remove the assumption.")
+                          f"'{name}' is {size[0]} x {size[1]}.", "Use size: n, or remove the assumption.")
 
 
 def _dimension_names(size: Any) -> list[str]:

@@ -93,10 +93,10 @@ def read_text(path: Path, file: str) -> str:
         with path.open("rb") as stream:
             data = stream.read(MAX_BYTES + 1)
     except OSError as exc:
-        raise ProofbookError(f"cannot read the file: {exc.strerror}", Location(file)) from None
+        raise ProofbookError(f"cannot read the file: {exc.strerror}.", Location(file)) from None
     if len(data) > MAX_BYTES:
         raise ProofbookError(
-            f"the file is larger than 1 MiB ({MAX_BYTES:,} bytes)", Location(file),
+            f"the file is larger than 1 MiB ({MAX_BYTES:,} bytes).", Location(file),
             hint="Split the chapter into several files.")
     try:
         return data.decode("utf-8")
@@ -105,7 +105,7 @@ def read_text(path: Path, file: str) -> str:
         column = len(data[line_start:exc.start].decode("utf-8", "replace")) + 1
         raise ProofbookError(
             f"the file is not UTF-8 text: byte 0x{data[exc.start]:02x} at byte offset "
-            f"{exc.start} is not valid UTF-8",
+            f"{exc.start} is not valid UTF-8.",
             Location(file, data.count(b"\n", 0, exc.start) + 1, column),
             hint="Save the file with UTF-8 encoding.") from None
 
@@ -129,7 +129,7 @@ def parse(text: str, file: str) -> Document:
     finally:
         loader.dispose()
     if root is None:
-        raise ProofbookError("the file is empty", Location(file, 1, 1),
+        raise ProofbookError("the file is empty.", Location(file, 1, 1),
                              hint="A chapter file needs chapter: <title> and entries:.")
     document = Document(file)
     document.data = _Walker(document, text.splitlines()).value(root, ())
@@ -148,11 +148,11 @@ class _Loader(yaml.SafeLoader):
         event = self.peek_event()
         if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
             raise ProofbookError(
-                "YAML anchors and aliases (&name, *name) are not allowed",
+                "YAML anchors and aliases (&name, *name) are not allowed.",
                 _location(self.file, event.start_mark),
                 hint="Write the value out in full; a '*' that starts an expression must be quoted.")
         if self.depth >= MAX_DEPTH:
-            raise ProofbookError(f"the YAML is nested more than {MAX_DEPTH} levels deep",
+            raise ProofbookError(f"the YAML is nested more than {MAX_DEPTH} levels deep.",
                                  _location(self.file, event.start_mark))
         self.depth += 1
         try:
@@ -188,7 +188,7 @@ class _Walker:
             if key in result:
                 first = self.doc.keys[path + (key,)]
                 self.doc.problems.append(Problem(
-                    path + (key,), f"duplicate key '{short(key)}' (first given on line {first.line})",
+                    path + (key,), f"duplicate key '{short(key)}' (first given on line {first.line}).",
                     "Remove one of the two; YAML would silently keep only the last.",
                     where=_location(self.doc.file, key_node.start_mark)))
                 continue
@@ -204,7 +204,7 @@ class _Walker:
         what = _KEY_KINDS.get(kind, "a list or mapping" if kind in ("seq", "map") else f"!!{kind}")
         spelled = f" {short(node.value)}" if isinstance(node, ScalarNode) else ""
         self.doc.problems.append(Problem(
-            path, f"the key{spelled} is not text: YAML reads it as {what}",
+            path, f"the key{spelled} is not text: YAML reads it as {what}.",
             f"Put the key in quotes, e.g. '{short(node.value)}':" if spelled else None,
             where=_location(self.doc.file, node.start_mark)))
         return None
@@ -219,7 +219,7 @@ class _Walker:
         try:
             return _CONSTRUCTOR.yaml_constructors[node.tag](_CONSTRUCTOR, node)
         except ValueError:
-            self.doc.problems.append(Problem(path, f"YAML cannot read '{short(node.value)}' as !!{kind}"))
+            self.doc.problems.append(Problem(path, f"YAML cannot read '{short(node.value)}' as !!{kind}."))
             return node.value
 
     def _text_start(self, node: ScalarNode) -> Location:
@@ -238,7 +238,7 @@ class _Walker:
         allowed = {MappingNode: {"map"}, SequenceNode: {"seq"}}.get(type(node), _SCALAR_TAGS)
         if kind not in allowed:
             self.doc.problems.append(Problem(
-                path, f"the YAML tag '{short(node.tag.replace(_YAML_TAG, '!!'))}' is not allowed",
+                path, f"the YAML tag '{short(node.tag.replace(_YAML_TAG, '!!'))}' is not allowed.",
                 "Remove the tag; registry files use plain YAML only."))
 
     def _check_split(self, node: Node, children: list[Node], path: JsonPath) -> None:
@@ -250,7 +250,7 @@ class _Walker:
                     and child.value.count("(") != child.value.count(")")):
                 self.doc.problems.append(Problem(
                     path, f"YAML split '{short(child.value)}' at a comma: inside [ ] and {{ }} "
-                    "a comma separates items",
+                    "a comma separates items.",
                     "Write the list with one '- item' per line, or put each item in quotes."))
                 return
 
@@ -275,14 +275,14 @@ def _syntax_error(exc: yaml.MarkedYAMLError, file: str) -> ProofbookError:
     if exc.context and exc.problem and exc.context_mark:
         message += f" ({exc.context} from line {exc.context_mark.line + 1})"
     return ProofbookError(
-        message, _location(file, mark) if mark else Location(file),
+        message + ".", _location(file, mark) if mark else Location(file),
         hint="Check the indentation and quoting here; quote expressions that contain ': ' "
              "or ' #' or start with one of [ { * & ! | > ' \" % @.")
 
 
 def _multi_document_error(exc: ComposerError, file: str) -> ProofbookError:
     mark = exc.problem_mark
-    return ProofbookError("the file holds more than one YAML document (a second '---')",
+    return ProofbookError("the file holds more than one YAML document (a second '---').",
                           _location(file, mark) if mark else Location(file),
                           hint="Use one file per chapter.")
 
@@ -291,7 +291,7 @@ def _reader_error(exc: ReaderError, text: str, file: str) -> ProofbookError:
     before = text[:exc.position]
     column = exc.position - (before.rfind("\n") + 1) + 1
     return ProofbookError(
-        f"the file contains the control character U+{exc.character:04X}, which YAML does not allow",
+        f"the file contains the control character U+{exc.character:04X}, which YAML does not allow.",
         Location(file, before.count("\n") + 1, column), hint="Delete it (it is often invisible).")
 
 
@@ -343,7 +343,7 @@ def _translate(error: ValidationError) -> Iterator[Problem]:
     path = tuple(error.absolute_path)
     if "propertyNames" in error.relative_schema_path:  # the error sits on the symbols mapping
         yield Problem(path + (error.instance,), f"'{short(error.instance)}' is not a valid symbol "
-                      "name: start with a letter, then use letters, digits or '_' (at most 20)",
+                      "name: start with a letter, then use letters, digits or '_' (at most 20).",
                       at_key=True)
         return
     handler = _HANDLERS.get(str(error.validator))
@@ -366,7 +366,7 @@ def _missing_fields(error: ValidationError) -> list[str]:
 def _required(error: ValidationError, path: JsonPath) -> Iterator[Problem]:
     where = f" in {what(path)}" if _relative(path) else ""
     for name in _missing_fields(error):
-        yield Problem(path, f"missing '{name}'{where}", _MISSING_HINTS.get(name))
+        yield Problem(path, f"missing '{name}'{where}.", _MISSING_HINTS.get(name))
 
 
 def _unknown(error: ValidationError, path: JsonPath) -> Iterator[Problem]:
@@ -375,7 +375,7 @@ def _unknown(error: ValidationError, path: JsonPath) -> Iterator[Problem]:
     for key in (k for k in error.instance if k not in allowed):
         guess = _guess(key, allowed)
         yield Problem(path + (key,), f"unknown field '{short(key)}'{where}"
-                      + (f" (did you mean '{guess}'?)" if guess else ""),
+                      + (f" (did you mean '{guess}'?)" if guess else "."),
                       None if guess else f"Allowed fields: {', '.join(allowed)}.", at_key=True)
 
 
@@ -384,18 +384,19 @@ def _guess(value: str, options: Any) -> str | None:
     return next(iter(difflib.get_close_matches(value, list(options), n=1)), None)
 
 
-def did_you_mean(value: str, options: Any) -> str:
+def guess_or_period(value: str, options: Any) -> str:
+    """How a sentence about an unknown ``value`` ends: with a did-you-mean, else a period."""
     guess = _guess(value, options)
-    return f" (did you mean '{guess}'?)" if guess else ""
+    return f" (did you mean '{guess}'?)" if guess else "."
 
 
 def _type(error: ValidationError, path: JsonPath) -> Iterator[Problem]:
     expected = error.schema.get("x-expected", "something else")
     if error.instance is None:
-        yield Problem(path, f"{what(path)} is empty; it must be {expected}")
+        yield Problem(path, f"{what(path)} is empty; it must be {expected}.")
         return
     wants_text = "string" in error.validator_value
-    yield Problem(path, f"{what(path)} must be {expected}, not {type_name(error.instance)}",
+    yield Problem(path, f"{what(path)} must be {expected}, not {type_name(error.instance)}.",
                   "Put it in quotes so that YAML reads it as text." if wants_text else None)
 
 
@@ -403,18 +404,18 @@ def _pattern(error: ValidationError, path: JsonPath) -> Iterator[Problem]:
     defs, value = schema()["$defs"], short(error.instance)
     messages = {
         defs["id"]["pattern"]: f"'{value}' is not a valid {'slug' if path == ('slug',) else 'id'}: use "
-        f"lowercase letters, digits and single hyphens, e.g. '{slugify(error.instance)}'",
+        f"lowercase letters, digits and single hyphens, e.g. '{slugify(error.instance)}'.",
         defs["name"]["pattern"]: f"'{value}' is not a valid symbol name: start with a letter, "
-        "then use letters, digits or '_'",
+        "then use letters, digits or '_'.",
         defs["dimension"]["pattern"]: f"'{value}' is not a valid dimension: use a lowercase name "
-        "such as n, or a number from 1 to 12",
+        "such as n, or a number from 1 to 12.",
     }
-    yield Problem(path, messages.get(error.validator_value, f"{what(path)} is empty"))
+    yield Problem(path, messages.get(error.validator_value, f"{what(path)} is empty."))
 
 
 def _too_long(error: ValidationError, path: JsonPath) -> Iterator[Problem]:
     yield Problem(path, f"{what(path)} is too long ({len(error.instance):,} characters; "
-                  f"the limit is {error.validator_value:,})")
+                  f"the limit is {error.validator_value:,}).")
 
 
 def _enum(error: ValidationError, path: JsonPath) -> Iterator[Problem]:
@@ -423,10 +424,10 @@ def _enum(error: ValidationError, path: JsonPath) -> Iterator[Problem]:
     owner = next((who for group, who in _ASSUMPTIONS_FOR.items() if value in group), None)
     if field == "assume" and owner:
         yield Problem(path, f"'{value}' is an assumption for {owner}, not for "
-                      f"{_ASSUMPTIONS_FOR[tuple(options)]}", f"Use one of: {', '.join(options)}.")
+                      f"{_ASSUMPTIONS_FOR[tuple(options)]}.", f"Use one of: {', '.join(options)}.")
         return
     noun = {"assume": "assumption", "kind": "symbol kind" if _in_symbol(path) else "kind"}.get(field, field)
-    yield Problem(path, f"unknown {noun} '{value}'{did_you_mean(value, options)}",
+    yield Problem(path, f"unknown {noun} '{value}'{guess_or_period(value, options)}",
                   f"Use one of: {', '.join(options)}.")
 
 
@@ -435,16 +436,16 @@ def _short_form(error: ValidationError, path: JsonPath) -> Iterator[Problem]:
     example = {"function": "of: x"}.get(value, "size: n")
     hint = (f"Write {name}: {{kind: {value}, {example}}}." if value in get_args(SymbolKind)
             else f"Write {name}: scalar, or a mapping such as {name}: {{kind: matrix, size: n}}.")
-    yield Problem(path, f"symbol '{name}' is declared as '{value}', but only scalar has a short form", hint)
+    yield Problem(path, f"symbol '{name}' is declared as '{value}', but only scalar has a short form.", hint)
 
 
 def _count(error: ValidationError, path: JsonPath) -> Iterator[Problem]:
     n, limit, named = len(error.instance), error.validator_value, what(path)
     if error.validator == "maxItems":
-        message = f"{named} has {n} items; it allows at most {limit}"
+        message = f"{named} has {n} items; it allows at most {limit}."
     else:
         items = "1 item" if n == 1 else f"{n} items"
-        message = f"{named} is empty" if n == 0 else f"{named} has {items}; it needs at least {limit}"
+        message = f"{named} is empty." if n == 0 else f"{named} has {items}; it needs at least {limit}."
     yield Problem(path, message, _COUNT_HINTS.get(next(k for k in reversed(path) if isinstance(k, str))))
 
 
@@ -452,38 +453,40 @@ def _size_range(error: ValidationError, path: JsonPath) -> Iterator[Problem]:
     value, limit = error.instance, error.validator_value
     bound = "at most" if error.validator == "maximum" else "at least"
     yield Problem(path, f"size {value} is too {'large' if bound == 'at most' else 'small'}: "
-                  f"a fixed size must be {bound} {limit}",
+                  f"a fixed size must be {bound} {limit}.",
                   "Use a dimension name such as n; the verifier chooses small values for it.")
 
 
 def _statement_choice(error: ValidationError, path: JsonPath) -> Iterator[Problem]:
     if "chain" in error.instance:
-        yield Problem(path, "has both lhs/rhs and chain",
+        yield Problem(path, "has both lhs/rhs and chain.",
                       "Use lhs: and rhs: for one equation, or chain: for a = b = c, not both.")
     else:
-        yield Problem(path, "has no statement", "Add lhs: and rhs:, or chain: [a, b, ...].")
+        yield Problem(path, "has no statement.", "Add lhs: and rhs:, or chain: [a, b, ...].")
 
 
 def _half_equation(error: ValidationError, path: JsonPath) -> Iterator[Problem]:
+    if "chain" in error.instance:  # _statement_choice says it: both lhs/rhs and chain
+        return
     for missing in _missing_fields(error):
         other = "lhs" if missing == "rhs" else "rhs"
-        yield Problem(path, f"has '{other}' but no '{missing}'",
+        yield Problem(path, f"has '{other}' but no '{missing}'.",
                       "An equation needs both lhs: and rhs: (or use chain:).")
 
 
 def _no_reason(error: ValidationError, path: JsonPath) -> Iterator[Problem]:
-    yield Problem(path, f"{what(path)} gives no reason", "Add by: <id of the entry it uses> or rule: <rule>.")
+    yield Problem(path, f"{what(path)} gives no reason.", "Add by: <id of the entry it uses> or rule: <rule>.")
 
 
 def _forbidden(error: ValidationError, path: JsonPath) -> Iterator[Problem]:
     field = error.validator_value["required"][0]
     if field == "proof":
-        yield Problem(path + (field,), "a definition has no proof",
+        yield Problem(path + (field,), "a definition has no proof.",
                       "Remove proof:, or make the entry kind: identity.", at_key=True)
         return
     kind = error.instance["kind"]
     article = "an" if kind[0] in "aeiou" else "a"
-    yield Problem(path + (field,), f"{what(path)} is {article} {kind} and takes no '{field}'",
+    yield Problem(path + (field,), f"{what(path)} is {article} {kind} and takes no '{field}'.",
                   f"Remove {field}:.", at_key=True)
 
 
