@@ -330,12 +330,20 @@ def _validator() -> Draft202012Validator:
 
 
 def schema_problems(data: dict[str, Any]) -> list[Problem]:
-    """Problems from the schema, minus 'missing title' when 'unknown titel' already says it."""
+    """The schema's errors as problems, each said once.
+
+    A value of the wrong type gets only its type error (``required`` and friends pass or fail
+    vacuously on non-mappings), and "missing 'title'" is left out when "unknown field 'titel'
+    (did you mean 'title'?)" already says it.
+    """
     errors = list(_validator().iter_errors(data))
-    guessed = {tuple(e.absolute_path) + (guess,) for e in errors if e.validator == "additionalProperties"
+    mistyped = {tuple(e.absolute_path) for e in errors if e.validator == "type"}
+    guessed = {tuple(e.absolute_path) + (guess,) for e in errors
+               if e.validator == "additionalProperties"
                for key in e.instance if (guess := _guess(key, e.schema["properties"]))}
     kept = [e for e in errors
-            if not any(tuple(e.absolute_path) + (f,) in guessed for f in _missing_fields(e))]
+            if (e.validator == "type" or tuple(e.absolute_path) not in mistyped)
+            and not any(tuple(e.absolute_path) + (f,) in guessed for f in _missing_fields(e))]
     return [p for e in kept for p in _translate(e)]
 
 

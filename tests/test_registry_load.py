@@ -1,0 +1,502 @@
+"""Tests for proofbook.registry.load: registry YAML files -> model.Registry, or clear errors."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import time
+from importlib import resources
+from pathlib import Path
+
+import pytest
+from jsonschema import Draft202012Validator
+
+from proofbook.errors import Location, ProofbookError, ProofbookErrors
+from proofbook.model import MATRIX_ASSUMPTIONS, SCALAR_ASSUMPTIONS, ProofStep, Source, SymbolDecl
+from proofbook.registry.load import load_registry
+
+#: Three lines; the first entry of a case therefore starts on line 4.
+HEAD = "chapter: Basics\nsource: Test book\nentries:\n"
+#: A valid entry body after "  - id: e1\n" (title, lhs, rhs).
+BODY = "    title: T\n    lhs: x\n    rhs: x\n"
+
+
+def write(folder: Path, text: str | bytes, name: str = "01-basics.yml") -> Path:
+    """Write a registry file; bytes are written as they are (for encoding tests)."""
+    path = folder / name
+    if isinstance(text, bytes):
+        path.write_bytes(text)
+    else:
+        path.write_text(text, encoding="utf-8")
+    return path
+
+
+def problems(*paths: Path | str) -> list[ProofbookError]:
+    """The errors load_registry raises for ``paths`` (it must raise)."""
+    with pytest.raises(ProofbookErrors) as caught:
+        load_registry(list(paths))
+    return caught.value.errors
+
+
+def only_problem(path: Path) -> ProofbookError:
+    """The single error of a file that has exactly one problem."""
+    errors = problems(path)
+    assert len(errors) == 1, [str(e) for e in errors]
+    return errors[0]
+
+
+BAD_FILES = [
+    # --- entries: required fields, unknown fields, types -----------------------------------------
+    # a missing title points at the entry and names it
+    (HEAD + "  - id: e1\n    lhs: x\n    rhs: x\n", "missing 'title'.", 4, "e1"),
+    # a typo gets a did-you-mean, and no second "missing 'title'" error
+    (HEAD + "  - id: e1\n    titel: T\n    lhs: x\n    rhs: x\n",
+     "unknown field 'titel' (did you mean 'title'?)", 5, "e1"),
+    # an unknown field without a close match
+    (HEAD + "  - id: e1\n" + BODY + "    colour: red\n", "unknown field 'colour'.", 8, "e1"),
+    # a wrong type says what was expected and what was found
+    (HEAD + "  - id: e1\n" + BODY + "    tags: 5\n",
+     "'tags' must be a list of strings, not a number.", 8, "e1"),
+    # YAML reads yes as true/false, not as text
+    (HEAD + "  - id: e1\n    title: yes\n    lhs: x\n    rhs: x\n",
+     "'title' must be text, not true/false.", 5, "e1"),
+    # a list item of the wrong type
+    (HEAD + "  - id: e1\n" + BODY + "    tags: [1]\n",
+     "item 1 of 'tags' must be a short text, not a number.", 8, "e1"),
+    # an entry without an id is named by its position
+    (HEAD + "  - title: T\n    lhs: x\n    rhs: x\n", "entry #1: missing 'id'.", 4, None),
+    # an entry that is not a mapping
+    (HEAD + "  - just text\n",
+     "entry #1: the entry must be a mapping with id:, title:, ..., not text.", 4, None),
+    # an id that is not a slug suggests one; the (readable) id still names the entry
+    (HEAD + "  - id: Trace AB\n" + BODY,
+     "'Trace AB' is not a valid id: use lowercase letters, digits and single hyphens, "
+     "e.g. 'trace-ab'.", 4, "Trace AB"),
+    # an id over 64 characters is not readable, so the entry is named by position
+    (HEAD + "  - id: " + "a" * 65 + "\n" + BODY,
+     "entry #1: 'id' is too long (65 characters; the limit is 64).", 4, None),
+    # no chapter-wide source, so every entry needs one
+    ("chapter: Basics\nentries:\n  - id: e1\n" + BODY, "missing 'source'.", 3, "e1"),
+    # an unknown entry kind
+    (HEAD + "  - id: e1\n" + BODY + "    kind: lemma\n", "unknown kind 'lemma'.", 8, "e1"),
+    # --- statements ------------------------------------------------------------------------------
+    # both lhs/rhs and chain
+    (HEAD + "  - id: e1\n" + BODY + "    chain: [a, b]\n", "has both lhs/rhs and chain.", 4, "e1"),
+    # neither lhs/rhs nor chain
+    (HEAD + "  - id: e1\n    title: T\n", "has no statement.", 4, "e1"),
+    # half an equation
+    (HEAD + "  - id: e1\n    title: T\n    lhs: x\n", "has 'lhs' but no 'rhs'.", 4, "e1"),
+    # a chain of one
+    (HEAD + "  - id: e1\n    title: T\n    chain: [a]\n",
+     "'chain' has 1 item; it needs at least 2.", 6, "e1"),
+    # an empty expression
+    (HEAD + "  - id: e1\n    title: T\n    lhs: ''\n    rhs: x\n", "'lhs' is empty.", 6, "e1"),
+    # a missing expression value
+    (HEAD + "  - id: e1\n    title: T\n    lhs:\n    rhs: x\n",
+     "'lhs' is empty; it must be an expression (text).", 6, "e1"),
+    # a bounded expression length
+    (HEAD + "  - id: e1\n    title: T\n    lhs: " + "x" * 2001 + "\n    rhs: x\n",
+     "'lhs' is too long (2,001 characters; the limit is 2,000).", 6, "e1"),
+    # YAML splits an unquoted expression with a comma inside [ ]
+    (HEAD + "  - id: e1\n    title: T\n    chain: [diff(a.T*x, x), a]\n",
+     "YAML split 'diff(a.T*x' at a comma: inside [ ] and { } a comma separates items.", 6, "e1"),
+    # --- symbols ---------------------------------------------------------------------------------
+    # an unknown assumption, with a did-you-mean
+    (HEAD + "  - id: e1\n" + BODY + "    symbols:\n      y: {kind: scalar, assume: [postive]}\n",
+     "unknown assumption 'postive' (did you mean 'positive'?)", 9, "e1"),
+    # a matrix assumption on a scalar
+    (HEAD + "  - id: e1\n" + BODY + "    symbols:\n      y: {kind: scalar, assume: [symmetric]}\n",
+     "'symmetric' is an assumption for square matrices, not for scalars and functions.", 9, "e1"),
+    # an unknown symbol kind
+    (HEAD + "  - id: e1\n" + BODY + "    symbols:\n      A: {kind: tensor, size: n}\n",
+     "unknown symbol kind 'tensor'.", 9, "e1"),
+    # only scalar has a short form
+    (HEAD + "  - id: e1\n" + BODY + "    symbols:\n      a: vector\n",
+     "symbol 'a' is declared as 'vector', but only scalar has a short form.", 9, "e1"),
+    # a symbol name must be an identifier
+    (HEAD + "  - id: e1\n" + BODY + "    symbols:\n      2x: scalar\n",
+     "'2x' is not a valid symbol name: start with a letter, then use letters, digits or '_' "
+     "(at most 20).", 9, "e1"),
+    # a vector needs a size
+    (HEAD + "  - id: e1\n" + BODY + "    symbols:\n      a: {kind: vector}\n",
+     "missing 'size' in symbol 'a'.", 9, "e1"),
+    # a scalar has no size (points at the size key)
+    (HEAD + "  - id: e1\n" + BODY + "    symbols:\n      x: {kind: scalar, size: n}\n",
+     "symbol 'x' is a scalar and takes no 'size'.", 9, "e1"),
+    # a vector takes no assumptions
+    (HEAD + "  - id: e1\n" + BODY + "    symbols:\n      a: {kind: vector, size: n, assume: [real]}\n",
+     "symbol 'a' is a vector and takes no 'assume'.", 9, "e1"),
+    # a vector's size is one dimension
+    (HEAD + "  - id: e1\n" + BODY + "    symbols:\n      a: {kind: vector, size: [m, n]}\n",
+     "'size' of symbol 'a' must be a dimension name such as n or a number from 1 to 12, "
+     "not a list.", 9, "e1"),
+    # a fixed size over the limit says the limit
+    (HEAD + "  - id: e1\n" + BODY + "    symbols:\n      A: {kind: matrix, size: 10000}\n",
+     "size 10000 is too large: a fixed size must be at most 12.", 9, "e1"),
+    # a fixed size under the limit
+    (HEAD + "  - id: e1\n" + BODY + "    symbols:\n      A: {kind: matrix, size: [0, n]}\n",
+     "size 0 is too small: a fixed size must be at least 1.", 9, "e1"),
+    # a dimension name must be lowercase
+    (HEAD + "  - id: e1\n" + BODY + "    symbols:\n      A: {kind: matrix, size: N}\n",
+     "'N' is not a valid dimension: use a lowercase name such as n, or a number from 1 to 12.",
+     9, "e1"),
+    # a size pair has two items
+    (HEAD + "  - id: e1\n" + BODY + "    symbols:\n      A: {kind: matrix, size: [m, n, k]}\n",
+     "'size' of symbol 'A' has 3 items; it allows at most 2.", 9, "e1"),
+    # a function needs of
+    (HEAD + "  - id: e1\n" + BODY + "    symbols:\n      f: {kind: function}\n",
+     "missing 'of' in symbol 'f'.", 9, "e1"),
+    # an index depends on nothing
+    (HEAD + "  - id: e1\n" + BODY + "    symbols:\n      x: scalar\n      i: {kind: index, size: n, of: x}\n",
+     "symbol 'i' is an index and takes no 'of'.", 10, "e1"),
+    # of names a symbol that is not declared
+    (HEAD + "  - id: e1\n" + BODY + "    symbols:\n      F: {kind: matrix, size: n, of: x}\n",
+     "symbol 'F' is a function of 'x', which this entry does not declare.", 9, "e1"),
+    # of names the symbol itself
+    (HEAD + "  - id: e1\n" + BODY + "    symbols:\n      f: {kind: function, of: f}\n",
+     "symbol 'f' cannot be a function of itself.", 9, "e1"),
+    # a dimension name that is also a symbol (points at the symbol)
+    (HEAD + "  - id: e1\n" + BODY + "    symbols:\n      A: {kind: matrix, size: n}\n      n: scalar\n",
+     "'n' is used both as a dimension and as a symbol.", 10, "e1"),
+    # matrix assumptions need a square matrix
+    (HEAD + "  - id: e1\n" + BODY
+     + "    symbols:\n      M: {kind: matrix, size: [m, n], assume: [symmetric]}\n",
+     "'symmetric' needs a square matrix, but symbol 'M' is m x n.", 9, "e1"),
+    # --- proofs ----------------------------------------------------------------------------------
+    # a definition has no proof (points at the proof key)
+    (HEAD + "  - id: e1\n" + BODY + "    kind: definition\n    proof:\n      - {step: x, rule: algebra}\n",
+     "a definition has no proof.", 9, "e1"),
+    # a step needs by or rule
+    (HEAD + "  - id: e1\n" + BODY + "    proof:\n      - step: x\n",
+     "proof step 1 gives no reason.", 9, "e1"),
+    # a step needs its expression
+    (HEAD + "  - id: e1\n" + BODY + "    proof:\n      - rule: algebra\n",
+     "missing 'step' in proof step 1.", 9, "e1"),
+    # an unknown rule, with a did-you-mean
+    (HEAD + "  - id: e1\n" + BODY + "    proof:\n      - step: x\n        rule: chain rule\n",
+     "unknown rule 'chain rule' (did you mean 'chain-rule'?)", 10, "e1"),
+    # a cited id must be a slug
+    (HEAD + "  - id: e1\n" + BODY + "    proof:\n      - step: x\n        by: Other Entry\n",
+     "'Other Entry' is not a valid id: use lowercase letters, digits and single hyphens, "
+     "e.g. 'other-entry'.", 10, "e1"),
+    # a cited id must exist
+    (HEAD + "  - id: e1\n" + BODY + "    proof:\n      - step: x\n        by: [e1x]\n",
+     "proof step 1 cites 'e1x', which is not the id of any entry (did you mean 'e1'?)", 10, "e1"),
+    # an empty proof
+    (HEAD + "  - id: e1\n" + BODY + "    proof: []\n", "'proof' is empty.", 8, "e1"),
+    # --- the chapter -----------------------------------------------------------------------------
+    # a missing chapter title
+    ("source: S\nentries:\n  - id: e1\n" + BODY, "missing 'chapter'.", 1, None),
+    # a top-level typo: one did-you-mean, no "missing 'chapter'"
+    ("chapters: Basics\nsource: S\nentries:\n  - id: e1\n" + BODY,
+     "unknown field 'chapters' (did you mean 'chapter'?)", 1, None),
+    # no entries key
+    ("chapter: Basics\n", "missing 'entries'.", 1, None),
+    # an empty entries list
+    ("chapter: Basics\nentries: []\n", "'entries' is empty.", 2, None),
+    # an explicit slug must be a slug
+    ("chapter: Basics\nslug: Basics!\nsource: S\nentries:\n  - id: e1\n" + BODY,
+     "'Basics!' is not a valid slug: use lowercase letters, digits and single hyphens, "
+     "e.g. 'basics'.", 2, None),
+    # --- YAML itself -----------------------------------------------------------------------------
+    # malformed YAML: one line, the problem and its position
+    (HEAD + "  - id: e1\n    title: a: b\n", "invalid YAML: mapping values are not allowed here.", 5, None),
+    # an unclosed flow list: the problem and where the list began
+    (HEAD + "  - id: e1\n    tags: [a, b\n",
+     "invalid YAML: expected ',' or ']', but got '<stream end>' (while parsing a flow sequence "
+     "from line 5).", 6, None),
+    # the top level must be a mapping
+    ("- a\n- b\n", "the file must be a mapping with chapter: and entries:, not a list.", 1, None),
+    # one document per file
+    ("chapter: A\n---\nchapter: B\n",
+     "the file holds more than one YAML document (a second '---').", 2, None),
+    # anchors are refused at the anchor (no billion laughs)
+    (HEAD + "  - id: e1\n    title: &t T\n    lhs: x\n    rhs: x\n",
+     "YAML anchors and aliases (&name, *name) are not allowed.", 5, None),
+    # an alias alone is refused too (an unquoted *x)
+    (HEAD + "  - id: e1\n    title: T\n    lhs: *x\n    rhs: x\n",
+     "YAML anchors and aliases (&name, *name) are not allowed.", 6, None),
+    # a duplicate key (PyYAML would keep the last) points at the second one
+    (HEAD + "  - id: e1\n    title: T\n    title: U\n    lhs: x\n    rhs: x\n",
+     "duplicate key 'title' (first given on line 5).", 6, "e1"),
+    # a key that YAML reads as a number
+    ("chapter: Basics\n1: one\nsource: S\nentries:\n  - id: e1\n" + BODY,
+     "the key 1 is not text: YAML reads it as a number.", 2, None),
+    # tags that would build Python objects
+    (HEAD + "  - id: e1\n    title: !!python/name:os.system T\n    lhs: x\n    rhs: x\n",
+     "the YAML tag '!!python/name:os.system' is not allowed.", 5, "e1"),
+    # deep nesting stops before PyYAML's recursion does
+    ("chapter: " + "[" * 30 + "]" * 30 + "\n", "the YAML is nested more than 20 levels deep.", 1, None),
+    # a control character
+    ("chapter: Basics\x07\n", "the file contains the control character U+0007, which YAML does "
+     "not allow.", 1, None),
+    # an empty file, and one with only comments
+    ("", "the file is empty.", 1, None),
+    ("# nothing yet\n", "the file is empty.", 1, None),
+]
+
+
+@pytest.mark.parametrize(("text", "message", "line", "entry_id"), BAD_FILES)
+def test_bad_file_gives_one_clear_error(
+    tmp_path: Path, text: str, message: str, line: int, entry_id: str | None
+) -> None:
+    """Each bad input gives exactly one error with the exact text, file, line and entry id."""
+    path = write(tmp_path, text)
+    error = only_problem(path)
+    assert error.message == message
+    assert error.location is not None
+    assert (error.location.file, error.location.line) == (str(path), line)
+    assert error.entry_id == entry_id
+    assert "\n" not in str(error)
+
+
+REALISTIC = """\
+# yaml-language-server: $schema=../plugin/proofbook/registry.schema.json
+chapter: Matrix derivatives
+intro: |
+  Derivatives of traces and quadratic forms.
+source: Bishop 2006, PRML, Appendix C
+entries:
+  - id: trace-ab-entry
+    title: Entries of Tr(AB)
+    kind: definition
+    symbols:
+      A: {kind: matrix, size: [m, n]}
+      B: {kind: matrix, size: [n, m]}
+    lhs: trace(A*B)
+    rhs: "sum(A[i, j]*B[j, i])"
+    tags: [trace]
+  - id: trace-ab-grad
+    title: Gradient of Tr(AB)
+    symbols:
+      A: {kind: matrix, size: n}
+      B: {kind: matrix, size: n}
+    lhs: diff(trace(A*B), A)
+    rhs: B.T
+    source: Bishop 2006, Appendix C, p. 697
+    notes: Free *Markdown*.
+    proof:
+      - step: diff(trace(B*A), A)
+        by: trace-ab-entry
+        rule: cyclic-trace
+        note: Cyclic property.
+      - step: |
+          B.T
+        by: [trace-ab-entry, quad-form]
+  - id: quad-form
+    title: Gradient of a linear form
+    symbols:
+      x: {kind: vector, size: n}
+      a: {kind: vector, size: n}
+      y: {kind: scalar, assume: [positive, real]}
+      S: {kind: matrix, size: 3, assume: [symmetric, invertible]}
+      F: {kind: matrix, size: n, of: [x, y]}
+      i: {kind: index, size: n}
+      f: {kind: function, of: y}
+      c: scalar
+    chain:
+      - diff(a.T*x, x)
+      - 'diff(x.T*a, x)'
+      - a
+"""
+
+
+def test_realistic_chapter_loads_every_field(tmp_path: Path) -> None:
+    """A three-entry chapter becomes the model, field by field, with exact locations."""
+    path = write(tmp_path, REALISTIC)
+    registry = load_registry([tmp_path])
+    file = str(path)
+
+    def at(line: int, column: int) -> Location:
+        return Location(file, line, column)
+
+    (chapter,) = registry.chapters
+    assert (chapter.slug, chapter.title, chapter.number, chapter.file) == (
+        "basics", "Matrix derivatives", 1, file)
+    assert chapter.intro == "Derivatives of traces and quadratic forms.\n"
+    assert chapter.source == "Bishop 2006, PRML, Appendix C"
+    definition, grad, quad = chapter.entries
+    assert [e.number for e in chapter.entries] == ["1.1", "1.2", "1.3"]
+    assert {e.chapter for e in chapter.entries} == {"basics"}
+    assert registry.by_id()["quad-form"] is quad
+
+    assert (definition.id, definition.title, definition.kind) == (
+        "trace-ab-entry", "Entries of Tr(AB)", "definition")
+    assert definition.location == at(7, 5)
+    assert definition.symbols == (
+        SymbolDecl("A", "matrix", ("m", "n"), location=at(11, 7)),
+        SymbolDecl("B", "matrix", ("n", "m"), location=at(12, 7)),
+    )
+    assert definition.statement == (
+        Source("trace(A*B)", at(13, 10)), Source("sum(A[i, j]*B[j, i])", at(14, 11)))
+    assert definition.source == "Bishop 2006, PRML, Appendix C"  # the chapter's default
+    assert (definition.tags, definition.notes, definition.proof) == (("trace",), None, None)
+
+    assert grad.kind == "identity"
+    assert grad.source == "Bishop 2006, Appendix C, p. 697"
+    assert grad.notes == "Free *Markdown*."
+    assert grad.proof == (
+        ProofStep(Source("diff(trace(B*A), A)", at(26, 15)), ("trace-ab-entry",),
+                  "cyclic-trace", "Cyclic property.", at(26, 9)),
+        ProofStep(Source("B.T\n", at(31, 11)), ("trace-ab-entry", "quad-form"), None, None,
+                  at(30, 9)),
+    )
+    assert grad.cited == ("trace-ab-entry", "quad-form")
+
+    assert [(s.name, s.kind, s.shape, s.assume, s.of) for s in quad.symbols] == [
+        ("x", "vector", ("n", 1), (), ()),
+        ("a", "vector", ("n", 1), (), ()),
+        ("y", "scalar", None, ("positive", "real"), ()),
+        ("S", "matrix", (3, 3), ("symmetric", "invertible"), ()),
+        ("F", "matrix", ("n", "n"), (), ("x", "y")),
+        ("i", "index", ("n", 1), (), ()),
+        ("f", "function", None, (), ("y",)),
+        ("c", "scalar", None, (), ()),
+    ]
+    assert quad.statement == (
+        Source("diff(a.T*x, x)", at(45, 9)), Source("diff(x.T*a, x)", at(46, 10)),
+        Source("a", at(47, 9)))
+    assert quad.source == "Bishop 2006, PRML, Appendix C"
+
+
+def test_source_locations_point_at_the_text(tmp_path: Path) -> None:
+    """Plain, quoted, folded and number expressions locate their first character."""
+    text = HEAD + '  - id: e1\n    title: T\n    lhs: "a + b"\n    rhs: >-\n\n      a\n'
+    text += "  - id: e2\n    title: T\n    lhs: 0\n    rhs: 1.50\n"
+    path = write(tmp_path, text)
+    first, second = load_registry([path]).entries
+    assert first.statement == (Source("a + b", Location(str(path), 6, 11)),
+                               Source("\na", Location(str(path), 8, 7)))
+    # YAML reads 0 and 1.50 as numbers; an expression keeps the text as written
+    assert second.statement == (Source("0", Location(str(path), 12, 10)),
+                                Source("1.50", Location(str(path), 13, 10)))
+
+
+def test_folders_files_and_numbering(tmp_path: Path) -> None:
+    """A folder is read in name order, listed files keep their order, numbering follows."""
+    folder = tmp_path / "registry"
+    folder.mkdir()
+    for name in ("02-second.yaml", "01-first.yml", "notes.txt", ".01-backup.yml"):
+        write(folder, HEAD + f"  - id: {name[:2]}-{name[3:6]}\n" + BODY, name)
+    extra = write(tmp_path, HEAD + "  - id: extra\n" + BODY, "extra.yml")
+    registry = load_registry([extra, str(folder)])
+    assert [(c.number, c.slug) for c in registry.chapters] == [
+        (1, "extra"), (2, "first"), (3, "second")]
+    assert [e.number for e in registry.entries] == ["1.1", "2.1", "3.1"]
+    assert registry.chapters[1].file == str(folder / "01-first.yml")
+
+
+def test_relative_paths_stay_relative(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Locations show the path as the caller gave it."""
+    (tmp_path / "reg").mkdir()
+    write(tmp_path / "reg", HEAD + "  - id: e1\n" + BODY)
+    monkeypatch.chdir(tmp_path)
+    (entry,) = load_registry(["reg"]).entries
+    assert entry.location == Location("reg/01-basics.yml", 4, 5)
+
+
+def test_missing_path_and_empty_folder(tmp_path: Path) -> None:
+    """A missing path and a folder without YAML files are both reported."""
+    (tmp_path / "empty").mkdir()
+    empty, missing = problems(tmp_path / "nope", tmp_path / "empty")  # sorted by file
+    assert (str(missing.location), missing.message) == (
+        str(tmp_path / "nope"), "no such file or folder.")
+    assert (str(empty.location), empty.message) == (
+        str(tmp_path / "empty"), "the registry folder has no .yml or .yaml files.")
+
+
+def test_not_utf8_names_the_byte(tmp_path: Path) -> None:
+    """A Latin-1 file is refused with the byte, its offset, line and column."""
+    path = write(tmp_path, "chapter: Basics\ntitle: caf\xe9\n".encode("latin-1"))
+    error = only_problem(path)
+    assert error.message == "the file is not UTF-8 text: byte 0xe9 at byte offset 26 is not valid UTF-8."
+    assert error.location == Location(str(path), 2, 11)
+
+
+def test_file_over_one_mib_is_refused(tmp_path: Path) -> None:
+    """A file over 1 MiB is refused before YAML sees it."""
+    path = write(tmp_path, "chapter: " + "x" * (1024 * 1024) + "\n")
+    error = only_problem(path)
+    assert error.message == "the file is larger than 1 MiB (1,048,576 bytes)."
+    assert error.hint == "Split the chapter into several files."
+
+
+def test_one_megabyte_expression_is_refused(tmp_path: Path) -> None:
+    """A 1 MB expression (under the file limit) fails the length limit without echoing it."""
+    path = write(tmp_path, HEAD + "  - id: e1\n    title: T\n    lhs: '" + "x" * 1_000_000 + "'\n    rhs: x\n")
+    error = only_problem(path)
+    assert error.message == "'lhs' is too long (1,000,000 characters; the limit is 2,000)."
+    assert len(str(error)) < 300
+
+
+def test_billion_laughs_is_refused_fast(tmp_path: Path) -> None:
+    """Nested aliases stop at the first anchor, long before any expansion."""
+    lines = ['a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]']
+    lines += [f"{chr(98 + i)}: &{chr(98 + i)} [*{chr(97 + i)}" + f",*{chr(97 + i)}" * 8 + "]"
+              for i in range(8)]
+    path = write(tmp_path, "\n".join(lines) + "\n")
+    start = time.perf_counter()
+    error = only_problem(path)
+    assert time.perf_counter() - start < 0.5
+    assert error.message == "YAML anchors and aliases (&name, *name) are not allowed."
+    assert error.location == Location(str(path), 1, 4)
+
+
+def test_errors_of_all_files_are_collected_and_sorted(tmp_path: Path) -> None:
+    """Problems of several files come back together, sorted by file and line."""
+    write(tmp_path, HEAD + "  - id: e1\n    title: T\n    lhs: x\n    rhs: x\n    tags: 5\n"
+          "  - id: e2\n    lhs: x\n    rhs: x\n", "02-b.yml")
+    write(tmp_path, "chapter: [\n", "01-a.yml")
+    errors = problems(tmp_path)
+    assert [(Path(e.location.file).name, e.location.line) for e in errors] == [
+        ("01-a.yml", 2), ("02-b.yml", 8), ("02-b.yml", 9)]
+    assert str(errors[2]) == (
+        f"{tmp_path / '02-b.yml'}:9:5: entry 'e2': missing 'title'. "
+        "Add title: <a short name for the formula>.")
+
+
+def test_duplicate_ids_name_both_places(tmp_path: Path) -> None:
+    """The same id in one file and across files is reported with the first place."""
+    first = write(tmp_path, HEAD + "  - id: e1\n" + BODY + "  - id: e1\n" + BODY, "01-a.yml")
+    second = write(tmp_path, HEAD + "  - id: e1\n" + BODY, "02-b.yml")
+    in_file, across = problems(tmp_path)
+    assert in_file.message == f"duplicate id 'e1': it is already used at {first}:4:5."
+    assert (in_file.location, in_file.entry_id) == (Location(str(first), 8, 5), "e1")
+    assert across.message == f"duplicate id 'e1': it is already used at {first}:4:5."
+    assert across.location == Location(str(second), 4, 5)
+
+
+def test_duplicate_chapter_slugs(tmp_path: Path) -> None:
+    """Two files with the same slug (here 01-x.yml and a slug: x) are refused."""
+    first = write(tmp_path, HEAD + "  - id: e1\n" + BODY, "01-x.yml")
+    second = write(tmp_path, "chapter: B\nslug: x\nsource: S\nentries:\n  - id: e2\n" + BODY,
+                   "02-y.yml")
+    error = only_problem(tmp_path)
+    assert error.message == f"the chapter slug 'x' is already used by {first}."
+    assert error.location == Location(str(second), 2, 7)
+
+
+def test_file_name_that_gives_no_slug(tmp_path: Path) -> None:
+    """A file name that is not a slug asks for a rename or a slug: line."""
+    path = write(tmp_path, HEAD + "  - id: e1\n" + BODY, "03-My Chapter.yml")
+    error = only_problem(path)
+    assert error.message == ("the file name gives the chapter slug 'My Chapter', which is not "
+                             "valid: use lowercase letters, digits and single hyphens.")
+    assert error.hint == "Rename the file (e.g. 01-my-chapter.yml) or add slug: my-chapter."
+
+
+def test_schema_is_valid_and_matches_the_model() -> None:
+    """The shipped schema is valid draft 2020-12 and lists the model's assumptions."""
+    schema = json.loads(resources.files("proofbook").joinpath("registry.schema.json").read_text())
+    Draft202012Validator.check_schema(schema)
+    enums = [clause["then"]["properties"]["assume"]["items"]["enum"]
+             for clause in schema["$defs"]["declaration"]["allOf"]
+             if "assume" in clause["then"].get("properties", {})]
+    assert enums == [list(SCALAR_ASSUMPTIONS), list(MATRIX_ASSUMPTIONS)]
+
+
+def test_loading_does_not_import_sympy() -> None:
+    """Warm builds load the registry without SymPy."""
+    code = "import sys, proofbook.registry.load; sys.exit('sympy' in sys.modules)"
+    assert subprocess.run([sys.executable, "-c", code], check=False).returncode == 0
