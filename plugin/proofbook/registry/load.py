@@ -1,10 +1,10 @@
 """Load registry YAML files into a ``model.Registry``, reporting every problem at once.
 
-Each file is read by ``yamlsafe`` (bounded, UTF-8, no aliases, positions kept), checked
-against ``registry.schema.json`` (whose errors are turned into product text here), checked
-for what a schema cannot say (symbols against dimensions, square matrices, unique ids), and
-turned into the model.  Expressions stay text: ``proofbook.language`` compiles them later, so
-loading never imports SymPy.
+Each file is read by ``yamlsafe`` (bounded, UTF-8, no aliases, positions kept) and checked
+against ``registry.schema.json``; this module then checks what a schema cannot say (symbols
+against dimensions, square matrices, unique ids and slugs, cited ids) and builds the model.
+Expressions stay text: ``proofbook.language`` compiles them later, so loading never imports
+SymPy and a warm build does not need it.
 """
 
 from __future__ import annotations
@@ -29,22 +29,23 @@ def load_registry(paths: Sequence[str | Path]) -> Registry:
 
     Raises ``ProofbookErrors`` listing every problem of every file, sorted by file and line.
     """
-    return _Loader().load(paths)
+    return _RegistryLoader().load(paths)
 
 
-class _Loader:
-    """One load: the problems found so far and the ids and slugs already taken."""
+class _RegistryLoader:
+    """One load: the problems found so far and the ids, slugs and citations seen."""
 
     def __init__(self) -> None:
         self.errors: list[ProofbookError] = []
         self.ids: dict[str, Location] = {}
         self.slugs: dict[str, Location] = {}
-        self.citations: list[tuple[str, Location, str, str]] = []
+        self.citations: list[tuple[str, Location, str, str]] = []  # id, where, by entry, step
 
     def load(self, paths: Sequence[str | Path]) -> Registry:
         files = list(self._files(paths))
-        chapters = [c for n, (path, file) in enumerate(files, 1) if (c := self._chapter(path, file, n))]
-        if not self.errors:  # an entry skipped for its errors could be the one cited
+        chapters = [chapter for number, (path, file) in enumerate(files, 1)
+                    if (chapter := self._chapter(path, file, number))]
+        if not self.errors:  # else an entry skipped for its errors may be the one cited
             self._check_citations()
         if self.errors:
             raise ProofbookErrors(sorted(self.errors, key=_order))
@@ -55,8 +56,8 @@ class _Loader:
         for given in paths:
             path, shown = Path(given), os.fspath(given)
             if path.is_dir():
-                names = sorted(p.name for p in path.iterdir()
-                               if p.suffix in SUFFIXES and p.is_file() and not p.name.startswith("."))
+                names = sorted(p.name for p in path.iterdir() if p.suffix in SUFFIXES
+                               and p.is_file() and not p.name.startswith("."))
                 if not names:
                     self.errors.append(ProofbookError(
                         "the registry folder has no .yml or .yaml files.", Location(shown),
@@ -101,6 +102,7 @@ class _Loader:
                        entries=tuple(entries), intro=data.get("intro"), source=data.get("source"))
 
     def _claim_slug(self, doc: Document, path: Path) -> str:
+        """The chapter slug (given, or from the file name), checked for validity and reuse."""
         given = doc.data.get("slug")
         slug = given if isinstance(given, str) else re.sub(r"^\d+-", "", path.stem)
         where = doc.location(("slug",)) if given is not None else Location(doc.file)
@@ -125,13 +127,14 @@ class _Loader:
         if raw["id"] in self.ids:
             self.errors.append(ProofbookError(
                 f"duplicate id '{raw['id']}': it is already used at {self.ids[raw['id']]}.",
-                location, raw["id"], hint="Ids must be unique across all registry files; rename one."))
+                location, raw["id"], hint="Ids are unique across all registry files; rename one."))
         self.ids.setdefault(raw["id"], location)
         symbols = raw.get("symbols", {})
         proof = raw.get("proof")
         return Entry(
             id=raw["id"], title=raw["title"], kind=raw.get("kind", "identity"),
-            symbols=tuple(_symbol(doc, path + ("symbols", name), name, symbols[name]) for name in symbols),
+            symbols=tuple(_symbol(doc, path + ("symbols", name), name, symbols[name])
+                          for name in symbols),
             statement=_statement(doc, raw, path), source=raw.get("source", default_source),
             location=location, chapter=chapter, number=f"{number}.{index + 1}",
             notes=raw.get("notes"), tags=tuple(raw.get("tags", ())),
@@ -152,8 +155,9 @@ class _Loader:
         for ref, where, entry_id, step in self.citations:
             if ref not in self.ids:
                 self.errors.append(ProofbookError(
-                    f"{step} cites '{ref}', which is not the id of any entry{guess_or_period(ref, self.ids)}",
-                    where, entry_id, hint="Cite the id of an entry in the registry, or use rule: instead."))
+                    f"{step} cites '{ref}', which is not the id of any entry"
+                    + guess_or_period(ref, self.ids), where, entry_id,
+                    hint="Cite the id of an entry in the registry, or give a rule: instead."))
 
 
 def _symbol(doc: Document, path: JsonPath, name: str, raw: str | dict[str, Any]) -> SymbolDecl:
@@ -178,15 +182,16 @@ def _shape(decl: dict[str, Any]) -> tuple[str | int, str | int] | None:
 
 
 def _dimension(value: str | float) -> str | int:
-    """A dimension name, or a fixed size as int (YAML may give 3.0; the schema allowed it)."""
+    """A dimension name, or a fixed size as int (YAML may say 3.0; the schema accepts it)."""
     return value if isinstance(value, str) else int(value)
 
 
 def _statement(doc: Document, raw: dict[str, Any], path: JsonPath) -> tuple[Source, ...]:
-    keys: list[str | int] = ["lhs", "rhs"] if "lhs" in raw else list(range(len(raw["chain"])))
-    parent = raw if "lhs" in raw else raw["chain"]
-    prefix = path if "lhs" in raw else path + ("chain",)
-    return tuple(Source(parent[k], doc.text_location(prefix + (k,))) for k in keys)
+    if "chain" in raw:
+        chain = path + ("chain",)
+        return tuple(Source(text, doc.text_location(chain + (k,)))
+                     for k, text in enumerate(raw["chain"]))
+    return tuple(Source(raw[side], doc.text_location(path + (side,))) for side in ("lhs", "rhs"))
 
 
 def _one_or_many(value: str | list[str] | None) -> tuple[str, ...]:
@@ -196,14 +201,14 @@ def _one_or_many(value: str | list[str] | None) -> tuple[str, ...]:
 
 
 def _meaning_problems(raw: dict[str, Any], index: int) -> Iterator[Problem]:
-    """What the schema cannot say about an entry's symbols."""
+    """What the schema cannot say about the symbols of a (schema-valid) entry."""
     decls = {name: _declaration(d) for name, d in raw.get("symbols", {}).items()}
     dimensions = {d for decl in decls.values() for d in _dimension_names(decl.get("size"))}
     for name, decl in decls.items():
         path: JsonPath = ("entries", index, "symbols", name)
         if name in dimensions:
             yield Problem(path, f"'{name}' is used both as a dimension and as a symbol.",
-                          "Rename the symbol or the dimension (dimensions are names such as n, m, k).",
+                          "Rename the symbol or the dimension (dimensions are names like n, m).",
                           at_key=True)
         for other in _one_or_many(decl.get("of")):
             if other == name:
@@ -215,12 +220,12 @@ def _meaning_problems(raw: dict[str, Any], index: int) -> Iterator[Problem]:
                               f"Declare {other} under symbols:, or remove it from of:.")
         size = decl.get("size")
         if decl.get("assume") and isinstance(size, list) and size[0] != size[1]:
-            yield Problem(path + ("assume",), f"'{decl['assume'][0]}' needs a square matrix, but symbol "
-                          f"'{name}' is {size[0]} x {size[1]}.", "Use size: n, or remove the assumption.")
+            yield Problem(path + ("assume",), f"'{decl['assume'][0]}' needs a square matrix, "
+                          f"but symbol '{name}' is {size[0]} x {size[1]}.",
+                          "Use size: n, or remove the assumption.")
 
 
 def _dimension_names(size: Any) -> list[str]:
-    """The dimension names a ``size`` uses."""
     return [d for d in (size if isinstance(size, list) else [size]) if isinstance(d, str)]
 
 
@@ -237,7 +242,7 @@ def _numbers_as_text(doc: Document) -> None:
 
 
 def _error(doc: Document, problem: Problem) -> ProofbookError:
-    """The problem as a user-facing error naming its entry: by id, else by position."""
+    """The problem as a user-facing error that names its entry: by id, else by position."""
     entry_id, prefix = None, ""
     if in_entry(problem.path):
         raw = doc.data["entries"][problem.path[1]]

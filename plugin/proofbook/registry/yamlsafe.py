@@ -117,7 +117,7 @@ def parse(text: str, file: str) -> Document:
     problems that do not (duplicate keys, tags, ...) are collected in ``Document.problems``.
     """
     try:
-        loader = _Loader(text, file)
+        loader = _StrictLoader(text, file)
     except ReaderError as exc:
         raise _reader_error(exc, text, file) from None
     try:
@@ -128,7 +128,7 @@ def parse(text: str, file: str) -> Document:
         raise _syntax_error(exc, file) from None
     finally:
         loader.dispose()
-    if root is None:
+    if root is None or root.tag == _YAML_TAG + "null":
         raise ProofbookError("the file is empty.", Location(file, 1, 1),
                              hint="A chapter file needs chapter: <title> and entries:.")
     document = Document(file)
@@ -136,7 +136,7 @@ def parse(text: str, file: str) -> Document:
     return document
 
 
-class _Loader(yaml.SafeLoader):
+class _StrictLoader(yaml.SafeLoader):
     """A SafeLoader whose composer stops at the first anchor or alias and at deep nesting."""
 
     def __init__(self, text: str, file: str) -> None:
@@ -403,9 +403,9 @@ def _type(error: ValidationError, path: JsonPath) -> Iterator[Problem]:
     if error.instance is None:
         yield Problem(path, f"{what(path)} is empty; it must be {expected}.")
         return
-    wants_text = "string" in error.validator_value
+    misread = "string" in error.validator_value and isinstance(error.instance, (bool, int, float))
     yield Problem(path, f"{what(path)} must be {expected}, not {type_name(error.instance)}.",
-                  "Put it in quotes so that YAML reads it as text." if wants_text else None)
+                  "Put it in quotes so that YAML reads it as text." if misread else None)
 
 
 def _pattern(error: ValidationError, path: JsonPath) -> Iterator[Problem]:
@@ -435,8 +435,9 @@ def _enum(error: ValidationError, path: JsonPath) -> Iterator[Problem]:
                       f"{_ASSUMPTIONS_FOR[tuple(options)]}.", f"Use one of: {', '.join(options)}.")
         return
     noun = {"assume": "assumption", "kind": "symbol kind" if _in_symbol(path) else "kind"}.get(field, field)
-    yield Problem(path, f"unknown {noun} '{value}'{guess_or_period(value, options)}",
-                  f"Use one of: {', '.join(options)}.")
+    ending = guess_or_period(value, options)
+    yield Problem(path, f"unknown {noun} '{value}'{ending}",
+                  f"Use one of: {', '.join(options)}." if ending == "." else None)
 
 
 def _short_form(error: ValidationError, path: JsonPath) -> Iterator[Problem]:
