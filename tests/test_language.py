@@ -92,6 +92,7 @@ BAD = [
     # resource limits: huge exponent, huge number, deep nesting, long text
     ("x**(10**10)", 14, "a constant exponent must be written as a number, such as 3, -1 or 1/2."),
     ("x**1000", 13, "the exponent 1000 is too large (at most 64)."),
+    ("((x**64)**64)**64", 11, "nested powers multiply to more than 256."),
     ("x*10000000000000", 12, "the number 10000000000000 is too large (at most 1000000000000)."),
     ("sin(" * 40 + "x" + ")" * 40, None, "the expression is nested more than 30 levels deep."),
     ("x+" * 1500 + "x", 10, "the expression is 3001 characters long; the limit is 2000."),

@@ -33,6 +33,8 @@ from .symbols import SymbolTable, dimension
 MAX_LENGTH = 2000
 MAX_DEPTH = 30
 MAX_EXPONENT = 64
+#: Bound on the product of nested constant exponents, ((x**64)**64)**64 being 262144.
+MAX_TOTAL_EXPONENT = 256
 MAX_INTEGER = 10**12
 MAX_DIFF_ORDER = 6
 
@@ -299,6 +301,9 @@ class _Compiler:
     def _power(self, node: ast.BinOp) -> Typed:
         base = self.visit(node.left)
         exponent = self._exponent(node.right)
+        if _total_exponent(base.expr) * abs(exponent.expr if exponent.expr.is_Rational else 1) > MAX_TOTAL_EXPONENT:
+            raise _Fail(node, f"nested powers multiply to more than {MAX_TOTAL_EXPONENT}.",
+                        "Write the power once, e.g. x**6 for (x**2)**3.")
         if base.is_scalar:
             return Typed(Pow(base.expr, exponent.expr, evaluate=False), None)
         if not base.is_square:
@@ -531,6 +536,13 @@ class _Compiler:
 for _name, _func in _ELEMENTARY.items():
     setattr(_Compiler, "call_" + _name,
             lambda self, node, arg, _f=_func: self._elementary(_f, node))
+
+
+def _total_exponent(expr: Basic) -> Basic:
+    """The product of the constant exponents of powers nested directly in each other."""
+    if isinstance(expr, (Pow, MatPow)) and expr.exp.is_Rational:
+        return abs(expr.exp) * _total_exponent(expr.base)
+    return Integer(1)
 
 
 def _flat(expr: Basic, cls: type[Basic]) -> list[Basic]:

@@ -189,7 +189,7 @@ class _Walker:
                 first = self.doc.keys[path + (key,)]
                 self.doc.problems.append(Problem(
                     path + (key,), f"duplicate key '{short(key)}' (first given on line {first.line}).",
-                    "Remove one of the two; YAML would silently keep only the last.",
+                    "Remove one of the two; YAML would silently keep the last.",
                     where=_location(self.doc.file, key_node.start_mark)))
                 continue
             self.doc.keys[path + (key,)] = _location(self.doc.file, key_node.start_mark)
@@ -201,10 +201,10 @@ class _Walker:
         kind = _tag_name(node.tag)
         if isinstance(node, ScalarNode) and kind in ("str", "timestamp"):
             return node.value
-        what = _KEY_KINDS.get(kind, "a list or mapping" if kind in ("seq", "map") else f"!!{kind}")
+        read_as = _KEY_KINDS.get(kind, "a list or mapping" if kind in ("seq", "map") else f"!!{kind}")
         spelled = f" {short(node.value)}" if isinstance(node, ScalarNode) else ""
         self.doc.problems.append(Problem(
-            path, f"the key{spelled} is not text: YAML reads it as {what}.",
+            path, f"the key{spelled} is not text: YAML reads it as {read_as}.",
             f"Put the key in quotes, e.g. '{short(node.value)}':" if spelled else None,
             where=_location(self.doc.file, node.start_mark)))
         return None
@@ -219,7 +219,8 @@ class _Walker:
         try:
             return _CONSTRUCTOR.yaml_constructors[node.tag](_CONSTRUCTOR, node)
         except ValueError:
-            self.doc.problems.append(Problem(path, f"YAML cannot read '{short(node.value)}' as !!{kind}."))
+            self.doc.problems.append(
+                Problem(path, f"YAML cannot read '{short(node.value)}' as !!{kind}."))
             return node.value
 
     def _text_start(self, node: ScalarNode) -> Location:
@@ -237,8 +238,9 @@ class _Walker:
         kind = _tag_name(node.tag)
         allowed = {MappingNode: {"map"}, SequenceNode: {"seq"}}.get(type(node), _SCALAR_TAGS)
         if kind not in allowed:
+            spelled = short(node.tag.replace(_YAML_TAG, "!!"))
             self.doc.problems.append(Problem(
-                path, f"the YAML tag '{short(node.tag.replace(_YAML_TAG, '!!'))}' is not allowed.",
+                path, f"the YAML tag '{spelled}' is not allowed.",
                 "Remove the tag; registry files use plain YAML only."))
 
     def _check_split(self, node: Node, children: list[Node], path: JsonPath) -> None:
@@ -291,11 +293,12 @@ def _reader_error(exc: ReaderError, text: str, file: str) -> ProofbookError:
     before = text[:exc.position]
     column = exc.position - (before.rfind("\n") + 1) + 1
     return ProofbookError(
-        f"the file contains the control character U+{exc.character:04X}, which YAML does not allow.",
-        Location(file, before.count("\n") + 1, column), hint="Delete it (it is often invisible).")
+        f"the file contains the control character U+{exc.character:04X}, which YAML does not "
+        "allow.", Location(file, before.count("\n") + 1, column),
+        hint="Delete it (it is often invisible).")
 
 
-# --- schema errors as Problems with product text ----------------------------------------
+# --- schema errors as problems with product text --------------------------------------------
 
 _MISSING_HINTS = {
     "chapter": "Add chapter: <title> at the top of the file.",
@@ -304,7 +307,7 @@ _MISSING_HINTS = {
     "title": "Add title: <a short name for the formula>.",
     "source": "Add source: <book or paper, page>, or a chapter-wide source: at the top of the file.",
     "kind": "Add kind: scalar, vector, matrix, index or function.",
-    "size": "Add size: n (a dimension name or a number from 1 to 12); a matrix may use size: [m, n].",
+    "size": "Add size: n (a dimension name or a number from 1 to 12); a matrix may use [m, n].",
     "of": "A function needs of: the symbol(s) it depends on, e.g. of: x.",
     "step": "Add step: <the expression this step reaches>.",
 }
@@ -320,6 +323,7 @@ _ASSUMPTIONS_FOR = {SCALAR_ASSUMPTIONS: "scalars and functions", MATRIX_ASSUMPTI
 
 @cache
 def schema() -> dict[str, Any]:
+    """The registry schema shipped in the package (editors read the same file)."""
     text = resources.files("proofbook").joinpath("registry.schema.json").read_text("utf-8")
     return json.loads(text)
 
@@ -348,24 +352,25 @@ def schema_problems(data: dict[str, Any]) -> list[Problem]:
 
 
 def _translate(error: ValidationError) -> Iterator[Problem]:
+    """Product text for one schema error; a keyword without a handler keeps jsonschema's."""
     path = tuple(error.absolute_path)
     if "propertyNames" in error.relative_schema_path:  # the error sits on the symbols mapping
-        yield Problem(path + (error.instance,), f"'{short(error.instance)}' is not a valid symbol "
-                      "name: start with a letter, then use letters, digits or '_' (at most 20).",
-                      at_key=True)
+        yield Problem(path + (error.instance,), f"'{short(error.instance)}' is not a valid "
+                      "symbol name: start with a letter, then use letters, digits or '_' "
+                      "(at most 20).", at_key=True)
         return
     handler = _HANDLERS.get(str(error.validator))
     yield from handler(error, path) if handler else [Problem(path, short(error.message, 200))]
 
 
 def _missing_fields(error: ValidationError) -> list[str]:
-    """The fields whose absence caused ``error`` (empty for other kinds of error)."""
+    """The fields whose absence caused ``error`` (none for other kinds of error)."""
     have = error.instance if isinstance(error.instance, dict) else {}
     if error.validator == "required":
         return [f for f in error.validator_value if f not in have]
     if error.validator == "dependentRequired":
-        return [f for key, needs in error.validator_value.items() if key in have for f in needs
-                if f not in have]
+        return [f for key, needs in error.validator_value.items() if key in have
+                for f in needs if f not in have]
     if error.validator == "oneOf" and not any(f in have for f in _STATEMENT_FIELDS):
         return list(_STATEMENT_FIELDS)
     return []
@@ -381,25 +386,14 @@ def _unknown(error: ValidationError, path: JsonPath) -> Iterator[Problem]:
     allowed = list(error.schema["properties"])
     where = f" in {what(path)}" if _relative(path) else ""
     for key in (k for k in error.instance if k not in allowed):
-        guess = _guess(key, allowed)
-        yield Problem(path + (key,), f"unknown field '{short(key)}'{where}"
-                      + (f" (did you mean '{guess}'?)" if guess else "."),
-                      None if guess else f"Allowed fields: {', '.join(allowed)}.", at_key=True)
-
-
-def _guess(value: str, options: Any) -> str | None:
-    """The option ``value`` was probably meant to be (difflib), if any."""
-    return next(iter(difflib.get_close_matches(value, list(options), n=1)), None)
-
-
-def guess_or_period(value: str, options: Any) -> str:
-    """How a sentence about an unknown ``value`` ends: with a did-you-mean, else a period."""
-    guess = _guess(value, options)
-    return f" (did you mean '{guess}'?)" if guess else "."
+        ending = guess_or_period(key, allowed)
+        yield Problem(path + (key,), f"unknown field '{short(key)}'{where}{ending}",
+                      f"Allowed fields: {', '.join(allowed)}." if ending == "." else None,
+                      at_key=True)
 
 
 def _type(error: ValidationError, path: JsonPath) -> Iterator[Problem]:
-    expected = error.schema.get("x-expected", "something else")
+    expected = error.schema["x-expected"]
     if error.instance is None:
         yield Problem(path, f"{what(path)} is empty; it must be {expected}.")
         return
@@ -410,13 +404,14 @@ def _type(error: ValidationError, path: JsonPath) -> Iterator[Problem]:
 
 def _pattern(error: ValidationError, path: JsonPath) -> Iterator[Problem]:
     defs, value = schema()["$defs"], short(error.instance)
+    noun = "slug" if path == ("slug",) else "id"
     messages = {
-        defs["id"]["pattern"]: f"'{value}' is not a valid {'slug' if path == ('slug',) else 'id'}: use "
-        f"lowercase letters, digits and single hyphens, e.g. '{slugify(error.instance)}'.",
+        defs["id"]["pattern"]: f"'{value}' is not a valid {noun}: use lowercase letters, digits "
+        f"and single hyphens, e.g. '{slugify(error.instance)}'.",
         defs["name"]["pattern"]: f"'{value}' is not a valid symbol name: start with a letter, "
         "then use letters, digits or '_'.",
-        defs["dimension"]["pattern"]: f"'{value}' is not a valid dimension: use a lowercase name "
-        "such as n, or a number from 1 to 12.",
+        defs["dimension"]["pattern"]: f"'{value}' is not a valid dimension: use a lowercase "
+        "name such as n, or a number from 1 to 12.",
     }
     yield Problem(path, messages.get(error.validator_value, f"{what(path)} is empty."))
 
@@ -428,13 +423,14 @@ def _too_long(error: ValidationError, path: JsonPath) -> Iterator[Problem]:
 
 def _enum(error: ValidationError, path: JsonPath) -> Iterator[Problem]:
     value, options = short(str(error.instance)), error.validator_value
-    field = next(k for k in reversed(path) if isinstance(k, str))
+    field = _field(path)
     owner = next((who for group, who in _ASSUMPTIONS_FOR.items() if value in group), None)
     if field == "assume" and owner:
         yield Problem(path, f"'{value}' is an assumption for {owner}, not for "
                       f"{_ASSUMPTIONS_FOR[tuple(options)]}.", f"Use one of: {', '.join(options)}.")
         return
-    noun = {"assume": "assumption", "kind": "symbol kind" if _in_symbol(path) else "kind"}.get(field, field)
+    in_symbol = in_entry(path) and len(path) > 4 and path[2] == "symbols"
+    noun = {"assume": "assumption", "kind": "symbol kind" if in_symbol else "kind"}.get(field, field)
     ending = guess_or_period(value, options)
     yield Problem(path, f"unknown {noun} '{value}'{ending}",
                   f"Use one of: {', '.join(options)}." if ending == "." else None)
@@ -442,27 +438,28 @@ def _enum(error: ValidationError, path: JsonPath) -> Iterator[Problem]:
 
 def _short_form(error: ValidationError, path: JsonPath) -> Iterator[Problem]:
     name, value = path[-1], short(error.instance)
-    example = {"function": "of: x"}.get(value, "size: n")
+    example = "of: x" if value == "function" else "size: n"
     hint = (f"Write {name}: {{kind: {value}, {example}}}." if value in get_args(SymbolKind)
             else f"Write {name}: scalar, or a mapping such as {name}: {{kind: matrix, size: n}}.")
-    yield Problem(path, f"symbol '{name}' is declared as '{value}', but only scalar has a short form.", hint)
+    yield Problem(path, f"symbol '{name}' is declared as '{value}', but only scalar has a "
+                  "short form.", hint)
 
 
 def _count(error: ValidationError, path: JsonPath) -> Iterator[Problem]:
     n, limit, named = len(error.instance), error.validator_value, what(path)
     if error.validator == "maxItems":
         message = f"{named} has {n} items; it allows at most {limit}."
+    elif n == 0:
+        message = f"{named} is empty."
     else:
-        items = "1 item" if n == 1 else f"{n} items"
-        message = f"{named} is empty." if n == 0 else f"{named} has {items}; it needs at least {limit}."
-    yield Problem(path, message, _COUNT_HINTS.get(next(k for k in reversed(path) if isinstance(k, str))))
+        message = f"{named} has {n} item{'s' if n > 1 else ''}; it needs at least {limit}."
+    yield Problem(path, message, _COUNT_HINTS.get(_field(path)))
 
 
 def _size_range(error: ValidationError, path: JsonPath) -> Iterator[Problem]:
     value, limit = error.instance, error.validator_value
-    bound = "at most" if error.validator == "maximum" else "at least"
-    yield Problem(path, f"size {value} is too {'large' if bound == 'at most' else 'small'}: "
-                  f"a fixed size must be {bound} {limit}.",
+    too, bound = ("large", "at most") if error.validator == "maximum" else ("small", "at least")
+    yield Problem(path, f"size {value} is too {too}: a fixed size must be {bound} {limit}.",
                   "Use a dimension name such as n; the verifier chooses small values for it.")
 
 
@@ -484,10 +481,12 @@ def _half_equation(error: ValidationError, path: JsonPath) -> Iterator[Problem]:
 
 
 def _no_reason(error: ValidationError, path: JsonPath) -> Iterator[Problem]:
-    yield Problem(path, f"{what(path)} gives no reason.", "Add by: <id of the entry it uses> or rule: <rule>.")
+    yield Problem(path, f"{what(path)} gives no reason.",
+                  "Add by: <id of the entry it uses> or rule: <rule>.")
 
 
 def _forbidden(error: ValidationError, path: JsonPath) -> Iterator[Problem]:
+    """A field the schema forbids with ``not: {required: [field]}``; points at its key."""
     field = error.validator_value["required"][0]
     if field == "proof":
         yield Problem(path + (field,), "a definition has no proof.",
@@ -502,8 +501,9 @@ def _forbidden(error: ValidationError, path: JsonPath) -> Iterator[Problem]:
 _HANDLERS: dict[str, Callable[[ValidationError, JsonPath], Iterator[Problem]]] = {
     "required": _required, "additionalProperties": _unknown, "type": _type, "pattern": _pattern,
     "maxLength": _too_long, "enum": _enum, "const": _short_form, "minItems": _count,
-    "maxItems": _count, "minimum": _size_range, "maximum": _size_range, "oneOf": _statement_choice,
-    "dependentRequired": _half_equation, "anyOf": _no_reason, "not": _forbidden,
+    "maxItems": _count, "minimum": _size_range, "maximum": _size_range,
+    "oneOf": _statement_choice, "dependentRequired": _half_equation, "anyOf": _no_reason,
+    "not": _forbidden,
 }
 
 
@@ -511,16 +511,18 @@ _HANDLERS: dict[str, Callable[[ValidationError, JsonPath], Iterator[Problem]]] =
 
 
 def in_entry(path: JsonPath) -> bool:
+    """Whether ``path`` lies inside an entry (``("entries", i, ...)``)."""
     return len(path) >= 2 and path[0] == "entries" and isinstance(path[1], int)
 
 
-def _in_symbol(path: JsonPath) -> bool:
-    return in_entry(path) and len(path) > 4 and path[2] == "symbols"
-
-
 def _relative(path: JsonPath) -> JsonPath:
-    """The path inside its entry (the entry's own label says which entry)."""
+    """The path inside its entry; the entry's own label says which entry."""
     return path[2:] if in_entry(path) else path
+
+
+def _field(path: JsonPath) -> str:
+    """The innermost field name on ``path`` (``tags`` for ``(..., "tags", 2)``)."""
+    return next(str(k) for k in reversed(path) if isinstance(k, str))
 
 
 def what(path: JsonPath) -> str:
@@ -531,13 +533,24 @@ def what(path: JsonPath) -> str:
         if key == "symbols" and rest:
             parts.append(f"symbol '{short(str(rest.pop(0)))}'")
         elif key == "proof" and rest and isinstance(rest[0], int):
-            parts.append(f"proof step {rest.pop(0) + 1}")
+            parts.append(f"proof step {int(rest.pop(0)) + 1}")
         else:
             parts.append(f"item {key + 1}" if isinstance(key, int) else f"'{short(key)}'")
     return " of ".join(reversed(parts)) or ("the entry" if path else "the file")
 
 
+def guess_or_period(value: str, options: Any) -> str:
+    """How a sentence about an unknown ``value`` ends: with a did-you-mean, else a period."""
+    guess = _guess(value, options)
+    return f" (did you mean '{guess}'?)" if guess else "."
+
+
+def _guess(value: str, options: Any) -> str | None:
+    return next(iter(difflib.get_close_matches(value, list(options), n=1)), None)
+
+
 def slugify(text: str) -> str:
+    """A valid slug close to ``text``, for "e.g." hints ('Trace AB' -> 'trace-ab')."""
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:64] or "trace-ab"
 
 
@@ -547,5 +560,5 @@ def type_name(value: Any) -> str:
         return "empty"
     if isinstance(value, bool):
         return "true/false"
-    names = {int: "a number", float: "a number", str: "text", list: "a list", dict: "a mapping"}
-    return names.get(type(value), type(value).__name__)
+    return {int: "a number", float: "a number", str: "text", list: "a list"}.get(type(value),
+                                                                                 "a mapping")
