@@ -89,7 +89,8 @@ class _RegistryLoader:
         broken = {p.path[1] for p in problems if in_entry(p.path)}
         slug = self._claim_slug(doc, path)
         entries = []
-        for index, raw in enumerate(data["entries"] if isinstance(data.get("entries"), list) else []):
+        listed = data["entries"] if isinstance(data.get("entries"), list) else []
+        for index, raw in enumerate(listed):
             if index in broken:
                 continue
             meaning = [_error(doc, p) for p in _meaning_problems(raw, index)]
@@ -110,7 +111,8 @@ class _RegistryLoader:
             self.errors.append(ProofbookError(
                 f"the file name gives the chapter slug '{short(slug)}', which is not valid: "
                 "use lowercase letters, digits and single hyphens.", where,
-                hint=f"Rename the file (e.g. 01-{slugify(slug)}.yml) or add slug: {slugify(slug)}."))
+                hint=f"Rename the file (e.g. 01-{slugify(slug)}.yml) or add "
+                     f"slug: {slugify(slug)}."))
         elif slug in self.slugs:
             self.errors.append(ProofbookError(
                 f"the chapter slug '{slug}' is already used by {self.slugs[slug]}.", where,
@@ -139,7 +141,8 @@ class _RegistryLoader:
             location=location, chapter=chapter, number=f"{number}.{index + 1}",
             notes=raw.get("notes"), tags=tuple(raw.get("tags", ())),
             proof=None if proof is None else tuple(
-                self._step(doc, path + ("proof", j), step, raw["id"]) for j, step in enumerate(proof)),
+                self._step(doc, path + ("proof", j), step, raw["id"])
+                for j, step in enumerate(proof)),
         )
 
     def _step(self, doc: Document, path: JsonPath, raw: dict[str, Any], entry_id: str) -> ProofStep:
@@ -250,7 +253,7 @@ def _error(doc: Document, problem: Problem) -> ProofbookError:
         if isinstance(ident, str) and 0 < len(ident) <= 64:
             entry_id = ident
         else:
-            prefix = f"entry #{problem.path[1] + 1}: "
+            prefix = f"entry #{int(problem.path[1]) + 1}: "
     location = problem.where or doc.location(problem.path, problem.at_key)
     return ProofbookError(prefix + problem.message, location, entry_id, problem.hint)
 

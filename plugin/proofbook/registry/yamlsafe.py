@@ -22,13 +22,13 @@ from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 from pathlib import Path
-from typing import Any, get_args
+from typing import Any, cast, get_args
 
 import yaml
 from jsonschema import Draft202012Validator, ValidationError
 from yaml.composer import ComposerError
 from yaml.constructor import SafeConstructor
-from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+from yaml.nodes import CollectionNode, MappingNode, Node, ScalarNode, SequenceNode
 from yaml.reader import ReaderError
 
 from ..errors import Location, ProofbookError
@@ -144,7 +144,7 @@ class _StrictLoader(yaml.SafeLoader):
         self.file = file
         self.depth = 0
 
-    def compose_node(self, parent: Node | None, index: object) -> Node:
+    def compose_node(self, parent: Node | None, index: int) -> Node | None:
         event = self.peek_event()
         if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
             raise ProofbookError(
@@ -171,12 +171,13 @@ class _Walker:
     def value(self, node: Node, path: JsonPath) -> Any:
         self.doc.nodes[path] = _location(self.doc.file, node.start_mark)
         self._check_tag(node, path)
+        if isinstance(node, ScalarNode):
+            return self._scalar(node, path)
         if isinstance(node, MappingNode):
             return self._mapping(node, path)
-        if isinstance(node, SequenceNode):
-            self._check_split(node, node.value, path)
-            return [self.value(item, path + (i,)) for i, item in enumerate(node.value)]
-        return self._scalar(node, path)
+        sequence = cast(SequenceNode, node)
+        self._check_split(sequence, sequence.value, path)
+        return [self.value(item, path + (i,)) for i, item in enumerate(sequence.value)]
 
     def _mapping(self, node: MappingNode, path: JsonPath) -> dict[str, Any]:
         self._check_split(node, [value for _, value in node.value], path)
@@ -188,7 +189,8 @@ class _Walker:
             if key in result:
                 first = self.doc.keys[path + (key,)]
                 self.doc.problems.append(Problem(
-                    path + (key,), f"duplicate key '{short(key)}' (first given on line {first.line}).",
+                    path + (key,),
+                    f"duplicate key '{short(key)}' (first given on line {first.line}).",
                     "Remove one of the two; YAML would silently keep the last.",
                     where=_location(self.doc.file, key_node.start_mark)))
                 continue
@@ -201,7 +203,8 @@ class _Walker:
         kind = _tag_name(node.tag)
         if isinstance(node, ScalarNode) and kind in ("str", "timestamp"):
             return node.value
-        read_as = _KEY_KINDS.get(kind, "a list or mapping" if kind in ("seq", "map") else f"!!{kind}")
+        collection = kind in ("seq", "map")
+        read_as = _KEY_KINDS.get(kind, "a list or mapping" if collection else f"!!{kind}")
         spelled = f" {short(node.value)}" if isinstance(node, ScalarNode) else ""
         self.doc.problems.append(Problem(
             path, f"the key{spelled} is not text: YAML reads it as {read_as}.",
@@ -236,14 +239,15 @@ class _Walker:
     def _check_tag(self, node: Node, path: JsonPath) -> None:
         """Only plain YAML types: a tag like !!python/object must never reach a constructor."""
         kind = _tag_name(node.tag)
-        allowed = {MappingNode: {"map"}, SequenceNode: {"seq"}}.get(type(node), _SCALAR_TAGS)
+        allowed = ({"map"} if isinstance(node, MappingNode)
+                   else {"seq"} if isinstance(node, SequenceNode) else _SCALAR_TAGS)
         if kind not in allowed:
             spelled = short(node.tag.replace(_YAML_TAG, "!!"))
             self.doc.problems.append(Problem(
                 path, f"the YAML tag '{spelled}' is not allowed.",
                 "Remove the tag; registry files use plain YAML only."))
 
-    def _check_split(self, node: Node, children: list[Node], path: JsonPath) -> None:
+    def _check_split(self, node: CollectionNode, children: list[Node], path: JsonPath) -> None:
         """Catch ``[diff(a, x), b]``: in [ ] and { } YAML splits unquoted text at commas."""
         if not node.flow_style:
             return
@@ -305,7 +309,7 @@ _MISSING_HINTS = {
     "entries": "Add entries: with at least one entry.",
     "id": "Add id: <a-short-slug>, unique across the registry.",
     "title": "Add title: <a short name for the formula>.",
-    "source": "Add source: <book or paper, page>, or a chapter-wide source: at the top of the file.",
+    "source": "Add source: <book or paper, page>, or a chapter-wide source: at the top.",
     "kind": "Add kind: scalar, vector, matrix, index or function.",
     "size": "Add size: n (a dimension name or a number from 1 to 12); a matrix may use [m, n].",
     "of": "A function needs of: the symbol(s) it depends on, e.g. of: x.",
@@ -318,7 +322,8 @@ _COUNT_HINTS = {
     "size": "Use size: n for a square matrix or size: [m, n].",
 }
 _STATEMENT_FIELDS = ("lhs", "rhs", "chain")
-_ASSUMPTIONS_FOR = {SCALAR_ASSUMPTIONS: "scalars and functions", MATRIX_ASSUMPTIONS: "square matrices"}
+_ASSUMPTIONS_FOR = {SCALAR_ASSUMPTIONS: "scalars and functions",
+                    MATRIX_ASSUMPTIONS: "square matrices"}
 
 
 @cache
@@ -430,7 +435,8 @@ def _enum(error: ValidationError, path: JsonPath) -> Iterator[Problem]:
                       f"{_ASSUMPTIONS_FOR[tuple(options)]}.", f"Use one of: {', '.join(options)}.")
         return
     in_symbol = in_entry(path) and len(path) > 4 and path[2] == "symbols"
-    noun = {"assume": "assumption", "kind": "symbol kind" if in_symbol else "kind"}.get(field, field)
+    nouns = {"assume": "assumption", "kind": "symbol kind" if in_symbol else "kind"}
+    noun = nouns.get(field, field)
     ending = guess_or_period(value, options)
     yield Problem(path, f"unknown {noun} '{value}'{ending}",
                   f"Use one of: {', '.join(options)}." if ending == "." else None)
