@@ -46,194 +46,212 @@ def only_problem(path: Path) -> ProofbookError:
     return errors[0]
 
 
+def e1(extra: str = "", body: str = BODY) -> str:
+    """A file whose entry e1 (line 4) has ``body`` (lines 5-7) and then ``extra`` (line 8 on)."""
+    return HEAD + "  - id: e1\n" + body + extra
+
+
+def case(name: str, text: str, message: str, line: int, entry_id: str | None = None) -> object:
+    return pytest.param(text, message, line, entry_id, id=name)
+
+
+ANY_ID = "use lowercase letters, digits and single hyphens"
 BAD_FILES = [
-    # --- entries: required fields, unknown fields, types -----------------------------------------
+    # --- entries: required fields, unknown fields, types ----------------------------------------
     # a missing title points at the entry and names it
-    (HEAD + "  - id: e1\n    lhs: x\n    rhs: x\n", "missing 'title'.", 4, "e1"),
+    case("missing-title", e1(body="    lhs: x\n    rhs: x\n"), "missing 'title'.", 4, "e1"),
     # a typo gets a did-you-mean, and no second "missing 'title'" error
-    (HEAD + "  - id: e1\n    titel: T\n    lhs: x\n    rhs: x\n",
-     "unknown field 'titel' (did you mean 'title'?)", 5, "e1"),
+    case("typo-field", e1(body="    titel: T\n    lhs: x\n    rhs: x\n"),
+         "unknown field 'titel' (did you mean 'title'?)", 5, "e1"),
     # an unknown field without a close match
-    (HEAD + "  - id: e1\n" + BODY + "    colour: red\n", "unknown field 'colour'.", 8, "e1"),
+    case("unknown-field", e1("    colour: red\n"), "unknown field 'colour'.", 8, "e1"),
     # a wrong type says what was expected and what was found
-    (HEAD + "  - id: e1\n" + BODY + "    tags: 5\n",
-     "'tags' must be a list of strings, not a number.", 8, "e1"),
+    case("wrong-type", e1("    tags: 5\n"),
+         "'tags' must be a list of strings, not a number.", 8, "e1"),
     # YAML reads yes as true/false, not as text
-    (HEAD + "  - id: e1\n    title: yes\n    lhs: x\n    rhs: x\n",
-     "'title' must be text, not true/false.", 5, "e1"),
+    case("yes-is-bool", e1(body="    title: yes\n    lhs: x\n    rhs: x\n"),
+         "'title' must be text, not true/false.", 5, "e1"),
     # a list item of the wrong type
-    (HEAD + "  - id: e1\n" + BODY + "    tags: [1]\n",
-     "item 1 of 'tags' must be a short text, not a number.", 8, "e1"),
+    case("wrong-item-type", e1("    tags: [1]\n"),
+         "item 1 of 'tags' must be a short text, not a number.", 8, "e1"),
     # an entry without an id is named by its position
-    (HEAD + "  - title: T\n    lhs: x\n    rhs: x\n", "entry #1: missing 'id'.", 4, None),
+    case("missing-id", HEAD + "  - title: T\n    lhs: x\n    rhs: x\n",
+         "entry #1: missing 'id'.", 4),
     # an entry that is not a mapping
-    (HEAD + "  - just text\n",
-     "entry #1: the entry must be a mapping with id:, title:, ..., not text.", 4, None),
+    case("entry-not-mapping", HEAD + "  - just text\n",
+         "entry #1: the entry must be a mapping with id:, title:, ..., not text.", 4),
     # an id that is not a slug suggests one; the (readable) id still names the entry
-    (HEAD + "  - id: Trace AB\n" + BODY,
-     "'Trace AB' is not a valid id: use lowercase letters, digits and single hyphens, "
-     "e.g. 'trace-ab'.", 4, "Trace AB"),
+    case("bad-id", HEAD + "  - id: Trace AB\n" + BODY,
+         f"'Trace AB' is not a valid id: {ANY_ID}, e.g. 'trace-ab'.", 4, "Trace AB"),
     # an id over 64 characters is not readable, so the entry is named by position
-    (HEAD + "  - id: " + "a" * 65 + "\n" + BODY,
-     "entry #1: 'id' is too long (65 characters; the limit is 64).", 4, None),
+    case("long-id", HEAD + "  - id: " + "a" * 65 + "\n" + BODY,
+         "entry #1: 'id' is too long (65 characters; the limit is 64).", 4),
     # no chapter-wide source, so every entry needs one
-    ("chapter: Basics\nentries:\n  - id: e1\n" + BODY, "missing 'source'.", 3, "e1"),
+    case("missing-source", "chapter: Basics\nentries:\n  - id: e1\n" + BODY,
+         "missing 'source'.", 3, "e1"),
     # an unknown entry kind
-    (HEAD + "  - id: e1\n" + BODY + "    kind: lemma\n", "unknown kind 'lemma'.", 8, "e1"),
-    # --- statements ------------------------------------------------------------------------------
+    case("unknown-kind", e1("    kind: lemma\n"), "unknown kind 'lemma'.", 8, "e1"),
+    # --- statements -----------------------------------------------------------------------------
     # both lhs/rhs and chain
-    (HEAD + "  - id: e1\n" + BODY + "    chain: [a, b]\n", "has both lhs/rhs and chain.", 4, "e1"),
+    case("lhs-and-chain", e1("    chain: [a, b]\n"), "has both lhs/rhs and chain.", 4, "e1"),
     # neither lhs/rhs nor chain
-    (HEAD + "  - id: e1\n    title: T\n", "has no statement.", 4, "e1"),
+    case("no-statement", e1(body="    title: T\n"), "has no statement.", 4, "e1"),
     # half an equation
-    (HEAD + "  - id: e1\n    title: T\n    lhs: x\n", "has 'lhs' but no 'rhs'.", 4, "e1"),
+    case("lhs-only", e1(body="    title: T\n    lhs: x\n"), "has 'lhs' but no 'rhs'.", 4, "e1"),
     # a chain of one
-    (HEAD + "  - id: e1\n    title: T\n    chain: [a]\n",
-     "'chain' has 1 item; it needs at least 2.", 6, "e1"),
+    case("short-chain", e1(body="    title: T\n    chain: [a]\n"),
+         "'chain' has 1 item; it needs at least 2.", 6, "e1"),
     # an empty expression
-    (HEAD + "  - id: e1\n    title: T\n    lhs: ''\n    rhs: x\n", "'lhs' is empty.", 6, "e1"),
+    case("empty-expression", e1(body="    title: T\n    lhs: ''\n    rhs: x\n"),
+         "'lhs' is empty.", 6, "e1"),
     # a missing expression value
-    (HEAD + "  - id: e1\n    title: T\n    lhs:\n    rhs: x\n",
-     "'lhs' is empty; it must be an expression (text).", 6, "e1"),
+    case("null-expression", e1(body="    title: T\n    lhs:\n    rhs: x\n"),
+         "'lhs' is empty; it must be an expression (text).", 6, "e1"),
     # a bounded expression length
-    (HEAD + "  - id: e1\n    title: T\n    lhs: " + "x" * 2001 + "\n    rhs: x\n",
-     "'lhs' is too long (2,001 characters; the limit is 2,000).", 6, "e1"),
+    case("long-expression", e1(body="    title: T\n    lhs: " + "x" * 2001 + "\n    rhs: x\n"),
+         "'lhs' is too long (2,001 characters; the limit is 2,000).", 6, "e1"),
     # YAML splits an unquoted expression with a comma inside [ ]
-    (HEAD + "  - id: e1\n    title: T\n    chain: [diff(a.T*x, x), a]\n",
-     "YAML split 'diff(a.T*x' at a comma: inside [ ] and { } a comma separates items.", 6, "e1"),
-    # --- symbols ---------------------------------------------------------------------------------
+    case("flow-split", e1(body="    title: T\n    chain: [diff(a.T*x, x), a]\n"),
+         "YAML split 'diff(a.T*x' at a comma: inside [ ] and { } a comma separates items.",
+         6, "e1"),
+    # --- symbols --------------------------------------------------------------------------------
     # an unknown assumption, with a did-you-mean
-    (HEAD + "  - id: e1\n" + BODY + "    symbols:\n      y: {kind: scalar, assume: [postive]}\n",
-     "unknown assumption 'postive' (did you mean 'positive'?)", 9, "e1"),
+    case("typo-assumption", e1("    symbols:\n      y: {kind: scalar, assume: [postive]}\n"),
+         "unknown assumption 'postive' (did you mean 'positive'?)", 9, "e1"),
     # a matrix assumption on a scalar
-    (HEAD + "  - id: e1\n" + BODY + "    symbols:\n      y: {kind: scalar, assume: [symmetric]}\n",
-     "'symmetric' is an assumption for square matrices, not for scalars and functions.", 9, "e1"),
+    case("matrix-assumption", e1("    symbols:\n      y: {kind: scalar, assume: [symmetric]}\n"),
+         "'symmetric' is an assumption for square matrices, not for scalars and functions.",
+         9, "e1"),
     # an unknown symbol kind
-    (HEAD + "  - id: e1\n" + BODY + "    symbols:\n      A: {kind: tensor, size: n}\n",
-     "unknown symbol kind 'tensor'.", 9, "e1"),
+    case("unknown-symbol-kind", e1("    symbols:\n      A: {kind: tensor, size: n}\n"),
+         "unknown symbol kind 'tensor'.", 9, "e1"),
     # only scalar has a short form
-    (HEAD + "  - id: e1\n" + BODY + "    symbols:\n      a: vector\n",
-     "symbol 'a' is declared as 'vector', but only scalar has a short form.", 9, "e1"),
-    # a symbol name must be an identifier
-    (HEAD + "  - id: e1\n" + BODY + "    symbols:\n      2x: scalar\n",
-     "'2x' is not a valid symbol name: start with a letter, then use letters, digits or '_' "
-     "(at most 20).", 9, "e1"),
+    case("short-form", e1("    symbols:\n      a: vector\n"),
+         "symbol 'a' is declared as 'vector', but only scalar has a short form.", 9, "e1"),
+    # a symbol name must be an identifier (points at the name)
+    case("bad-symbol-name", e1("    symbols:\n      2x: scalar\n"),
+         "'2x' is not a valid symbol name: start with a letter, then use letters, digits or '_' "
+         "(at most 20).", 9, "e1"),
     # a vector needs a size
-    (HEAD + "  - id: e1\n" + BODY + "    symbols:\n      a: {kind: vector}\n",
-     "missing 'size' in symbol 'a'.", 9, "e1"),
+    case("vector-no-size", e1("    symbols:\n      a: {kind: vector}\n"),
+         "missing 'size' in symbol 'a'.", 9, "e1"),
     # a scalar has no size (points at the size key)
-    (HEAD + "  - id: e1\n" + BODY + "    symbols:\n      x: {kind: scalar, size: n}\n",
-     "symbol 'x' is a scalar and takes no 'size'.", 9, "e1"),
+    case("scalar-size", e1("    symbols:\n      x: {kind: scalar,\n          size: n}\n"),
+         "symbol 'x' is a scalar and takes no 'size'.", 10, "e1"),
     # a vector takes no assumptions
-    (HEAD + "  - id: e1\n" + BODY + "    symbols:\n      a: {kind: vector, size: n, assume: [real]}\n",
-     "symbol 'a' is a vector and takes no 'assume'.", 9, "e1"),
+    case("vector-assume", e1("    symbols:\n      a: {kind: vector, size: n, assume: [real]}\n"),
+         "symbol 'a' is a vector and takes no 'assume'.", 9, "e1"),
     # a vector's size is one dimension
-    (HEAD + "  - id: e1\n" + BODY + "    symbols:\n      a: {kind: vector, size: [m, n]}\n",
-     "'size' of symbol 'a' must be a dimension name such as n or a number from 1 to 12, "
-     "not a list.", 9, "e1"),
+    case("vector-pair-size", e1("    symbols:\n      a: {kind: vector, size: [m, n]}\n"),
+         "'size' of symbol 'a' must be a dimension name such as n or a number from 1 to 12, "
+         "not a list.", 9, "e1"),
     # a fixed size over the limit says the limit
-    (HEAD + "  - id: e1\n" + BODY + "    symbols:\n      A: {kind: matrix, size: 10000}\n",
-     "size 10000 is too large: a fixed size must be at most 12.", 9, "e1"),
+    case("size-too-large", e1("    symbols:\n      A: {kind: matrix, size: 10000}\n"),
+         "size 10000 is too large: a fixed size must be at most 12.", 9, "e1"),
     # a fixed size under the limit
-    (HEAD + "  - id: e1\n" + BODY + "    symbols:\n      A: {kind: matrix, size: [0, n]}\n",
-     "size 0 is too small: a fixed size must be at least 1.", 9, "e1"),
+    case("size-too-small", e1("    symbols:\n      A: {kind: matrix, size: [0, n]}\n"),
+         "size 0 is too small: a fixed size must be at least 1.", 9, "e1"),
     # a dimension name must be lowercase
-    (HEAD + "  - id: e1\n" + BODY + "    symbols:\n      A: {kind: matrix, size: N}\n",
-     "'N' is not a valid dimension: use a lowercase name such as n, or a number from 1 to 12.",
-     9, "e1"),
+    case("bad-dimension", e1("    symbols:\n      A: {kind: matrix, size: N}\n"),
+         "'N' is not a valid dimension: use a lowercase name such as n, or a number from 1 to 12.",
+         9, "e1"),
     # a size pair has two items
-    (HEAD + "  - id: e1\n" + BODY + "    symbols:\n      A: {kind: matrix, size: [m, n, k]}\n",
-     "'size' of symbol 'A' has 3 items; it allows at most 2.", 9, "e1"),
+    case("size-triple", e1("    symbols:\n      A: {kind: matrix, size: [m, n, k]}\n"),
+         "'size' of symbol 'A' has 3 items; it allows at most 2.", 9, "e1"),
     # a function needs of
-    (HEAD + "  - id: e1\n" + BODY + "    symbols:\n      f: {kind: function}\n",
-     "missing 'of' in symbol 'f'.", 9, "e1"),
+    case("function-no-of", e1("    symbols:\n      f: {kind: function}\n"),
+         "missing 'of' in symbol 'f'.", 9, "e1"),
     # an index depends on nothing
-    (HEAD + "  - id: e1\n" + BODY + "    symbols:\n      x: scalar\n      i: {kind: index, size: n, of: x}\n",
-     "symbol 'i' is an index and takes no 'of'.", 10, "e1"),
+    case("index-of", e1("    symbols:\n      x: scalar\n      i: {kind: index, size: 3, of: x}\n"),
+         "symbol 'i' is an index and takes no 'of'.", 10, "e1"),
     # of names a symbol that is not declared
-    (HEAD + "  - id: e1\n" + BODY + "    symbols:\n      F: {kind: matrix, size: n, of: x}\n",
-     "symbol 'F' is a function of 'x', which this entry does not declare.", 9, "e1"),
+    case("of-undeclared", e1("    symbols:\n      F: {kind: matrix, size: n, of: x}\n"),
+         "symbol 'F' is a function of 'x', which this entry does not declare.", 9, "e1"),
     # of names the symbol itself
-    (HEAD + "  - id: e1\n" + BODY + "    symbols:\n      f: {kind: function, of: f}\n",
-     "symbol 'f' cannot be a function of itself.", 9, "e1"),
+    case("of-itself", e1("    symbols:\n      f: {kind: function, of: f}\n"),
+         "symbol 'f' cannot be a function of itself.", 9, "e1"),
     # a dimension name that is also a symbol (points at the symbol)
-    (HEAD + "  - id: e1\n" + BODY + "    symbols:\n      A: {kind: matrix, size: n}\n      n: scalar\n",
-     "'n' is used both as a dimension and as a symbol.", 10, "e1"),
+    case("dimension-symbol", e1("    symbols:\n      A: {kind: matrix, size: n}\n"
+                                "      n: scalar\n"),
+         "'n' is used both as a dimension and as a symbol.", 10, "e1"),
     # matrix assumptions need a square matrix
-    (HEAD + "  - id: e1\n" + BODY
-     + "    symbols:\n      M: {kind: matrix, size: [m, n], assume: [symmetric]}\n",
-     "'symmetric' needs a square matrix, but symbol 'M' is m x n.", 9, "e1"),
-    # --- proofs ----------------------------------------------------------------------------------
+    case("non-square", e1("    symbols:\n"
+                          "      M: {kind: matrix, size: [m, n], assume: [symmetric]}\n"),
+         "'symmetric' needs a square matrix, but symbol 'M' is m x n.", 9, "e1"),
+    # --- proofs ---------------------------------------------------------------------------------
     # a definition has no proof (points at the proof key)
-    (HEAD + "  - id: e1\n" + BODY + "    kind: definition\n    proof:\n      - {step: x, rule: algebra}\n",
-     "a definition has no proof.", 9, "e1"),
+    case("definition-proof", e1("    kind: definition\n    proof:\n"
+                                "      - {step: x, rule: algebra}\n"),
+         "a definition has no proof.", 9, "e1"),
     # a step needs by or rule
-    (HEAD + "  - id: e1\n" + BODY + "    proof:\n      - step: x\n",
-     "proof step 1 gives no reason.", 9, "e1"),
+    case("no-reason", e1("    proof:\n      - step: x\n"),
+         "proof step 1 gives no reason.", 9, "e1"),
     # a step needs its expression
-    (HEAD + "  - id: e1\n" + BODY + "    proof:\n      - rule: algebra\n",
-     "missing 'step' in proof step 1.", 9, "e1"),
+    case("no-step", e1("    proof:\n      - rule: algebra\n"),
+         "missing 'step' in proof step 1.", 9, "e1"),
     # an unknown rule, with a did-you-mean
-    (HEAD + "  - id: e1\n" + BODY + "    proof:\n      - step: x\n        rule: chain rule\n",
-     "unknown rule 'chain rule' (did you mean 'chain-rule'?)", 10, "e1"),
+    case("typo-rule", e1("    proof:\n      - step: x\n        rule: chain rule\n"),
+         "unknown rule 'chain rule' (did you mean 'chain-rule'?)", 10, "e1"),
     # a cited id must be a slug
-    (HEAD + "  - id: e1\n" + BODY + "    proof:\n      - step: x\n        by: Other Entry\n",
-     "'Other Entry' is not a valid id: use lowercase letters, digits and single hyphens, "
-     "e.g. 'other-entry'.", 10, "e1"),
-    # a cited id must exist
-    (HEAD + "  - id: e1\n" + BODY + "    proof:\n      - step: x\n        by: [e1x]\n",
-     "proof step 1 cites 'e1x', which is not the id of any entry (did you mean 'e1'?)", 10, "e1"),
+    case("bad-citation", e1("    proof:\n      - step: x\n        by: Other Entry\n"),
+         f"'Other Entry' is not a valid id: {ANY_ID}, e.g. 'other-entry'.", 10, "e1"),
+    # a cited id must exist (checked once everything else loads)
+    case("unknown-citation", e1("    proof:\n      - step: x\n        by: [e1x]\n"),
+         "proof step 1 cites 'e1x', which is not the id of any entry (did you mean 'e1'?)",
+         10, "e1"),
     # an empty proof
-    (HEAD + "  - id: e1\n" + BODY + "    proof: []\n", "'proof' is empty.", 8, "e1"),
-    # --- the chapter -----------------------------------------------------------------------------
+    case("empty-proof", e1("    proof: []\n"), "'proof' is empty.", 8, "e1"),
+    # --- the chapter ----------------------------------------------------------------------------
     # a missing chapter title
-    ("source: S\nentries:\n  - id: e1\n" + BODY, "missing 'chapter'.", 1, None),
+    case("missing-chapter", "source: S\nentries:\n  - id: e1\n" + BODY, "missing 'chapter'.", 1),
     # a top-level typo: one did-you-mean, no "missing 'chapter'"
-    ("chapters: Basics\nsource: S\nentries:\n  - id: e1\n" + BODY,
-     "unknown field 'chapters' (did you mean 'chapter'?)", 1, None),
+    case("typo-chapter", "chapters: Basics\nsource: S\nentries:\n  - id: e1\n" + BODY,
+         "unknown field 'chapters' (did you mean 'chapter'?)", 1),
     # no entries key
-    ("chapter: Basics\n", "missing 'entries'.", 1, None),
+    case("missing-entries", "chapter: Basics\n", "missing 'entries'.", 1),
     # an empty entries list
-    ("chapter: Basics\nentries: []\n", "'entries' is empty.", 2, None),
+    case("empty-entries", "chapter: Basics\nentries: []\n", "'entries' is empty.", 2),
     # an explicit slug must be a slug
-    ("chapter: Basics\nslug: Basics!\nsource: S\nentries:\n  - id: e1\n" + BODY,
-     "'Basics!' is not a valid slug: use lowercase letters, digits and single hyphens, "
-     "e.g. 'basics'.", 2, None),
-    # --- YAML itself -----------------------------------------------------------------------------
+    case("bad-slug", "chapter: Basics\nslug: Basics!\nsource: S\nentries:\n  - id: e1\n" + BODY,
+         f"'Basics!' is not a valid slug: {ANY_ID}, e.g. 'basics'.", 2),
+    # --- YAML itself ----------------------------------------------------------------------------
     # malformed YAML: one line, the problem and its position
-    (HEAD + "  - id: e1\n    title: a: b\n", "invalid YAML: mapping values are not allowed here.", 5, None),
+    case("yaml-colon", e1(body="    title: a: b\n"),
+         "invalid YAML: mapping values are not allowed here.", 5),
     # an unclosed flow list: the problem and where the list began
-    (HEAD + "  - id: e1\n    tags: [a, b\n",
-     "invalid YAML: expected ',' or ']', but got '<stream end>' (while parsing a flow sequence "
-     "from line 5).", 6, None),
+    case("yaml-unclosed", e1(body="    tags: [a, b\n"),
+         "invalid YAML: expected ',' or ']', but got '<stream end>' (while parsing a flow "
+         "sequence from line 5).", 6),
     # the top level must be a mapping
-    ("- a\n- b\n", "the file must be a mapping with chapter: and entries:, not a list.", 1, None),
+    case("top-list", "- a\n- b\n",
+         "the file must be a mapping with chapter: and entries:, not a list.", 1),
     # one document per file
-    ("chapter: A\n---\nchapter: B\n",
-     "the file holds more than one YAML document (a second '---').", 2, None),
+    case("two-documents", "chapter: A\n---\nchapter: B\n",
+         "the file holds more than one YAML document (a second '---').", 2),
     # anchors are refused at the anchor (no billion laughs)
-    (HEAD + "  - id: e1\n    title: &t T\n    lhs: x\n    rhs: x\n",
-     "YAML anchors and aliases (&name, *name) are not allowed.", 5, None),
+    case("anchor", e1(body="    title: &t T\n    lhs: x\n    rhs: x\n"),
+         "YAML anchors and aliases (&name, *name) are not allowed.", 5),
     # an alias alone is refused too (an unquoted *x)
-    (HEAD + "  - id: e1\n    title: T\n    lhs: *x\n    rhs: x\n",
-     "YAML anchors and aliases (&name, *name) are not allowed.", 6, None),
+    case("alias", e1(body="    title: T\n    lhs: *x\n    rhs: x\n"),
+         "YAML anchors and aliases (&name, *name) are not allowed.", 6),
     # a duplicate key (PyYAML would keep the last) points at the second one
-    (HEAD + "  - id: e1\n    title: T\n    title: U\n    lhs: x\n    rhs: x\n",
-     "duplicate key 'title' (first given on line 5).", 6, "e1"),
+    case("duplicate-key", e1(body="    title: T\n    title: U\n    lhs: x\n    rhs: x\n"),
+         "duplicate key 'title' (first given on line 5).", 6, "e1"),
     # a key that YAML reads as a number
-    ("chapter: Basics\n1: one\nsource: S\nentries:\n  - id: e1\n" + BODY,
-     "the key 1 is not text: YAML reads it as a number.", 2, None),
+    case("number-key", "chapter: Basics\n1: one\nsource: S\nentries:\n  - id: e1\n" + BODY,
+         "the key 1 is not text: YAML reads it as a number.", 2),
     # tags that would build Python objects
-    (HEAD + "  - id: e1\n    title: !!python/name:os.system T\n    lhs: x\n    rhs: x\n",
-     "the YAML tag '!!python/name:os.system' is not allowed.", 5, "e1"),
+    case("python-tag", e1(body="    title: !!python/name:os.system T\n    lhs: x\n    rhs: x\n"),
+         "the YAML tag '!!python/name:os.system' is not allowed.", 5, "e1"),
     # deep nesting stops before PyYAML's recursion does
-    ("chapter: " + "[" * 30 + "]" * 30 + "\n", "the YAML is nested more than 20 levels deep.", 1, None),
+    case("deep", "chapter: " + "[" * 30 + "]" * 30 + "\n",
+         "the YAML is nested more than 20 levels deep.", 1),
     # a control character
-    ("chapter: Basics\x07\n", "the file contains the control character U+0007, which YAML does "
-     "not allow.", 1, None),
+    case("control-character", "chapter: Basics\x07\n",
+         "the file contains the control character U+0007, which YAML does not allow.", 1),
     # an empty file, and one with only comments
-    ("", "the file is empty.", 1, None),
-    ("# nothing yet\n", "the file is empty.", 1, None),
+    case("empty", "", "the file is empty.", 1),
+    case("only-comments", "# nothing yet\n", "the file is empty.", 1),
 ]
 
 
@@ -410,7 +428,8 @@ def test_not_utf8_names_the_byte(tmp_path: Path) -> None:
     """A Latin-1 file is refused with the byte, its offset, line and column."""
     path = write(tmp_path, "chapter: Basics\ntitle: caf\xe9\n".encode("latin-1"))
     error = only_problem(path)
-    assert error.message == "the file is not UTF-8 text: byte 0xe9 at byte offset 26 is not valid UTF-8."
+    assert error.message == ("the file is not UTF-8 text: byte 0xe9 at byte offset 26 is not "
+                             "valid UTF-8.")
     assert error.location == Location(str(path), 2, 11)
 
 
@@ -424,7 +443,8 @@ def test_file_over_one_mib_is_refused(tmp_path: Path) -> None:
 
 def test_one_megabyte_expression_is_refused(tmp_path: Path) -> None:
     """A 1 MB expression (under the file limit) fails the length limit without echoing it."""
-    path = write(tmp_path, HEAD + "  - id: e1\n    title: T\n    lhs: '" + "x" * 1_000_000 + "'\n    rhs: x\n")
+    huge = "x" * 1_000_000
+    path = write(tmp_path, e1(body=f"    title: T\n    lhs: '{huge}'\n    rhs: x\n"))
     error = only_problem(path)
     assert error.message == "'lhs' is too long (1,000,000 characters; the limit is 2,000)."
     assert len(str(error)) < 300
@@ -494,6 +514,21 @@ def test_schema_is_valid_and_matches_the_model() -> None:
              for clause in schema["$defs"]["declaration"]["allOf"]
              if "assume" in clause["then"].get("properties", {})]
     assert enums == [list(SCALAR_ASSUMPTIONS), list(MATRIX_ASSUMPTIONS)]
+
+
+def test_every_typed_schema_says_what_it_expects() -> None:
+    """Type errors read "must be <x-expected>", so every schema with a type has one."""
+    schema = json.loads(resources.files("proofbook").joinpath("registry.schema.json").read_text())
+
+    def typed(node: object) -> list[dict]:
+        if isinstance(node, list):
+            return [found for item in node for found in typed(item)]
+        if not isinstance(node, dict):
+            return []
+        here = [node] if "type" in node and "if" not in str(node.get("type")) else []
+        return here + [found for key, value in node.items() if key != "if" for found in typed(value)]
+
+    assert all("x-expected" in node for node in typed(schema))
 
 
 def test_loading_does_not_import_sympy() -> None:

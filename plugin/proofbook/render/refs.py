@@ -1,0 +1,160 @@
+r"""Cross-references to handbook entries, written in any Markdown page.
+
+Syntax (an id is an entry id of the registry, such as ``trace-ab-grad``):
+
+``[[trace-ab-grad]]``
+    The entry's number, linked to its anchor: ``(1.8)``.  The link's title (a tooltip with
+    Material's ``content.tooltips``) is the formula's LaTeX.
+``[[trace-ab-grad|the trace rule]]``
+    The same link with your own text (Markdown) instead of the number.
+``![[trace-ab-grad]]``
+    The whole entry block (title, formula, badge, proof), embedded.  It must stand alone at the
+    start of a line; elsewhere it is an ordinary reference and a warning says so.
+
+References are replaced in the Markdown source, before Python-Markdown sees it, so they also
+work inside raw HTML.  Fenced code blocks and code spans are left untouched: write
+```` `[[trace-ab-grad]]` ```` to show the syntax itself.  Links are relative to the page that
+contains them, so the built site can be served from any folder.
+"""
+
+from __future__ import annotations
+
+import difflib
+import html
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+
+from mkdocs.utils import get_relative_url
+
+#: Fenced code blocks (``` or ~~~, closed by a fence at least as long) and code spans
+#: (which, as in Python-Markdown, do not cross a blank line).
+CODE = r"""
+    ^[ \t]*(?P<fence>(?P<fence_char>[`~])(?P=fence_char){2,})[^\n]*\n
+        (?:.*\n)*?[ \t]*(?P=fence)(?P=fence_char)*[ \t]*$
+  | (?<!`)(?P<ticks>`+)(?!`)(?:.|\n(?![ \t]*\n))+?(?<!`)(?P=ticks)(?!`)
+"""
+
+#: ``[[id]]``, ``[[id|text]]`` and ``![[id]]``; ids as the registry schema allows them.
+REFERENCE = r"""
+    (?P<bang>!?)\[\[(?P<id>[a-z0-9]+(?:-[a-z0-9]+)*)(?:\|(?P<text>(?:(?!\]\])[^\n])+))?\]\]
+"""
+
+_FLAGS = re.MULTILINE | re.VERBOSE
+_REFERENCE_OUTSIDE_CODE = re.compile(rf"(?P<code>{CODE})|{REFERENCE}", _FLAGS)
+
+
+@dataclass(frozen=True)
+class Target:
+    """What a reference needs to know about an entry."""
+
+    number: str
+    #: URL of the page that holds the entry, relative to the site root (``File.url``).
+    url: str
+    #: LaTeX of the statement, shown as the link's tooltip.
+    formula: str
+    #: The entry's Markdown block, for embeds.
+    block: str
+
+
+@dataclass
+class Fixed:
+    """A page with its references replaced, and what could not be replaced as written."""
+
+    markdown: str
+    #: (line, id) of each reference to an id that is not an entry.
+    unknown: list[tuple[int, str]] = field(default_factory=list)
+    #: Line of each embed that does not stand alone on its line (rendered as a reference).
+    misplaced: list[int] = field(default_factory=list)
+
+
+def sub_outside_code(pattern: str, replace: Callable[[re.Match[str]], str], text: str) -> str:
+    """``re.sub`` of a verbose ``pattern`` everywhere except in fenced code and code spans.
+
+    Code is matched first, at the same scan, so nothing inside it is ever seen by ``pattern``.
+    """
+    def keep_code(match: re.Match[str]) -> str:
+        return match.group() if match.group("code") is not None else replace(match)
+
+    return re.sub(rf"(?P<code>{CODE})|{pattern}", keep_code, text, flags=_FLAGS)
+
+
+def fix_refs(markdown: str, page_url: str, targets: Mapping[str, Target]) -> Fixed:
+    """Replace every reference of a page whose URL (``page.file.url``) is ``page_url``."""
+    fixed = Fixed(markdown)
+
+    def replace(match: re.Match[str]) -> str:
+        if match.group("code") is not None:
+            return match.group()
+        ident, line = match.group("id"), markdown.count("\n", 0, match.start()) + 1
+        target = targets.get(ident)
+        if target is None:
+            fixed.unknown.append((line, ident))
+            return match.group()
+        if match.group("bang"):
+            if _stands_alone(markdown, match):
+                return "\n" + fix_refs(target.block, page_url, targets).markdown + "\n"
+            fixed.misplaced.append(line)
+        return link(ident, target, page_url, match.group("text"))
+
+    fixed.markdown = _REFERENCE_OUTSIDE_CODE.sub(replace, markdown)
+    return fixed
+
+
+def _stands_alone(text: str, match: re.Match[str]) -> bool:
+    """Whether the match is all of its line (trailing blanks allowed), from the first column."""
+    starts_line = match.start() == 0 or text[match.start() - 1] == "\n"
+    end = text.find("\n", match.end())
+    return starts_line and not text[match.end():len(text) if end < 0 else end].strip()
+
+
+def link(ident: str, target: Target, page_url: str, text: str | None = None) -> str:
+    """The HTML link to an entry from the page at ``page_url``; ``text`` defaults to its number."""
+    label = text if text is not None else f"({target.number})"
+    return (f'<a class="pb-ref" href="{attribute(href(ident, target, page_url))}" '
+            f'title="{attribute(target.formula)}">{label}</a>')
+
+
+def href(ident: str, target: Target, page_url: str) -> str:
+    """``#id`` on the entry's own page, else the relative URL of its page plus ``#id``."""
+    if target.url == page_url:
+        return f"#{ident}"
+    return f"{get_relative_url(target.url, page_url)}#{ident}"
+
+
+#: Characters that mean something to Python-Markdown or one of its extensions.
+_MARKDOWN_CHARS = "\\`*_{}[]()<>#+-.!|~^=$:&\"'"
+_AS_REFERENCES = {ord(c): f"&#{ord(c)};" for c in _MARKDOWN_CHARS}
+
+
+def attribute(value: str) -> str:
+    """``value`` for an HTML attribute written into Markdown source.
+
+    Every character that could start Markdown syntax becomes a character reference: the
+    inline patterns (escapes, emphasis, links) run before raw inline HTML is set aside, so a
+    backslash or underscore in a LaTeX tooltip would otherwise be rewritten.  Browsers decode
+    the references, so the attribute's value is exactly ``value``.
+    """
+    return value.translate(_AS_REFERENCES)
+
+
+def text(value: str) -> str:
+    """Plain text (a title, a tag) written into Markdown source: shown as is, never as markup."""
+    return attribute(value)
+
+
+def unknown_message(path: str, line: int, ident: str, known: Mapping[str, object]) -> str:
+    """``docs/index.md:12: unknown proofbook reference 'x' (did you mean 'y'?)``."""
+    close = difflib.get_close_matches(ident, list(known), n=1)
+    hint = f" (did you mean '{close[0]}'?)" if close else ""
+    return f"{path}:{line}: unknown proofbook reference '{ident}'{hint}"
+
+
+def misplaced_message(path: str, line: int) -> str:
+    """The warning for an embed that is not alone on its line."""
+    return (f"{path}:{line}: a proofbook embed ![[...]] must stand alone at the start of a line; "
+            "it was rendered as a reference")
+
+
+__all__ = ["CODE", "REFERENCE", "Fixed", "Target", "attribute", "fix_refs", "href", "html", "link",
+           "misplaced_message", "sub_outside_code", "text", "unknown_message"]
