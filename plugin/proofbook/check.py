@@ -13,12 +13,16 @@ import json
 import os
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from .cache import ResultCache
 from .errors import ProofbookError
 from .model import Entry, EntryReport, Evidence, Registry, Result, Source, StepReport
 from .proofs import proof_errors
 from .verify.claims import Claim, Settings
+
+if TYPE_CHECKING:  # the language imports SymPy, which a warm build never needs
+    from .language.parse import Typed
 
 
 @dataclass(frozen=True)
@@ -137,7 +141,8 @@ def _compile(entry: Entry, missing: list[tuple[str, Source]], options: CheckOpti
 
     table = SymbolTable.build(entry.symbols)
     errors = []
-    shapes = {}
+    shapes: dict[Source, Typed] = {}
+    printed: dict[str, str] = {}
     for key, source in missing:
         try:
             typed = compile_source(source, table, entry.id)
@@ -145,22 +150,26 @@ def _compile(entry: Entry, missing: list[tuple[str, Source]], options: CheckOpti
             errors.append(error)
             continue
         shapes[source] = typed
-        latex[key] = to_latex(typed.expr, bold=options.bold)
-        cache.store_latex(key, latex[key])
+        printed[key] = to_latex(typed.expr, bold=options.bold)
     errors.extend(_shape_errors(entry, shapes))
+    if not errors:  # only a fully valid entry may skip compilation next time
+        latex.update(printed)
+        for key, text in printed.items():
+            cache.store_latex(key, text)
     return errors
 
 
-def _shape_errors(entry: Entry, compiled: dict[Source, object]) -> list[ProofbookError]:
+def _shape_errors(entry: Entry, compiled: dict[Source, Typed]) -> list[ProofbookError]:
     """Every line of a statement or proof must have one shape (1 x 1 counts as scalar)."""
-    from .language.parse import Typed, describe_shape
+    from .language.parse import describe_shape
 
     lines = [s for s in _sources(entry) if s in compiled]
-    shapes = [compiled[s] for s in lines]
+    if not lines:
+        return []
+    first = compiled[lines[0]]
     errors = []
-    for source, typed in zip(lines[1:], shapes[1:]):
-        first = shapes[0]
-        assert isinstance(first, Typed) and isinstance(typed, Typed)
+    for source in lines[1:]:
+        typed = compiled[source]
         if first.shape != typed.shape and not (first.is_scalarlike and typed.is_scalarlike):
             errors.append(ProofbookError(
                 f"this line is {describe_shape(typed.shape)} but the left-hand side is "

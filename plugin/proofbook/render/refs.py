@@ -41,7 +41,6 @@ REFERENCE = r"""
 """
 
 _FLAGS = re.MULTILINE | re.VERBOSE
-_REFERENCE_OUTSIDE_CODE = re.compile(rf"(?P<code>{CODE})|{REFERENCE}", _FLAGS)
 
 
 @dataclass(frozen=True)
@@ -79,25 +78,27 @@ def sub_outside_code(pattern: str, replace: Callable[[re.Match[str]], str], text
     return re.sub(rf"(?P<code>{CODE})|{pattern}", keep_code, text, flags=_FLAGS)
 
 
-def fix_refs(markdown: str, page_url: str, targets: Mapping[str, Target]) -> Fixed:
-    """Replace every reference of a page whose URL (``page.file.url``) is ``page_url``."""
+def fix_refs(markdown: str, page_url: str, targets: Mapping[str, Target], embeds: bool = True) -> Fixed:
+    """Replace every reference of a page whose URL (``page.file.url``) is ``page_url``.
+
+    Inside an embedded block, ``embeds`` is False: an entry whose notes embed itself must not
+    embed itself forever.
+    """
     fixed = Fixed(markdown)
 
     def replace(match: re.Match[str]) -> str:
-        if match.group("code") is not None:
-            return match.group()
         ident, line = match.group("id"), markdown.count("\n", 0, match.start()) + 1
         target = targets.get(ident)
         if target is None:
             fixed.unknown.append((line, ident))
             return match.group()
-        if match.group("bang"):
+        if match.group("bang") and embeds:
             if _stands_alone(markdown, match):
-                return "\n" + fix_refs(target.block, page_url, targets).markdown + "\n"
+                return "\n" + fix_refs(target.block, page_url, targets, embeds=False).markdown + "\n"
             fixed.misplaced.append(line)
         return link(ident, target, page_url, match.group("text"))
 
-    fixed.markdown = _REFERENCE_OUTSIDE_CODE.sub(replace, markdown)
+    fixed.markdown = sub_outside_code(REFERENCE, replace, markdown)
     return fixed
 
 
@@ -111,8 +112,8 @@ def _stands_alone(text: str, match: re.Match[str]) -> bool:
 def link(ident: str, target: Target, page_url: str, text: str | None = None) -> str:
     """The HTML link to an entry from the page at ``page_url``; ``text`` defaults to its number."""
     label = text if text is not None else f"({target.number})"
-    return (f'<a class="pb-ref" href="{attribute(href(ident, target, page_url))}" '
-            f'title="{attribute(target.formula)}">{label}</a>')
+    return (f'<a class="pb-ref" href="{html.escape(href(ident, target, page_url))}" '
+            f'title="{literal(target.formula)}">{label}</a>')
 
 
 def href(ident: str, target: Target, page_url: str) -> str:
@@ -122,25 +123,21 @@ def href(ident: str, target: Target, page_url: str) -> str:
     return f"{get_relative_url(target.url, page_url)}#{ident}"
 
 
-#: Characters that mean something to Python-Markdown or one of its extensions.
-_MARKDOWN_CHARS = "\\`*_{}[]()<>#+-.!|~^=$:&\"'"
+#: Characters that can start inline syntax of Python-Markdown or its extensions (``{`` attr_list,
+#: ``$`` arithmatex, ``:`` emoji, ``~ ^ =`` tilde/caret/mark) or of HTML.
+_MARKDOWN_CHARS = "\\`*_[]<>&|~^=$:{}#\"'"
 _AS_REFERENCES = {ord(c): f"&#{ord(c)};" for c in _MARKDOWN_CHARS}
 
 
-def attribute(value: str) -> str:
-    """``value`` for an HTML attribute written into Markdown source.
+def literal(value: str) -> str:
+    """``value`` written into Markdown source (as text or an HTML attribute) so that it shows as is.
 
-    Every character that could start Markdown syntax becomes a character reference: the
-    inline patterns (escapes, emphasis, links) run before raw inline HTML is set aside, so a
-    backslash or underscore in a LaTeX tooltip would otherwise be rewritten.  Browsers decode
-    the references, so the attribute's value is exactly ``value``.
+    Every character that could start Markdown or HTML syntax becomes a character reference:
+    Python-Markdown's inline patterns (escapes, emphasis, links) run before raw inline HTML is
+    set aside, so a backslash or underscore in a LaTeX tooltip would otherwise be rewritten,
+    and a ``<script>`` in a title would be markup.  Browsers decode the references.
     """
     return value.translate(_AS_REFERENCES)
-
-
-def text(value: str) -> str:
-    """Plain text (a title, a tag) written into Markdown source: shown as is, never as markup."""
-    return attribute(value)
 
 
 def unknown_message(path: str, line: int, ident: str, known: Mapping[str, object]) -> str:
@@ -155,6 +152,3 @@ def misplaced_message(path: str, line: int) -> str:
     return (f"{path}:{line}: a proofbook embed ![[...]] must stand alone at the start of a line; "
             "it was rendered as a reference")
 
-
-__all__ = ["CODE", "REFERENCE", "Fixed", "Target", "attribute", "fix_refs", "href", "html", "link",
-           "misplaced_message", "sub_outside_code", "text", "unknown_message"]
