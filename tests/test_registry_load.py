@@ -536,3 +536,12 @@ def test_loading_does_not_import_sympy() -> None:
     """Warm builds load the registry without SymPy."""
     code = "import sys, proofbook.registry.load; sys.exit('sympy' in sys.modules)"
     assert subprocess.run([sys.executable, "-c", code], check=False).returncode == 0
+
+
+def test_documented_example_loads(tmp_path: Path) -> None:
+    """The complete chapter in docs/registry-format.md is a valid registry file."""
+    doc = (Path(__file__).parent.parent / "docs" / "registry-format.md").read_text()
+    example = doc.split("## A complete chapter")[1].split("```yaml\n")[1].split("```")[0]
+    registry = load_registry([write(tmp_path, example, "01-matrix-derivatives.yml")])
+    assert [e.number for e in registry.entries] == ["1.1", "1.2", "1.3"]
+    assert registry.chapters[0].slug == "matrix-derivatives"

@@ -117,23 +117,18 @@ def _latex_for(registry: Registry, options: CheckOptions, cache: ResultCache,
     latex: dict[str, str] = {}
     invalid: set[str] = set()
     for entry in registry.entries:
-        missing = []
-        for source in _sources(entry):
-            key = _expression_key(entry, source, options.bold)
-            cached = cache.latex.get(key)
-            if cached is None:
-                missing.append((key, source))
-            else:
-                latex[key] = cached
-        if missing:
-            entry_errors = _compile(entry, missing, options, cache, latex)
-            if entry_errors:
-                errors.extend(entry_errors)
-                invalid.add(entry.id)
+        keyed = [(_expression_key(entry, source, options.bold), source) for source in _sources(entry)]
+        if all(key in cache.latex for key, _ in keyed):
+            latex.update((key, cache.latex[key]) for key, _ in keyed)
+            continue
+        entry_errors = _compile(entry, keyed, options, cache, latex)
+        if entry_errors:
+            errors.extend(entry_errors)
+            invalid.add(entry.id)
     return latex, invalid
 
 
-def _compile(entry: Entry, missing: list[tuple[str, Source]], options: CheckOptions,
+def _compile(entry: Entry, keyed: list[tuple[str, Source]], options: CheckOptions,
              cache: ResultCache, latex: dict[str, str]) -> list[ProofbookError]:
     from .language.parse import compile_source
     from .language.symbols import SymbolTable
@@ -143,7 +138,7 @@ def _compile(entry: Entry, missing: list[tuple[str, Source]], options: CheckOpti
     errors = []
     shapes: dict[Source, Typed] = {}
     printed: dict[str, str] = {}
-    for key, source in missing:
+    for key, source in keyed:
         try:
             typed = compile_source(source, table, entry.id)
         except ProofbookError as error:

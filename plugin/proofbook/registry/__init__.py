@@ -1,1 +1,5 @@
 """Registry files: YAML loading, schema validation, and the model they become."""
+
+from .load import load_registry
+
+__all__ = ["load_registry"]
