@@ -52,9 +52,11 @@ def e1(extra: str = "", body: str = BODY) -> str:
 
 
 def case(name: str, text: str, message: str, line: int, entry_id: str | None = None) -> object:
+    """One row of BAD_FILES: the file text, its one error's message, line and entry id."""
     return pytest.param(text, message, line, entry_id, id=name)
 
 
+#: How every bad-id message explains a slug.
 ANY_ID = "use lowercase letters, digits and single hyphens"
 BAD_FILES = [
     # --- entries: required fields, unknown fields, types ----------------------------------------
@@ -266,7 +268,7 @@ def test_bad_file_gives_one_clear_error(
     assert error.location is not None
     assert (error.location.file, error.location.line) == (str(path), line)
     assert error.entry_id == entry_id
-    assert "\n" not in str(error)
+    assert "\n" not in str(error) and "Traceback" not in str(error)
 
 
 REALISTIC = """\

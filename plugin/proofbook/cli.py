@@ -1,4 +1,4 @@
-"""``proofbook`` on the command line: check a registry without MkDocs.
+"""``proofbook`` on the command line: check a registry without MkDocs, export the handbook.
 
 Exit status: 0 when every identity is verified, 1 when any is false or inconclusive,
 2 when the input itself is bad (the error names file, line and entry; no traceback).
@@ -7,62 +7,116 @@ Exit status: 0 when every identity is verified, 1 when any is false or inconclus
 from __future__ import annotations
 
 import argparse
+import datetime
 import json
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from .cache import ResultCache
 from .check import CheckOptions, Report, check_registry
 from .errors import ProofbookErrors
-from .export import report_as_dict
-from .model import EntryReport
+from .export import HandbookMeta, handbook_json, latex_sheet, report_as_dict
+from .model import EntryReport, Registry
 from .registry.load import load_registry
+from .render.bibtex import bibliography
 from .verify.claims import Settings
 
 EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT = 0, 1, 2
+
+#: ``export --format``: name → writer of the whole handbook as text.
+EXPORTERS: dict[str, Callable[[Registry, Report, HandbookMeta], str]] = {
+    "json": handbook_json,
+    "latex": latex_sheet,
+    "bibtex": bibliography,
+}
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
-    return int(args.run(args))
+    try:
+        return int(args.run(args))
+    except ProofbookErrors as errors:
+        _print_errors([str(e) for e in errors.errors])
+        return EXIT_BAD_INPUT
 
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="proofbook", description=__doc__.splitlines()[0])
     commands = parser.add_subparsers(required=True, metavar="COMMAND")
     check = commands.add_parser("check", help="verify every identity of a registry")
-    check.add_argument("paths", nargs="*", default=["registry"], metavar="PATH",
-                       help="registry folders or files (default: registry)")
+    _add_registry_arguments(check)
     check.add_argument("--json", metavar="FILE", help="write the full results, evidence included")
-    check.add_argument("--jobs", type=int, default=0, metavar="N", help="worker processes (default: one per CPU)")
-    check.add_argument("--time-limit", type=float, default=60.0, metavar="S",
-                       help="seconds per claim before it is inconclusive (default: 60)")
-    check.add_argument("--cache-dir", default=".proofbook-cache", metavar="DIR",
-                       help="where verdicts are remembered (default: .proofbook-cache)")
-    check.add_argument("--no-cache", action="store_true", help="verify everything again")
     check.add_argument("--allow-inconclusive", action="store_true",
                        help="exit 0 even if some identity could not be decided")
     check.set_defaults(run=_check)
+    _add_export_parser(commands)
     return parser
 
 
-def _check(args: argparse.Namespace) -> int:
-    try:
-        registry = load_registry(args.paths)
-    except ProofbookErrors as errors:
-        _print_errors([str(e) for e in errors.errors])
-        return EXIT_BAD_INPUT
+def _add_registry_arguments(parser: argparse.ArgumentParser) -> None:
+    """What to check and how: shared by every command that checks a registry."""
+    parser.add_argument("paths", nargs="*", default=["registry"], metavar="PATH",
+                        help="registry folders or files (default: registry)")
+    parser.add_argument("--jobs", type=int, default=0, metavar="N", help="worker processes (default: one per CPU)")
+    parser.add_argument("--time-limit", type=float, default=60.0, metavar="S",
+                        help="seconds per claim before it is inconclusive (default: 60)")
+    parser.add_argument("--cache-dir", default=".proofbook-cache", metavar="DIR",
+                        help="where verdicts are remembered (default: .proofbook-cache)")
+    parser.add_argument("--no-cache", action="store_true", help="verify everything again")
+
+
+def _add_export_parser(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    export = commands.add_parser("export", help="check a registry, then write the handbook as JSON, LaTeX or BibTeX",
+                                 description="Exports only a handbook whose every identity is verified.")
+    _add_registry_arguments(export)
+    export.add_argument("--format", choices=list(EXPORTERS), default="json", help="default: json")
+    export.add_argument("--output", "-o", metavar="FILE", help="default: standard output")
+    export.add_argument("--title", help=f"handbook title (default: {HandbookMeta.title!r})")
+    export.add_argument("--author", action="append", dest="authors", default=[], metavar="NAME",
+                        help="an author of the handbook (repeatable)")
+    export.add_argument("--version", help="the handbook's version or edition")
+    export.add_argument("--url", help="where the site is published; citations link to its entries")
+    export.add_argument("--date", type=datetime.date.fromisoformat, metavar="YYYY-MM-DD",
+                        help="publication date (default: today)")
+    export.set_defaults(run=_export)
+
+
+def _load_and_check(args: argparse.Namespace) -> tuple[Registry, Report]:
+    """Load and verify the registry that ``_add_registry_arguments`` names.
+
+    Raises ``ProofbookErrors`` when a file cannot be loaded; ``main`` reports them."""
+    registry = load_registry(args.paths)
     cache = ResultCache(None if args.no_cache else Path(args.cache_dir) / "results.json")
     options = CheckOptions(Settings(), time_limit=args.time_limit, jobs=args.jobs)
-    report = check_registry(registry, options, cache)
+    return registry, check_registry(registry, options, cache)
+
+
+def _check(args: argparse.Namespace) -> int:
+    _, report = _load_and_check(args)
     for entry in report.entries:
         print(_line(entry))
     print(report.summary())
     if args.json:
         Path(args.json).write_text(json.dumps(report_as_dict(report), indent=2) + "\n", encoding="utf-8")
     return _exit_status(report, args.allow_inconclusive)
+
+
+def _export(args: argparse.Namespace) -> int:
+    """Write the export only if ``check`` would pass without --allow-inconclusive."""
+    registry, report = _load_and_check(args)
+    status = _exit_status(report, allow_inconclusive=False)
+    if status != EXIT_OK:
+        return status
+    given = {name: getattr(args, name) for name in ("title", "version", "url", "date")}
+    meta = HandbookMeta(authors=tuple(args.authors), **{k: v for k, v in given.items() if v is not None})
+    text = EXPORTERS[args.format](registry, report, meta)
+    if args.output:
+        Path(args.output).write_text(text, encoding="utf-8")
+    else:
+        sys.stdout.write(text)
+    return EXIT_OK
 
 
 def _exit_status(report: Report, allow_inconclusive: bool) -> int:

@@ -1,13 +1,51 @@
-"""Machine-readable forms of a checked registry (``proofbook check --json``, exports)."""
+"""Machine-readable and printable forms of a checked registry: ``check --json`` and ``export``.
+
+The CLI exports only a report in which every identity is verified, so an export never has to
+show a failure.  Nothing here imports SymPy: entry LaTeX comes ready-made in the report.
+"""
 
 from __future__ import annotations
 
+import datetime
+import json
+import re
+import unicodedata
+from dataclasses import dataclass, field
 from typing import Any
 
 from . import __version__
 from .check import Report
-from .model import EntryReport, result_to_dict
+from .model import Chapter, Entry, EntryReport, Registry, StepReport, result_to_dict
 
+
+@dataclass(frozen=True)
+class HandbookMeta:
+    """Who publishes the handbook, which release, and where it lives online.
+
+    It fills the JSON header, the title of the LaTeX sheet and the citations; ``url`` (the
+    site root) turns citations into permalinks to single entries, on the chapter pages that
+    the plugin writes below ``pages_dir`` (its ``output_dir``).
+    """
+
+    title: str = "proofbook handbook"
+    authors: tuple[str, ...] = ()
+    version: str | None = None
+    url: str | None = None
+    date: datetime.date = field(default_factory=datetime.date.today)
+    pages_dir: str = "handbook"
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"title": self.title, "authors": list(self.authors), "version": self.version,
+                "url": self.url, "date": self.date.isoformat()}
+
+    def permalink(self, entry: Entry) -> str | None:
+        """The entry's anchor on its chapter page of the published site, if ``url`` is known."""
+        if self.url is None:
+            return None
+        return f"{self.url.rstrip('/')}/{self.pages_dir.strip('/')}/{entry.chapter}/#{entry.id}"
+
+
+# -- JSON -------------------------------------------------------------------------------------
 
 def report_as_dict(report: Report) -> dict[str, Any]:
     """Every entry with its number, LaTeX, verdict, evidence and proof structure."""
@@ -46,3 +84,149 @@ def _entry_as_dict(report: EntryReport) -> dict[str, Any]:
             for k, step in enumerate(report.steps, start=1)
         ],
     }
+
+
+def handbook_json(registry: Registry, report: Report, meta: HandbookMeta) -> str:
+    """The ``check --json`` report under a handbook header, with chapter titles to group by."""
+    chapters = [{"slug": c.slug, "number": c.number, "title": c.title} for c in registry.chapters]
+    data = {"handbook": meta.as_dict(), "chapters": chapters, **report_as_dict(report)}
+    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+
+
+# -- text for LaTeX and BibTeX ----------------------------------------------------------------
+
+# Escapes that keep braces balanced, because BibTeX counts braces even after a backslash.
+_SPECIALS = {
+    "&": r"\&", "%": r"\%", "$": r"\$", "#": r"\#", "_": r"\_",
+    "{": r"\textbraceleft{}", "}": r"\textbraceright{}", "~": r"\textasciitilde{}",
+    "^": r"\textasciicircum{}", "\\": r"\textbackslash{}",
+}
+_GREEK = dict(zip(
+    "αβγδεζηθικλμνξπρστυφχψωΓΔΘΛΞΠΣΥΦΨΩ",
+    ("alpha beta gamma delta varepsilon zeta eta theta iota kappa lambda mu nu xi pi rho sigma tau "
+     "upsilon phi chi psi omega Gamma Delta Theta Lambda Xi Pi Sigma Upsilon Phi Psi Omega").split(),
+))
+# Characters pdflatex's UTF-8 input cannot typeset in text, but titles use (Gradient of ∂f/∂x).
+_MATH_CHARS = {
+    **{char: "\\" + name for char, name in _GREEK.items()},
+    "∂": r"\partial", "∇": r"\nabla", "∑": r"\sum", "∫": r"\int", "∞": r"\infty", "∈": r"\in",
+    "≤": r"\leq", "≥": r"\geq", "≠": r"\neq", "≈": r"\approx", "→": r"\to", "−": "-",
+    "⊗": r"\otimes", "∘": r"\circ",
+}
+
+
+def tex_escape(text: str) -> str:
+    r"""``text`` as LaTeX (and BibTeX) text: specials escaped, Greek letters, math symbols and
+    Unicode super/subscripts (Aᵀ, X⁻¹) spelled as pdflatex can typeset them."""
+    return "".join(_tex_char(char) for char in text)
+
+
+def _tex_char(char: str) -> str:
+    if char in _SPECIALS:
+        return _SPECIALS[char]
+    if char in _MATH_CHARS:
+        return rf"\ensuremath{{{_MATH_CHARS[char]}}}"
+    kind, _, code = unicodedata.decomposition(char).partition(" ")
+    if kind in ("<super>", "<sub>") and " " not in code:
+        command = "textsuperscript" if kind == "<super>" else "textsubscript"
+        return rf"\{command}{{{_tex_char(chr(int(code, 16)))}}}"
+    return char
+
+
+_INLINE_MATH = re.compile(r"(\$[^$]+\$)")
+
+
+def _tex_markdown(text: str) -> str:
+    """A registry note: its ``$...$`` math kept as written, the text around it escaped."""
+    return "".join(part if _INLINE_MATH.fullmatch(part) else tex_escape(part)
+                   for part in _INLINE_MATH.split(text))
+
+
+# -- LaTeX sheet ------------------------------------------------------------------------------
+
+def latex_sheet(registry: Registry, report: Report, meta: HandbookMeta) -> str:
+    """A standalone article: one section per chapter, one tagged equation per entry, proofs last."""
+    reports = {r.entry.id: r for r in report.entries}
+    chapters = [_chapter_tex(c, [reports[e.id] for e in c.entries]) for c in registry.chapters]
+    proofs = [_proof_tex(r) for r in report.entries if r.steps]
+    appendix = [r"\appendix", r"\section{Proofs}", *proofs] if proofs else []
+    return "\n\n".join([_preamble(meta), *chapters, *appendix, "\\end{document}\n"])
+
+
+def _preamble(meta: HandbookMeta) -> str:
+    authors = r" \and ".join(tex_escape(a) for a in meta.authors)
+    version = f"Version {tex_escape(meta.version)}, " if meta.version else ""
+    return "\n".join([
+        f"% Written by proofbook {__version__} from a verified registry.",
+        r"\documentclass{article}",
+        r"\usepackage[T1]{fontenc}",
+        r"\usepackage{lmodern}",
+        r"\usepackage{amsmath}",
+        r"\usepackage{amssymb}",
+        r"\usepackage[hypertexnames=false]{hyperref}",  # tagged equations share one counter value
+        f"\\title{{{tex_escape(meta.title)}}}",
+        f"\\author{{{authors}}}",
+        f"\\date{{{version}{meta.date.isoformat()}}}",
+        r"\begin{document}",
+        r"\maketitle",
+    ])
+
+
+def _chapter_tex(chapter: Chapter, reports: list[EntryReport]) -> str:
+    """``\\section`` numbered as the chapter, so that (1.8) stands in section 1."""
+    head = f"\\setcounter{{section}}{{{chapter.number - 1}}}\n\\section{{{tex_escape(chapter.title)}}}"
+    return "\n\n".join([head, *(_entry_tex(r) for r in reports)])
+
+
+def _entry_tex(report: EntryReport) -> str:
+    entry = report.entry
+    marker = " (definition)" if entry.kind == "definition" else ""
+    if entry.kind == "definition":
+        note = "Definition: fixes the notation, not verified."
+    else:
+        note = f"Verified: {tex_escape(report.result.describe())}."
+    if entry.source:
+        note += f" Source: {tex_escape(entry.source)}."
+    if entry.notes:
+        note += " " + _tex_markdown(entry.notes)
+    return "\n".join([
+        f"\\noindent\\textbf{{{tex_escape(entry.title)}}}{marker}",
+        r"\begin{equation}",
+        f"\\label{{{entry.id}}}\\tag{{{entry.number}}}",
+        report.latex,
+        r"\end{equation}",
+        f"{{\\par\\small\\noindent {note}\\par}}",
+    ])
+
+
+def _proof_tex(report: EntryReport) -> str:
+    """The proof as one ``align*`` chain from the left-hand side, each line with its reasons."""
+    entry = report.entry
+    lines = [f"&= {step.latex}{_reasons(step)}" for step in report.steps]
+    return "\n".join([
+        f"\\subsection*{{Proof of ({entry.number}) {tex_escape(entry.title)}}}",
+        r"\begin{align*}",
+        _left_side(report.latex) + " " + " \\\\\n".join(lines),
+        r"\end{align*}",
+    ])
+
+
+def _reasons(step: StepReport) -> str:
+    r"""`` && \text{by (1.7), cyclic-trace}``: cited entries as links, then the rule."""
+    if step.step is None:
+        return ""
+    reasons = [f"\\eqref{{{ref}}}" for ref in step.step.by]
+    if step.step.rule:
+        reasons.append(tex_escape(step.step.rule))
+    return f" && \\text{{by {', '.join(reasons)}}}"
+
+
+def _left_side(chain: str) -> str:
+    """The first side of a statement chain: the report joins the sides with `` = `` and no
+    side contains ``=`` outside braces (sum limits such as ``\\sum_{k=1}`` are braced)."""
+    depth = 0
+    for index, char in enumerate(chain):
+        depth += {"{": 1, "}": -1}.get(char, 0)
+        if depth == 0 and chain.startswith(" = ", index):
+            return chain[:index]
+    return chain

@@ -14,6 +14,7 @@ vector.  A 1 x 1 matrix (``a.T*x``) may stand where a scalar is differentiated o
 from __future__ import annotations
 
 import ast
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from fractions import Fraction
@@ -113,8 +114,9 @@ def compile_source(source: Source, table: SymbolTable, entry_id: str | None = No
         tree = ast.parse("(" + text + "\n)", mode="eval")
     except (SyntaxError, ValueError, MemoryError, RecursionError) as exc:
         line, col = _syntax_position(exc, text)
+        reason = _syntax_reason(exc).rstrip(".")
         raise ProofbookError(
-            f"cannot parse {_quote(text)}: {_syntax_reason(exc)}.",
+            f"cannot parse {_quote(text)}: {reason}{'' if reason.endswith('?') else '.'}",
             _located(source.location, line, col), entry_id,
             "Expressions use Python-like syntax, e.g. diff(trace(A*B), A).") from None
     try:
@@ -141,7 +143,7 @@ def _syntax_reason(exc: BaseException) -> str:
 def _syntax_position(exc: BaseException, text: str) -> tuple[int, int | None]:
     if isinstance(exc, SyntaxError) and exc.lineno:
         col = (exc.offset or 2) - 1 if exc.lineno == 1 else exc.offset
-        lines = text.split("\n")
+        lines = _lines(text)
         if exc.lineno > len(lines):
             return len(lines), len(lines[-1]) + 1
         return exc.lineno, max(col or 1, 1)
@@ -153,9 +155,14 @@ def _node_position(node: ast.AST | None, text: str) -> tuple[int, int | None]:
     if node is None or not hasattr(node, "lineno"):
         return 1, None
     line = node.lineno
-    raw = ("(" + text).split("\n")[line - 1].encode()
+    raw = _lines("(" + text)[line - 1].encode()
     col = len(raw[: node.col_offset].decode(errors="replace"))
     return line, (col if line == 1 else col + 1)
+
+
+def _lines(text: str) -> list[str]:
+    """Lines as Python's tokenizer counts them (\r\n, \r and \n all end a line)."""
+    return re.split(r"\r\n|\r|\n", text)
 
 
 def _located(base: Location, line: int, column: int | None) -> Location:

@@ -42,6 +42,7 @@ class _RegistryLoader:
         self.citations: list[tuple[str, Location, str, str]] = []  # id, where, by entry, step
 
     def load(self, paths: Sequence[str | Path]) -> Registry:
+        """Every file is loaded, however many fail, so that one run reports everything."""
         files = list(self._files(paths))
         chapters = [chapter for number, (path, file) in enumerate(files, 1)
                     if (chapter := self._chapter(path, file, number))]
@@ -86,21 +87,28 @@ class _RegistryLoader:
         _numbers_as_text(doc)
         problems = list(dict.fromkeys(doc.problems + schema_problems(data)))
         self.errors += [_error(doc, p) for p in problems]
-        broken = {p.path[1] for p in problems if in_entry(p.path)}
         slug = self._claim_slug(doc, path)
+        broken = {p.path[1] for p in problems if in_entry(p.path)}
+        entries = self._entries(doc, broken, slug, number)
+        if len(self.errors) > known:
+            return None
+        return Chapter(slug=slug, title=data["chapter"], number=number, file=file,
+                       entries=entries, intro=data.get("intro"), source=data.get("source"))
+
+    def _entries(self, doc: Document, broken: set[str | int], chapter: str,
+                 number: int) -> tuple[Entry, ...]:
+        """The entries the schema accepted and that make sense; built even when other parts
+        of the file have problems, so that their ids are checked for duplicates too."""
+        listed = doc.data.get("entries")
         entries = []
-        listed = data["entries"] if isinstance(data.get("entries"), list) else []
-        for index, raw in enumerate(listed):
+        for index, raw in enumerate(listed if isinstance(listed, list) else []):
             if index in broken:
                 continue
             meaning = [_error(doc, p) for p in _meaning_problems(raw, index)]
             self.errors += meaning
             if not meaning:
-                entries.append(self._entry(doc, index, slug, number, data.get("source")))
-        if len(self.errors) > known:
-            return None
-        return Chapter(slug=slug, title=data["chapter"], number=number, file=file,
-                       entries=tuple(entries), intro=data.get("intro"), source=data.get("source"))
+                entries.append(self._entry(doc, index, chapter, number, doc.data.get("source")))
+        return tuple(entries)
 
     def _claim_slug(self, doc: Document, path: Path) -> str:
         """The chapter slug (given, or from the file name), checked for validity and reuse."""
@@ -123,6 +131,7 @@ class _RegistryLoader:
 
     def _entry(self, doc: Document, index: int, chapter: str, number: int,
                default_source: str | None) -> Entry:
+        """The model of a valid entry, claiming its id across the whole registry."""
         path: JsonPath = ("entries", index)
         raw = doc.data["entries"][index]
         location = doc.location(path)
@@ -146,6 +155,7 @@ class _RegistryLoader:
         )
 
     def _step(self, doc: Document, path: JsonPath, raw: dict[str, Any], entry_id: str) -> ProofStep:
+        """The model of a proof step; its citations are checked once all ids are known."""
         by = _one_or_many(raw.get("by"))
         single = isinstance(raw.get("by"), str)
         at = [path + ("by",)] if single else [path + ("by", k) for k in range(len(by))]

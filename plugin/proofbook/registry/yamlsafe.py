@@ -64,7 +64,12 @@ class Problem:
 
 @dataclass
 class Document:
-    """A parsed registry file: plain data and where each part of it starts."""
+    """A parsed registry file: plain data and where each part of it starts.
+
+    ``nodes`` maps a JSON path to where its value starts, ``keys`` to where its key starts,
+    ``texts`` to where a scalar's text starts, and ``numbers`` keeps how plain numbers were
+    written (``1.50``), so that an expression YAML read as a number keeps its spelling.
+    """
 
     file: str
     data: Any = None
@@ -145,6 +150,7 @@ class _StrictLoader(yaml.SafeLoader):
         self.depth = 0
 
     def compose_node(self, parent: Node | None, index: int) -> Node | None:
+        """Refuse an anchor before PyYAML records it, and an alias before it is expanded."""
         event = self.peek_event()
         if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
             raise ProofbookError(
@@ -428,15 +434,15 @@ def _too_long(error: ValidationError, path: JsonPath) -> Iterator[Problem]:
 
 def _enum(error: ValidationError, path: JsonPath) -> Iterator[Problem]:
     value, options = short(str(error.instance)), error.validator_value
-    field = _field(path)
+    key = _field(path)
     owner = next((who for group, who in _ASSUMPTIONS_FOR.items() if value in group), None)
-    if field == "assume" and owner:
+    if key == "assume" and owner:
         yield Problem(path, f"'{value}' is an assumption for {owner}, not for "
                       f"{_ASSUMPTIONS_FOR[tuple(options)]}.", f"Use one of: {', '.join(options)}.")
         return
     in_symbol = in_entry(path) and len(path) > 4 and path[2] == "symbols"
     nouns = {"assume": "assumption", "kind": "symbol kind" if in_symbol else "kind"}
-    noun = nouns.get(field, field)
+    noun = nouns.get(key, key)
     ending = guess_or_period(value, options)
     yield Problem(path, f"unknown {noun} '{value}'{ending}",
                   f"Use one of: {', '.join(options)}." if ending == "." else None)
@@ -493,15 +499,15 @@ def _no_reason(error: ValidationError, path: JsonPath) -> Iterator[Problem]:
 
 def _forbidden(error: ValidationError, path: JsonPath) -> Iterator[Problem]:
     """A field the schema forbids with ``not: {required: [field]}``; points at its key."""
-    field = error.validator_value["required"][0]
-    if field == "proof":
-        yield Problem(path + (field,), "a definition has no proof.",
+    key = error.validator_value["required"][0]
+    if key == "proof":
+        yield Problem(path + (key,), "a definition has no proof.",
                       "Remove proof:, or make the entry kind: identity.", at_key=True)
         return
     kind = error.instance["kind"]
     article = "an" if kind[0] in "aeiou" else "a"
-    yield Problem(path + (field,), f"{what(path)} is {article} {kind} and takes no '{field}'.",
-                  f"Remove {field}:.", at_key=True)
+    yield Problem(path + (key,), f"{what(path)} is {article} {kind} and takes no '{key}'.",
+                  f"Remove {key}:.", at_key=True)
 
 
 _HANDLERS: dict[str, Callable[[ValidationError, JsonPath], Iterator[Problem]]] = {

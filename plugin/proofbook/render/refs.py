@@ -22,7 +22,7 @@ from __future__ import annotations
 import difflib
 import html
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 
 from mkdocs.utils import get_relative_url
@@ -140,15 +140,15 @@ def literal(value: str) -> str:
     return value.translate(_AS_REFERENCES)
 
 
-def unknown_message(path: str, line: int, ident: str, known: Mapping[str, object]) -> str:
+def unknown_message(where: str, ident: str, known: Iterable[str]) -> str:
     """``docs/index.md:12: unknown proofbook reference 'x' (did you mean 'y'?)``."""
     close = difflib.get_close_matches(ident, list(known), n=1)
     hint = f" (did you mean '{close[0]}'?)" if close else ""
-    return f"{path}:{line}: unknown proofbook reference '{ident}'{hint}"
+    return f"{where}: unknown proofbook reference '{ident}'{hint}"
 
 
-def misplaced_message(path: str, line: int) -> str:
+def misplaced_message(where: str) -> str:
     """The warning for an embed that is not alone on its line."""
-    return (f"{path}:{line}: a proofbook embed ![[...]] must stand alone at the start of a line; "
+    return (f"{where}: a proofbook embed ![[...]] must stand alone at the start of a line; "
             "it was rendered as a reference")
 

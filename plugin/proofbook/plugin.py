@@ -1,0 +1,199 @@
+"""The proofbook MkDocs plugin: a formula handbook whose every identity is checked at build time.
+
+A build has two phases:
+
+1. ``on_files``, once, before any page is read: load the registry, verify every entry (an
+   unchanged entry's verdict comes from the result cache) and either fail the build with one
+   message listing every problem, or add the generated pages (index, one page per chapter,
+   dependency graph) as virtual files.  After this, every entry's number, page URL, formula
+   and block are known: they are the targets of cross-references.
+2. ``on_page_markdown``, per page (written or generated): replace ``[[id]]`` references and
+   ``![[id]]`` embeds (see ``proofbook.render.refs``).  An unknown id fails the build.
+
+Around them: ``on_config`` resolves paths and creates the cache once per plugin instance
+(``on_startup`` makes MkDocs keep the instance across ``mkdocs serve`` rebuilds), ``on_nav``
+files the generated pages under one section, ``on_serve`` rebuilds when the registry changes.
+Under ``mkdocs serve`` a failed rebuild prints the message and the server keeps running.
+"""
+
+from __future__ import annotations
+
+import os
+import posixpath
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Literal
+
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.livereload import LiveReloadServer
+from mkdocs.plugins import BasePlugin, get_plugin_logger
+from mkdocs.structure.files import File, Files, InclusionLevel
+from mkdocs.structure.nav import Navigation, Section
+from mkdocs.structure.pages import Page
+
+from .cache import ResultCache
+from .check import CheckOptions, Report, check_registry
+from .config import ProofbookConfig
+from .errors import ProofbookErrors
+from .model import Registry
+from .proofs import dependency_edges, used_by
+from .registry.load import load_registry
+from .render import pages
+from .render.refs import Target, fix_refs, misplaced_message, unknown_message
+
+log = get_plugin_logger(__name__)
+
+#: The site's notation page, linked from the index when it exists.
+NOTATION_PAGE = "notation.md"
+
+
+class ProofbookPlugin(BasePlugin[ProofbookConfig]):
+    """MkDocs hooks only; the work is done in ``check`` and ``render``."""
+
+    def __init__(self) -> None:
+        self.cache: ResultCache | None = None
+        self.paths: list[str] = []
+        self.targets: dict[str, Target] = {}
+        self.generated: list[File] = []
+
+    def on_startup(self, *, command: Literal["build", "gh-deploy", "serve"], dirty: bool) -> None:
+        """Nothing to do; defining it makes MkDocs reuse this instance (and its cache) on rebuilds."""
+
+    def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        """Resolve the registry paths and the cache folder against mkdocs.yml's folder."""
+        if "md_in_html" not in config.markdown_extensions:
+            raise PluginError("proofbook: the handbook pages need the md_in_html Markdown extension; "
+                              "add 'md_in_html' under markdown_extensions in mkdocs.yml.")
+        base = os.path.dirname(config.config_file_path or "")
+        self.paths = [shown_path(os.path.join(base, path)) for path in self.config.registry]
+        cache_file = Path(base, self.config.cache_dir, "results.json") if self.config.cache_dir else None
+        if self.cache is None or self.cache.path != cache_file:
+            self.cache = ResultCache(cache_file)
+        return config
+
+    def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
+        """Verify the registry, then add the handbook pages and record the reference targets."""
+        registry, report = self._verify()
+        blocks = pages.entry_blocks(report.entries, used_by(registry))
+        notation = files.get_file_from_path(NOTATION_PAGE)
+        generated = pages.handbook_pages(
+            registry, report.entries, blocks, dependency_edges(registry),
+            notation=posixpath.relpath(NOTATION_PAGE, self.output_dir) if notation else None)
+        self.generated = [self._add(files, config, name, markdown) for name, markdown in generated]
+        urls = {file.src_uri: file.url for file in self.generated}
+        self.targets = {
+            r.entry.id: Target(r.entry.number, urls[f"{self.output_dir}/{r.entry.chapter}.md"],
+                               r.latex, blocks[r.entry.id])
+            for r in report.entries}
+        return files
+
+    def on_nav(self, nav: Navigation, *, config: MkDocsConfig, files: Files) -> Navigation:
+        """Append a section with the generated pages, unless the user's ``nav`` places them."""
+        added = [file.page for file in self.generated if file.page is not None]
+        if any(page in nav.pages for page in added):
+            return nav
+        section = Section(self.config.nav_section, list(added))
+        for page in added:
+            page.parent = section
+        nav.items.append(section)
+        nav.pages.extend(added)
+        link_pages(nav.pages)
+        return nav
+
+    def on_serve(self, server: LiveReloadServer, *, config: MkDocsConfig, builder: object) -> LiveReloadServer:
+        """Rebuild when a registry file changes, as when a page changes."""
+        for path in self.paths:
+            server.watch(path)
+        return server
+
+    def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
+        """Replace references and embeds; an unknown id fails the build, a misplaced embed warns."""
+        fixed = fix_refs(markdown, page.file.url, self.targets)
+        if fixed.unknown or fixed.misplaced:
+            where, offset = page_location(page, markdown)
+            for line in fixed.misplaced:
+                log.warning(misplaced_message(f"{where}:{line + offset}"))
+            if fixed.unknown:
+                raise PluginError("\n".join(unknown_message(f"{where}:{line + offset}", ident, self.targets)
+                                            for line, ident in fixed.unknown))
+        return fixed.markdown
+
+    # -- helpers ---------------------------------------------------------------------------------
+
+    @property
+    def output_dir(self) -> str:
+        return self.config.output_dir.strip("/")
+
+    def _verify(self) -> tuple[Registry, Report]:
+        """Load and check the registry; raise one PluginError listing every problem."""
+        started = time.monotonic()
+        try:
+            registry = load_registry(self.paths)
+        except ProofbookErrors as errors:
+            raise registry_error([str(e) for e in errors.errors]) from None
+        options = CheckOptions(settings=self.config.settings(), time_limit=float(self.config.time_limit),
+                               jobs=self.config.jobs, memory_limit_mb=self.config.memory_limit_mb or None,
+                               bold=self.config.bold)
+        report = check_registry(registry, options, cache=self.cache)
+        problems = report.problems(self.config.fail_on_inconclusive) + list(registry_ref_problems(registry))
+        if problems:
+            raise registry_error(problems)
+        for problem in report.problems(fail_on_inconclusive=True):
+            if problem not in problems:  # inconclusive, and allowed: worth a look, not a failure
+                log.warning(problem)
+        log.info(f"{report.summary()} ({time.monotonic() - started:.1f} s)")
+        return registry, report
+
+    def _add(self, files: Files, config: MkDocsConfig, name: str, markdown: str) -> File:
+        """Add one generated page, refusing to replace a page the site already has."""
+        src_uri = f"{self.output_dir}/{name}"
+        if files.get_file_from_path(src_uri) is not None:
+            raise PluginError(f"proofbook: cannot generate the page {src_uri}: the site already has a "
+                              "page with that path. Rename that page or chapter (slug:), or set the "
+                              "plugin's output_dir option.")
+        file = File.generated(config, src_uri, content=markdown, inclusion=InclusionLevel.NOT_IN_NAV)
+        files.append(file)
+        return file
+
+
+def registry_error(problems: list[str]) -> PluginError:
+    """One error for the whole registry: a count, then one paragraph per problem."""
+    noun = "problem" if len(problems) == 1 else "problems"
+    return PluginError("\n".join([f"proofbook: {len(problems)} {noun} in the registry:", *problems]))
+
+
+def registry_ref_problems(registry: Registry) -> Iterator[str]:
+    """Unknown references in the registry's own Markdown (intros and notes), located there."""
+    known = registry.by_id()
+    texts = [(f"{c.file}: the chapter intro", c.intro) for c in registry.chapters]
+    for entry in registry.entries:
+        texts.append((f"{entry.location}: entry '{entry.id}' notes", entry.notes))
+        texts += [(f"{s.location or entry.location}: entry '{entry.id}' proof step {k} note", s.note)
+                  for k, s in enumerate(entry.proof or (), start=1)]
+    for where, text in texts:
+        for _, ident in fix_refs(text or "", "", {}).unknown:  # no targets: every reference
+            if ident not in known:
+                yield unknown_message(where, ident, known)
+
+
+def link_pages(nav_pages: list[Page]) -> None:
+    """Previous/next links along the navigation, as MkDocs sets them for the pages it places."""
+    for previous, page, following in zip([None, *nav_pages], nav_pages, [*nav_pages[1:], None]):
+        page.previous_page, page.next_page = previous, following
+
+
+def page_location(page: Page, markdown: str) -> tuple[str, int]:
+    """The page's path as messages show it, and the lines of front matter MkDocs cut from the top."""
+    if page.file.abs_src_path is None:
+        return f"{page.file.src_uri} (generated by proofbook)", 0
+    source = page.file.content_string
+    offset = source[:len(source) - len(markdown)].count("\n") if source.endswith(markdown) else 0
+    return shown_path(page.file.abs_src_path), offset
+
+
+def shown_path(path: str) -> str:
+    """A path as messages show it: relative to the working directory when below it."""
+    relative = os.path.relpath(path)
+    return path if relative.startswith("..") else relative

@@ -1,0 +1,236 @@
+r"""The Markdown of the generated handbook pages: chapters, index and dependency graph.
+
+Each entry is one block, ``<div class="pb-entry" id="<id>" markdown>`` (md_in_html), so its id
+is a stable anchor.  Inside it, everything that must reach the browser unchanged is a raw HTML
+block on its own lines at the first column, which Python-Markdown sets aside untouched:
+
+* math, in arithmatex's generic form (``<div class="arithmatex">\[ ... \]</div>``,
+  ``<span class="arithmatex">\( ... \)</span>``), so MathJax or KaTeX typesets it whether or not
+  the site enables arithmatex, with backslashes and underscores intact;
+* user text (titles, sources, tags), HTML-escaped.
+
+The proof is a ``<details class="note" markdown>`` block, the HTML pymdownx.details produces
+for ``??? note "Proof"``: an indented ``???`` body would not keep raw HTML blocks raw.
+
+Links to entries are written as ``[[id]]`` references; ``refs.fix_refs`` resolves them later,
+per page, as on any other page.  Notes and intros are Markdown with raw HTML escaped.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Iterable, Mapping, Sequence
+
+from ..model import Chapter, Entry, EntryReport, Registry, Result, StepReport, SymbolDecl
+from .refs import literal, sub_outside_code
+
+#: Badge text per status; a false entry never reaches a page (it fails the build).
+_BADGES = {
+    "verified": "✔ verified",
+    "inconclusive": "? inconclusive",
+    "definition": "definition (not verified; fixes the notation)",
+    "false": "✘ false",
+}
+_INDEX = "index.md"
+_GRAPH = "graph.md"
+
+
+# -- pieces ------------------------------------------------------------------------------------
+
+def display_math(latex: str, tag: str | None = None) -> str:
+    r"""A display equation in arithmatex's generic form, numbered with ``\tag`` when given."""
+    numbered = f"{latex} \\tag{{{tag}}}" if tag else latex
+    return f'<div class="arithmatex">\\[ {html.escape(numbered, quote=False)} \\]</div>'
+
+
+def inline_math(latex: str) -> str:
+    """Inline math in arithmatex's generic form."""
+    return f'<span class="arithmatex">\\( {html.escape(latex, quote=False)} \\)</span>'
+
+
+def markdown(text: str) -> str:
+    """User Markdown with raw HTML neutralized: a ``<`` that starts a tag, outside code, is ``&lt;``.
+
+    A ``<`` before a space stays, so ``$a < b$`` reaches arithmatex unchanged."""
+    return sub_outside_code("<(?=[A-Za-z/!?])", lambda _: "&lt;", text)
+
+
+def one_line(text: str) -> str:
+    """A title as one line: Markdown headings, links and table cells cannot span lines."""
+    return " ".join(text.split())
+
+
+def describe_symbol(decl: SymbolDecl) -> str:
+    """What a symbol is, as a reader says it: ``n × n matrix, invertible``."""
+    rows, cols = decl.shape or (None, None)
+    match decl.kind:
+        case "matrix":
+            what = f"{rows} × {cols} matrix"
+        case "vector":
+            what = f"vector of length {rows}"
+        case "index":
+            what = f"index from 1 to {rows}"
+        case kind:  # scalar, function
+            what = kind
+    if decl.of:
+        what += (" of " if decl.kind == "function" else ", function of ") + ", ".join(decl.of)
+    return ", ".join([what, *(a.replace("_", " ") for a in decl.assume)])
+
+
+def badge(result: Result) -> str:
+    """The verification badge: status, then the evidence (or the reason it is missing)."""
+    detail = result.describe()
+    text = _BADGES[result.status] + (f" — {detail}" if detail else "")
+    return f'<p class="pb-badge pb-{result.status}">{html.escape(text)}</p>'
+
+
+def _symbols(symbols: Sequence[SymbolDecl]) -> str | None:
+    if not symbols:
+        return None
+    items = "".join(f'<li><span class="pb-symbol">{html.escape(s.name)}</span>: '
+                    f"{html.escape(describe_symbol(s))}</li>" for s in symbols)
+    return f'<ul class="pb-symbols">{items}</ul>'
+
+
+def _source_and_tags(entry: Entry) -> str | None:
+    lines = []
+    if entry.source:
+        lines.append(f'<p class="pb-source">Source: {html.escape(entry.source)}</p>')
+    if entry.tags:
+        tags = " ".join(f'<span class="pb-tag">{html.escape(t)}</span>' for t in entry.tags)
+        lines.append(f'<p class="pb-tags">Tags: {tags}</p>')
+    return "\n".join(lines) or None
+
+
+def _refs(ids: Iterable[str]) -> str:
+    return ", ".join(f"[[{i}]]" for i in ids)
+
+
+def _justification(step: StepReport) -> str:
+    """Why a proof line follows: cited entries, the rule, and whether the verifier agreed."""
+    if step.step is None:
+        reasons = ["the right-hand side"]
+    else:
+        reasons = [f"by {_refs(step.step.by)}"] if step.step.by else []
+        reasons += [step.step.rule.replace("-", " ")] if step.step.rule else []
+    status = step.result.status
+    mark = "✔ " if status == "verified" else "? "
+    unchecked = f" — not checked: {html.escape(step.result.describe())}" if status != "verified" else ""
+    return f'<p class="pb-why pb-{status}">{mark}{" · ".join(reasons)}{unchecked}</p>'
+
+
+def _proof(steps: Sequence[StepReport]) -> str | None:
+    if not steps:
+        return None
+    lines = ['<details class="note pb-proof" markdown>', "<summary>Proof</summary>"]
+    for step in steps:
+        lines += [display_math(f"= {step.latex}"), _justification(step)]
+        if step.step is not None and step.step.note:
+            lines.append(markdown(step.step.note))
+    return "\n\n".join([*lines, "</details>"])
+
+
+# -- blocks and pages --------------------------------------------------------------------------
+
+def entry_block(report: EntryReport, used_by: Sequence[str] = ()) -> str:
+    """One entry: title, numbered formula, symbols, badge, notes, source, proof, backlinks."""
+    entry = report.entry
+    parts = [
+        f'<div class="pb-entry pb-{report.result.status}" id="{entry.id}" markdown>',
+        f"### [[{entry.id}|{literal(one_line(entry.title))}]]",
+        display_math(report.latex, entry.number),
+        _symbols(entry.symbols),
+        badge(report.result),
+        markdown(entry.notes) if entry.notes else None,
+        _source_and_tags(entry),
+        _proof(report.steps),
+        f'<p class="pb-used-by">Used by {_refs(used_by)}.</p>' if used_by else None,
+        "</div>",
+    ]
+    return "\n\n".join(p for p in parts if p) + "\n"
+
+
+def entry_blocks(reports: Iterable[EntryReport], used_by: Mapping[str, Sequence[str]]) -> dict[str, str]:
+    """The block of every entry, by id."""
+    return {r.entry.id: entry_block(r, used_by.get(r.entry.id, ())) for r in reports}
+
+
+def chapter_heading(chapter: Chapter) -> str:
+    """``1. Matrix derivatives``: entry numbers start with the chapter number."""
+    return f"{chapter.number}. {literal(one_line(chapter.title))}"
+
+
+def chapter_page(chapter: Chapter, blocks: Mapping[str, str]) -> str:
+    """A chapter: its title, intro and entry blocks in registry order."""
+    parts = [f"# {chapter_heading(chapter)}"]
+    if chapter.intro:
+        parts.append(markdown(chapter.intro))
+    parts += [blocks[e.id] for e in chapter.entries]
+    return "\n\n".join(parts)
+
+
+def _index_row(report: EntryReport) -> str:
+    entry = report.entry
+    return (f"<tr><td>[[{entry.id}]]</td><td>[[{entry.id}|{literal(one_line(entry.title))}]]</td>"
+            f"<td>{inline_math(report.latex)}</td><td>{_BADGES[report.result.status]}</td></tr>")
+
+
+def index_page(registry: Registry, reports: Mapping[str, EntryReport], notation: str | None) -> str:
+    """Every entry, chapter by chapter: number, title, formula, status.
+
+    ``notation`` is the link to the site's notation page, when it has one.
+    """
+    parts = ["# Index of formulas",
+             "Every formula of the handbook. Each identity was checked by the verifier when "
+             "this site was built; the [dependency graph](graph.md) shows which proofs use which."]
+    if notation:
+        parts.append(f"The symbols follow the [notation]({notation}).")
+    head = "<thead><tr><th>No.</th><th>Title</th><th>Formula</th><th>Status</th></tr></thead>"
+    for chapter in registry.chapters:
+        rows = "\n".join(_index_row(reports[e.id]) for e in chapter.entries)
+        parts += [f"## [{chapter_heading(chapter)}]({chapter.slug}.md)",
+                  f"<table>\n{head}\n<tbody>\n{rows}\n</tbody>\n</table>"]
+    return "\n\n".join(parts) + "\n"
+
+
+_MERMAID_ESCAPES = str.maketrans({"#": "#35;", '"': "#quot;", "<": "#lt;", ">": "#gt;",
+                                  "`": "#96;", "~": "#126;"})
+
+
+def _node(ident: str) -> str:
+    """A Mermaid node id: ``end`` and ids with ``-`` confuse Mermaid's parser, a prefix does not."""
+    return "pb_" + ident.replace("-", "_")
+
+
+def graph_page(registry: Registry, edges: Sequence[tuple[str, str]]) -> str:
+    """The citation graph as a Mermaid flowchart (cited → citing), then the same as a list.
+
+    The list works without JavaScript and links each entry; Mermaid nodes cannot link, since
+    Material runs Mermaid with its default ``securityLevel: strict``, which disables clicks.
+    """
+    parts = ["# Dependency graph"]
+    if not edges:
+        return "\n\n".join([*parts, "No proof cites another entry yet."]) + "\n"
+    entries = registry.by_id()
+    used = dict.fromkeys(i for edge in edges for i in edge)
+    nodes = [f'  {_node(i)}["{_mermaid_label(entries[i])}"]' for i in used]
+    arrows = [f"  {_node(cited)} --> {_node(citing)}" for cited, citing in edges]
+    citing = dict.fromkeys(c for _, c in edges)
+    listing = [f"- [[{c}]] {literal(one_line(entries[c].title))}: by {_refs(entries[c].cited)}" for c in citing]
+    parts += ["An arrow goes from an entry to each entry whose proof cites it.",
+              "\n".join(["```mermaid", "flowchart TD", *nodes, *arrows, "```"]),
+              "## Proofs and what they cite", "\n".join(listing)]
+    return "\n\n".join(parts) + "\n"
+
+
+def _mermaid_label(entry: Entry) -> str:
+    return f"({entry.number}) {one_line(entry.title)}".translate(_MERMAID_ESCAPES)
+
+
+def handbook_pages(registry: Registry, reports: Iterable[EntryReport], blocks: Mapping[str, str],
+                   edges: Sequence[tuple[str, str]], notation: str | None = None) -> list[tuple[str, str]]:
+    """(path below the handbook folder, Markdown) of every generated page, in nav order:
+    the index, one page per chapter, the dependency graph."""
+    by_id = {r.entry.id: r for r in reports}
+    chapters = [(f"{c.slug}.md", chapter_page(c, blocks)) for c in registry.chapters]
+    return [(_INDEX, index_page(registry, by_id, notation)), *chapters, (_GRAPH, graph_page(registry, edges))]
