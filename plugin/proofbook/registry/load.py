@@ -17,8 +17,9 @@ from typing import Any
 
 from ..errors import Location, ProofbookError, ProofbookErrors
 from ..model import Chapter, Entry, ProofStep, Registry, Source, SymbolDecl
-from .yamlsafe import (Document, JsonPath, Problem, guess_or_period, in_entry, parse, read_text,
-                       schema, schema_problems, short, slugify, type_name, what)
+from .messages import (guess_or_period, in_entry, schema, schema_problems, slugify, type_name,
+                       what)
+from .yamlsafe import Document, JsonPath, Problem, parse, read_text, short
 
 #: File name endings read from a registry folder.
 SUFFIXES = (".yml", ".yaml")
