@@ -34,7 +34,7 @@ from sympy import Basic, Derivative, Integral
 from sympy.core.function import AppliedUndef
 
 from ..errors import ProofbookError
-from ..language.parse import Typed, compile_source
+from ..language.parse import compile_source
 from ..language.symbols import SymbolTable
 from ..model import Counterexample, Evidence, Result
 from .claims import Claim, Settings
@@ -94,6 +94,8 @@ class _Checker:
         order = max((c for d in (lhs, rhs) for x in d.atoms(Derivative) for _, c in x.variable_count), default=1)
         self.degree = max(3, int(order) + 3)
         self.reasons: list[str] = []
+        #: Sizes where the exact test met irrational values; the numeric test covers them.
+        self.inexact_sizes: set[int] = set()
 
     def run(self) -> Result:
         evidence: list[Evidence] = []
@@ -148,7 +150,7 @@ class _Checker:
     def _numeric(self) -> Evidence | None:
         s = self.settings
         sizes = s.numeric_sizes if self.dim_names else (0,)
-        pending = [n for n in s.random_sizes if n in self._inexact_sizes] if self.dim_names else []
+        pending = [n for n in s.random_sizes if n in self.inexact_sizes] if self.dim_names else []
         sizes = tuple(sorted(set(sizes) | set(pending)))
         points = s.numeric_points if self.dim_names else SCALAR_POINTS
         with mpmath.workdps(s.digits):
@@ -159,8 +161,6 @@ class _Checker:
             return None
         where = f"n = {_list(done)}, {points} points each" if self.dim_names else f"{points} points"
         return Evidence("numeric", f"numeric test at {s.digits} digits ({where}){self.note}", tuple(done))
-
-    _inexact_sizes: set[int] = set()
 
     def _sample(self, method: str, backend: Backend, sizes: tuple[int, ...], points: int,
                 equal: Callable[[Any, Any], bool | None]) -> list[int]:
@@ -180,7 +180,7 @@ class _Checker:
             if n not in done:
                 done.append(n)
         if method == "exact":
-            self._inexact_sizes = inexact
+            self.inexact_sizes = inexact
             done = [n for n in done if n not in inexact]
         return done
 

@@ -1,0 +1,110 @@
+"""The copyable GitHub workflow and CITATION.cff: their structure, and that their commands exist."""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import shlex
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+import proofbook
+from proofbook.cli import _parser
+
+ROOT = Path(__file__).resolve().parents[1]
+WORKFLOW = ROOT / ".github" / "workflows" / "handbook.yml"
+ON_MAIN_PUSH = ("github.event_name == 'push'", "github.ref == 'refs/heads/main'")
+
+Step = dict[str, Any]
+
+
+@pytest.fixture(scope="module")
+def workflow() -> dict[Any, Any]:
+    return yaml.safe_load(WORKFLOW.read_text(encoding="utf-8"))
+
+
+def build_steps(workflow: dict[Any, Any]) -> list[Step]:
+    return workflow["jobs"]["build"]["steps"]
+
+
+def step_using(steps: list[Step], action: str) -> Step:
+    """The one step that runs ``action`` (any version)."""
+    matches = [s for s in steps if s.get("uses", "").split("@")[0] == action]
+    assert len(matches) == 1, f"expected one step using {action}"
+    return matches[0]
+
+
+def commands(steps: list[Step]) -> list[list[str]]:
+    """Every shell command of the ``run:`` steps, split into words."""
+    lines = [line for s in steps for line in s.get("run", "").splitlines()]
+    return [shlex.split(line) for line in lines if line.strip() and not line.lstrip().startswith("#")]
+
+
+def proofbook_args(steps: list[Step]) -> list[argparse.Namespace]:
+    """Each ``proofbook`` command parsed by the real CLI parser (a wrong flag fails the test)."""
+    parsed = []
+    for words in commands(steps):
+        if words[0] == "proofbook":
+            try:
+                parsed.append(_parser().parse_args(words[1:]))
+            except SystemExit:
+                pytest.fail(f"the workflow runs {shlex.join(words)!r}, which the CLI rejects")
+    return parsed
+
+
+def test_runs_on_push_and_pull_request_to_main(workflow: dict[Any, Any]) -> None:
+    """PyYAML reads the key ``on`` as the boolean True (YAML 1.1)."""
+    triggers = workflow[True]
+    assert triggers["push"]["branches"] == ["main"] and triggers["pull_request"]["branches"] == ["main"]
+
+
+def test_build_installs_verifies_then_builds_strictly(workflow: dict[Any, Any]) -> None:
+    """Checkout, Python 3.11, install, ``proofbook check``, then ``mkdocs build --strict``."""
+    steps = build_steps(workflow)
+    step_using(steps, "actions/checkout")
+    assert step_using(steps, "actions/setup-python")["with"]["python-version"] == "3.11"  # a string: 3.10 would be 3.1
+    lines = [shlex.join(words) for words in commands(steps)]
+    assert lines.index("pip install .") < lines.index("proofbook check --json proofbook-results.json") \
+        < lines.index("mkdocs build --strict")
+
+
+def test_every_proofbook_command_exists_in_the_cli(workflow: dict[Any, Any]) -> None:
+    """Subcommands and flags of the workflow are accepted by ``proofbook.cli._parser()``."""
+    parsed = proofbook_args(build_steps(workflow))
+    assert [args.run.__name__ for args in parsed] == ["_check"]
+
+
+def test_results_are_uploaded_even_when_the_check_fails(workflow: dict[Any, Any]) -> None:
+    """The artifact is the file that ``check --json`` writes, uploaded ``if: always()``."""
+    steps = build_steps(workflow)
+    upload = step_using(steps, "actions/upload-artifact")
+    assert upload["if"] == "always()"
+    (check,) = proofbook_args(steps)
+    assert upload["with"]["path"] == check.json
+
+
+def test_pages_are_deployed_only_from_pushes_to_main(workflow: dict[Any, Any]) -> None:
+    """The site artifact and the deploy job both require a push to main; deploying needs OIDC."""
+    pages = step_using(build_steps(workflow), "actions/upload-pages-artifact")
+    assert pages["with"]["path"] == "site" and all(c in pages["if"] for c in ON_MAIN_PUSH)
+    deploy = workflow["jobs"]["deploy"]
+    assert deploy["needs"] == "build" and all(c in deploy["if"] for c in ON_MAIN_PUSH)
+    assert deploy["permissions"] == {"pages": "write", "id-token": "write"}
+    assert deploy["environment"]["name"] == "github-pages"
+    step_using(deploy["steps"], "actions/deploy-pages")
+    assert workflow["permissions"] == {"contents": "read"}  # everything else stays read-only
+
+
+def test_citation_cff_describes_this_release() -> None:
+    """CITATION.cff has the keys CFF 1.2.0 requires and the package's own version."""
+    cff = yaml.safe_load((ROOT / "CITATION.cff").read_text(encoding="utf-8"))
+    assert cff["cff-version"] == "1.2.0"
+    assert {"cff-version", "message", "title", "authors"} <= cff.keys()
+    assert cff["title"] == "proofbook" and cff["type"] == "software" and cff["license"] == "MIT"
+    assert cff["version"] == proofbook.__version__
+    assert cff["authors"] == [{"name": "The proofbook developers"}]
+    assert datetime.date.fromisoformat(cff["date-released"]) == datetime.date(2026, 11, 26)
+    assert cff["abstract"] and cff["keywords"]
