@@ -102,10 +102,12 @@ def test_latex_sheet_has_sections_tagged_equations_notes_and_proofs(checked: Che
     assert tex.count(r"\begin{equation}") == len(report.entries)
     assert r"\label{trace-ab-grad}\tag{1.8}" in tex
     assert tex.count("(definition)") == count(report, "definition")
-    assert rf"\title{{{tex_escape(NASTY)}}}" in tex and r"\author{Jane Doe \and R\&D \textbraceleft{}Team" in tex
+    assert rf"\title{{{tex_escape(NASTY)}}}" in tex
+    assert r"\author{Jane Doe \and R\&D \textbraceleft{}Team\textbraceright{}}" in tex
     appendix = tex.split(r"\appendix")[1]
     assert appendix.count(r"\begin{align*}") == sum(bool(r.steps) for r in report.entries)
-    assert r"&= \mathbf{B}^{T} && \text{by \eqref{trace-ab-entry}, \eqref{grad-scalar-by-vector}, definition}" in tex
+    assert (r"&= \mathbf{B}^{T} && \text{by \eqref{trace-ab-entry}, \eqref{grad-scalar-by-vector}, "
+            r"definition}") in tex
 
 
 def test_tex_escape_spells_specials_and_unicode_for_pdflatex() -> None:
@@ -149,7 +151,8 @@ def test_bibtex_has_one_misc_per_identity_with_permalinks(checked: Checked) -> N
     assert bib.count("@misc{") == count(report, "identity")
     entry = bib[bib.index("@misc{trace-ab-grad,"):].split("\n}\n")[0]
     assert "  title = {{(1.8) Gradient of Tr(AB)}}," in entry
-    assert r"  howpublished = {\url{https://example.org/book/handbook/matrix-derivatives/#trace-ab-grad}}," in entry
+    permalink = "https://example.org/book/handbook/matrix-derivatives/#trace-ab-grad"
+    assert rf"  howpublished = {{\url{{{permalink}}}}}," in entry
     assert "  note = {Verified by proofbook: exact test" in entry
     assert "  year = {2026}," in entry and r"  version = {1.0\_beta}," in entry
     assert r"  author = {Jane Doe and R\&D \textbraceleft{}Team\textbraceright{}}," in entry
@@ -175,7 +178,8 @@ def test_bibtex_reads_the_export_without_warnings(checked: Checked, tmp_path: Pa
     assert (tmp_path / "cite.bbl").read_text().count(r"\bibitem") == count(checked[1], "identity")
 
 
-def test_false_identity_exits_1_and_exports_nothing(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_false_identity_exits_1_and_exports_nothing(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """An unverified handbook is never exported: exit 1, no file, the counterexample on stderr."""
     (tmp_path / "wrong.yml").write_text(WRONG)
     output = tmp_path / "out.bib"

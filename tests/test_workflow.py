@@ -65,7 +65,8 @@ def test_build_installs_verifies_then_builds_strictly(workflow: dict[Any, Any]) 
     """Checkout, Python 3.11, install, ``proofbook check``, then ``mkdocs build --strict``."""
     steps = build_steps(workflow)
     step_using(steps, "actions/checkout")
-    assert step_using(steps, "actions/setup-python")["with"]["python-version"] == "3.11"  # a string: 3.10 would be 3.1
+    python = step_using(steps, "actions/setup-python")["with"]["python-version"]
+    assert python == "3.11"  # quoted: unquoted, 3.10 would read as 3.1
     lines = [shlex.join(words) for words in commands(steps)]
     assert lines.index("pip install .") < lines.index("proofbook check --json proofbook-results.json") \
         < lines.index("mkdocs build --strict")

@@ -234,17 +234,18 @@ def _entry_report(entry: Entry, plan: _Plan | None, results: dict[Claim, Result]
     def tex(source: Source) -> str:
         return latex.get(_expression_key(entry, source, bold), "")
 
-    statement_tex = " = ".join(tex(s) for s in entry.statement)
+    sides = [tex(s) for s in entry.statement]
+    statement_tex = " = ".join(sides)
     if entry.kind == "definition":
-        return EntryReport(entry, Result("definition"), statement_tex)
+        return EntryReport(entry, Result("definition"), statement_tex, sides=sides)
     if plan is None:
-        return EntryReport(entry, Result("inconclusive", reason=_INVALID), statement_tex)
+        return EntryReport(entry, Result("inconclusive", reason=_INVALID), statement_tex, sides=sides)
     result = combine([results[c] for c in plan.statement], [c.label for c in plan.statement])
     steps = []
     for claim, k in plan.proof:
         step = entry.proof[k - 1] if k is not None and entry.proof else None
         steps.append(StepReport(tex(claim.rhs), results[claim], step))
-    return EntryReport(entry, result, statement_tex, steps)
+    return EntryReport(entry, result, statement_tex, steps, sides)
 
 
 def combine(results: list[Result], labels: Iterable[str]) -> Result:

@@ -59,7 +59,8 @@ def _add_registry_arguments(parser: argparse.ArgumentParser) -> None:
     """What to check and how: shared by every command that checks a registry."""
     parser.add_argument("paths", nargs="*", default=["registry"], metavar="PATH",
                         help="registry folders or files (default: registry)")
-    parser.add_argument("--jobs", type=int, default=0, metavar="N", help="worker processes (default: one per CPU)")
+    parser.add_argument("--jobs", type=int, default=0, metavar="N",
+                        help="worker processes (default: one per CPU)")
     parser.add_argument("--time-limit", type=float, default=60.0, metavar="S",
                         help="seconds per claim before it is inconclusive (default: 60)")
     parser.add_argument("--cache-dir", default=".proofbook-cache", metavar="DIR",
@@ -68,7 +69,7 @@ def _add_registry_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def _add_export_parser(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    export = commands.add_parser("export", help="check a registry, then write the handbook as JSON, LaTeX or BibTeX",
+    export = commands.add_parser("export", help="check a registry, then write it as JSON, LaTeX or BibTeX",
                                  description="Exports only a handbook whose every identity is verified.")
     _add_registry_arguments(export)
     export.add_argument("--format", choices=list(EXPORTERS), default="json", help="default: json")
@@ -99,7 +100,7 @@ def _check(args: argparse.Namespace) -> int:
         print(_line(entry))
     print(report.summary())
     if args.json:
-        Path(args.json).write_text(json.dumps(report_as_dict(report), indent=2) + "\n", encoding="utf-8")
+        _write(args.json, json.dumps(report_as_dict(report), indent=2) + "\n")
     return _exit_status(report, args.allow_inconclusive)
 
 
@@ -113,7 +114,7 @@ def _export(args: argparse.Namespace) -> int:
     meta = HandbookMeta(authors=tuple(args.authors), **{k: v for k, v in given.items() if v is not None})
     text = EXPORTERS[args.format](registry, report, meta)
     if args.output:
-        Path(args.output).write_text(text, encoding="utf-8")
+        _write(args.output, text)
     else:
         sys.stdout.write(text)
     return EXIT_OK
@@ -135,6 +136,13 @@ def _line(report: EntryReport) -> str:
     detail = result.describe() if result.status != "definition" else "not verified; fixes the notation"
     steps = f" [proof: {len(report.steps)} steps checked]" if report.steps else ""
     return f"{entry.number:>6}  {entry.id:<32} {result.status:<12} {detail}{steps}"
+
+
+def _write(path: str, text: str) -> None:
+    """Write an output file, creating its folder (CI artifact paths often do not exist yet)."""
+    target = Path(path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(text, encoding="utf-8")
 
 
 def _print_errors(lines: list[str]) -> None:

@@ -163,7 +163,8 @@ def _preamble(meta: HandbookMeta) -> str:
         r"\usepackage{lmodern}",
         r"\usepackage{amsmath}",
         r"\usepackage{amssymb}",
-        r"\usepackage[hypertexnames=false]{hyperref}",  # tagged equations share one counter value
+        # \tag leaves the equation counter alone: unique link targets need hypertexnames=false.
+        r"\usepackage[hypertexnames=false]{hyperref}",
         f"\\title{{{tex_escape(meta.title)}}}",
         f"\\author{{{authors}}}",
         f"\\date{{{version}{meta.date.isoformat()}}}",
@@ -180,11 +181,10 @@ def _chapter_tex(chapter: Chapter, reports: list[EntryReport]) -> str:
 
 def _entry_tex(report: EntryReport) -> str:
     entry = report.entry
-    marker = " (definition)" if entry.kind == "definition" else ""
     if entry.kind == "definition":
-        note = "Definition: fixes the notation, not verified."
+        marker, note = " (definition)", "Definition: fixes the notation, not verified."
     else:
-        note = f"Verified: {tex_escape(report.result.describe())}."
+        marker, note = "", f"Verified: {tex_escape(report.result.describe())}."
     if entry.source:
         note += f" Source: {tex_escape(entry.source)}."
     if entry.notes:
@@ -206,7 +206,7 @@ def _proof_tex(report: EntryReport) -> str:
     return "\n".join([
         f"\\subsection*{{Proof of ({entry.number}) {tex_escape(entry.title)}}}",
         r"\begin{align*}",
-        _left_side(report.latex) + " " + " \\\\\n".join(lines),
+        report.sides[0] + " " + " \\\\\n".join(lines),
         r"\end{align*}",
     ])
 
@@ -219,14 +219,3 @@ def _reasons(step: StepReport) -> str:
     if step.step.rule:
         reasons.append(tex_escape(step.step.rule))
     return f" && \\text{{by {', '.join(reasons)}}}"
-
-
-def _left_side(chain: str) -> str:
-    """The first side of a statement chain: the report joins the sides with `` = `` and no
-    side contains ``=`` outside braces (sum limits such as ``\\sum_{k=1}`` are braced)."""
-    depth = 0
-    for index, char in enumerate(chain):
-        depth += {"{": 1, "}": -1}.get(char, 0)
-        if depth == 0 and chain.startswith(" = ", index):
-            return chain[:index]
-    return chain

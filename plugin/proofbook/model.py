@@ -209,6 +209,8 @@ class EntryReport:
     result: Result
     latex: str
     steps: list[StepReport] = field(default_factory=list)
+    #: The LaTeX of each side of the statement chain (``latex`` joins them with " = ").
+    sides: list[str] = field(default_factory=list)
 
 
 def result_to_dict(result: Result) -> dict[str, object]:

@@ -14,8 +14,10 @@ from proofbook.model import EntryReport, Registry
 
 
 def bibliography(registry: Registry, report: Report, meta: HandbookMeta) -> str:
-    """The ``.bib`` file for the identities of ``report``, in handbook order."""
-    header = f"% Written by proofbook {__version__} from a verified registry.\n"  # no @: BibTeX would parse it
+    """The ``.bib`` file for the identities of ``report``, in handbook order.
+
+    BibTeX skips text between entries, so the header needs no comment syntax, only no ``@``."""
+    header = f"% Written by proofbook {__version__} from a verified registry.\n"
     entries = [_misc(r, meta) for r in report.entries if r.entry.kind == "identity"]
     return header + "\n" + "\n\n".join(entries) + "\n"
 

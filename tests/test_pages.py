@@ -1,0 +1,226 @@
+"""Generated Markdown: entry blocks, chapter, index and graph pages, without building a site.
+
+``markdown_to_html`` (conftest) converts with the repo site's own Markdown extensions, so these
+tests also show that math, anchors and user text survive Python-Markdown.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+
+from proofbook.errors import Location
+from proofbook.model import (
+    Chapter,
+    Entry,
+    EntryReport,
+    Evidence,
+    ProofStep,
+    Registry,
+    Result,
+    Source,
+    StepReport,
+    SymbolDecl,
+)
+from proofbook.render.pages import (
+    describe_symbol,
+    display_math,
+    entry_block,
+    graph_page,
+    handbook_pages,
+    index_page,
+    inline_math,
+    markdown,
+)
+from proofbook.render.refs import Target, fix_refs
+
+Convert = Callable[[str], str]
+HERE = Location("registry/01-traces.yml", 3, 5)
+MATRIX_A = SymbolDecl("A", "matrix", ("n", "n"), ("invertible",))
+VERIFIED = Result("verified", (Evidence("randomized", "exact test at random rational points (n = 1, 2)"),
+                               Evidence("symbolic", "symbolic proof for n = 1")))
+LATEX = r"\frac{\partial}{\partial \mathbf{A}} \ln\left|\mathbf{A}\right| = \left(\mathbf{A}^{-1}\right)^{T}"
+
+
+def make_entry(ident: str = "log-det-grad", number: str = "1.2", **fields: object) -> Entry:
+    """An entry with sensible defaults; ``fields`` override any of them."""
+    values: dict[str, object] = dict(
+        id=ident, title="Gradient of ln|A|", kind="identity", symbols=(MATRIX_A,),
+        statement=(Source("diff(log(det(A)), A)", HERE), Source("inv(A).T", HERE)),
+        source="Bishop 2006, p. 697", location=HERE, chapter="traces", number=number)
+    return Entry(**{**values, **fields})  # type: ignore[arg-type]
+
+
+def make_report(entry: Entry | None = None, result: Result = VERIFIED,
+                steps: tuple[StepReport, ...] = ()) -> EntryReport:
+    return EntryReport(entry or make_entry(), result, LATEX, list(steps))
+
+
+STEPS = (
+    StepReport(r"\operatorname{Tr}\left(\mathbf{A}^{-1} \mathbf{E}_{ij}\right)", VERIFIED,
+               ProofStep(Source("x", HERE), by=("trace-ab-grad", "log-det-derivative"), rule="chain-rule",
+                         note="With $x = A_{ij}$ in (1.6).")),
+    StepReport(r"\left(\mathbf{A}^{-1}\right)^{T}", Result("inconclusive", reason="time limit of 60 s reached"),
+               ProofStep(Source("y", HERE), rule="transpose")),
+    StepReport(r"\mathbf{A}^{-T}", VERIFIED, None),
+)
+
+TARGETS = {ident: Target(number, "handbook/traces/", "x", f"BLOCK {ident}") for ident, number in
+           [("log-det-grad", "1.2"), ("trace-ab-grad", "1.1"), ("log-det-derivative", "1.6"), ("uses-it", "1.3")]}
+
+
+def page_html(text: str, convert: Convert, url: str = "handbook/traces/") -> str:
+    """Markdown of a generated page as the site shows it: references resolved, then converted."""
+    return convert(fix_refs(text, url, TARGETS).markdown)
+
+
+def test_display_math_is_arithmatex_generic(markdown_to_html: Convert) -> None:
+    """Display math keeps backslashes, underscores, stars and the tag through Markdown."""
+    text = display_math(r"A_{ij} * B_{ij} < \{c\}", "1.8")
+    assert text == r'<div class="arithmatex">\[ A_{ij} * B_{ij} &lt; \{c\} \tag{1.8} \]</div>'
+    assert markdown_to_html(text) == text
+
+
+def test_inline_math_is_arithmatex_generic(markdown_to_html: Convert) -> None:
+    """Inline math in a raw HTML table survives unchanged (arithmatex does not wrap it twice)."""
+    cell = inline_math(r"a_{i} \cdot b_{i}")
+    assert cell == r'<span class="arithmatex">\( a_{i} \cdot b_{i} \)</span>'
+    table = f"<table><tr><td>{cell}</td></tr></table>"
+    assert markdown_to_html(table) == table
+
+
+def test_entry_block(markdown_to_html: Convert) -> None:
+    """An identity: anchor, title link, numbered formula, symbols, badge, source, tags."""
+    entry = make_entry(tags=("determinant", "gradient"), notes="Uses *the* chain rule.")
+    html = page_html(entry_block(make_report(entry)), markdown_to_html)
+    assert html.startswith('<div class="pb-entry pb-verified" id="log-det-grad">\n<h3 id="gradient-of-lna">'
+                           '<a class="pb-ref" href="#log-det-grad"')
+    assert f'<div class="arithmatex">\\[ {LATEX} \\tag{{1.2}} \\]</div>' in html
+    assert '<ul class="pb-symbols"><li><span class="pb-symbol">A</span>: n × n matrix, invertible</li></ul>' in html
+    assert ('<p class="pb-badge pb-verified">✔ verified — exact test at random rational points (n = 1, 2); '
+            "symbolic proof for n = 1</p>") in html
+    assert "<p>Uses <em>the</em> chain rule.</p>" in html
+    assert '<p class="pb-source">Source: Bishop 2006, p. 697</p>' in html
+    assert '<span class="pb-tag">determinant</span> <span class="pb-tag">gradient</span>' in html
+    assert "Proof" not in html and "Used by" not in html
+
+
+def test_definition_badge(markdown_to_html: Convert) -> None:
+    """A definition says it is not verified and why it is there."""
+    html = page_html(entry_block(make_report(make_entry(kind="definition"), Result("definition"))), markdown_to_html)
+    assert '<p class="pb-badge pb-definition">definition (not verified; fixes the notation)</p>' in html
+
+
+def test_proof_steps_and_backlinks(markdown_to_html: Convert) -> None:
+    """Each step is an equation "= ..." with its justification; the closing line names the rhs."""
+    html = page_html(entry_block(make_report(steps=STEPS), ("uses-it",)), markdown_to_html)
+    proof = html[html.index('<details class="note pb-proof">'):html.index("</details>")]
+    assert proof.startswith('<details class="note pb-proof">\n<summary>Proof</summary>')
+    for step in STEPS:
+        assert display_math(f"= {step.latex}") in proof
+    assert ('<p class="pb-why pb-verified">✔ by <a class="pb-ref" href="#trace-ab-grad" title="x">(1.1)</a>, '
+            '<a class="pb-ref" href="#log-det-derivative" title="x">(1.6)</a> · chain rule</p>') in proof
+    assert '<p>With <span class="arithmatex">\\(x = A_{ij}\\)</span> in (1.6).</p>' in proof
+    assert ('<p class="pb-why pb-inconclusive">? transpose — not checked: time limit of 60 s reached</p>'
+            in proof)
+    assert '<p class="pb-why pb-verified">✔ the right-hand side</p>' in proof
+    assert '<p class="pb-used-by">Used by <a class="pb-ref" href="#uses-it" title="x">(1.3)</a>.</p>' in html
+
+
+def test_user_text_is_never_markup(markdown_to_html: Convert) -> None:
+    """Titles, sources and tags are text; notes are Markdown whose raw HTML is escaped."""
+    entry = make_entry(title="<script>alert(1)</script> *x* [y](z) $a$ {: #id }", source="<script>s</script>",
+                       tags=("<script>t</script>",), notes="**ok** <script>n</script> `<kbd>`")
+    html = page_html(entry_block(make_report(entry)), markdown_to_html)
+    assert "<script>" not in html
+    assert "&#60;script&#62;alert(1)&#60;/script&#62; &#42;x&#42; &#91;y&#93;(z) &#36;a&#36; &#123;&#58; &#35;id &#125;" in html
+    assert "<strong>ok</strong> &lt;script&gt;n&lt;/script&gt; <code>&lt;kbd&gt;</code>" in html
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # a tag is escaped, a comparison is not (it may be math)
+    ("<b>x</b> and $a < b$", "&lt;b>x&lt;/b> and $a < b$"),
+    # comments, closing tags and doctypes are tags too
+    ("<!-- c --> </div> <!x>", "&lt;!-- c --> &lt;/div> &lt;!x>"),
+    # code is left alone
+    ("`<b>`\n```\n<b>\n```", "`<b>`\n```\n<b>\n```"),
+])
+def test_markdown_escapes_raw_html(text: str, expected: str) -> None:
+    """Raw HTML in user Markdown is neutralized outside code."""
+    assert markdown(text) == expected
+
+
+@pytest.mark.parametrize(("decl", "expected"), [
+    # square matrix with an assumption, spelled as words
+    (SymbolDecl("S", "matrix", ("n", "n"), ("positive_definite",)), "n × n matrix, positive definite"),
+    # rectangular matrix depending on a scalar
+    (SymbolDecl("A", "matrix", ("m", "n"), of=("x",)), "m × n matrix, function of x"),
+    # vector of fixed length
+    (SymbolDecl("a", "vector", (3, 1)), "vector of length 3"),
+    # index
+    (SymbolDecl("i", "index", ("n", 1)), "index from 1 to n"),
+    # scalar with assumptions
+    (SymbolDecl("x", "scalar", assume=("real", "positive")), "scalar, real, positive"),
+    # function of two symbols
+    (SymbolDecl("f", "function", of=("x", "y")), "function of x, y"),
+])
+def test_describe_symbol(decl: SymbolDecl, expected: str) -> None:
+    """Symbols read as a sentence fragment."""
+    assert describe_symbol(decl) == expected
+
+
+def small_registry() -> tuple[Registry, list[EntryReport]]:
+    """Two chapters; (2.1) cites (1.1) and (1.2)."""
+    first = make_entry("trace-ab-grad", "1.1", title="Gradient of Tr(AB)")
+    second = make_entry("log-det-grad", "1.2", title='A "quoted" <title>')
+    third = make_entry("uses-it", "2.1", chapter="more", title="Uses both",
+                       proof=(ProofStep(Source("x", HERE), by=("trace-ab-grad", "log-det-grad")),))
+    registry = Registry((Chapter("traces", "Traces", 1, "01-traces.yml", (first, second), intro="Intro *md*."),
+                         Chapter("more", "More", 2, "02-more.yml", (third,))))
+    return registry, [make_report(e) for e in registry.entries]
+
+
+def test_index_page(markdown_to_html: Convert) -> None:
+    """One table per chapter: number, title and formula of each entry, and its status."""
+    registry, reports = small_registry()
+    html = page_html(index_page(registry, {r.entry.id: r for r in reports}, "../notation.md"),
+                     markdown_to_html, url="handbook/")
+    assert '<h2 id="1-traces"><a href="traces.md">1. Traces</a></h2>' in html
+    assert ('<tr><td><a class="pb-ref" href="traces/#trace-ab-grad" title="x">(1.1)</a></td>'
+            '<td><a class="pb-ref" href="traces/#trace-ab-grad" title="x">Gradient of Tr(AB)</a></td>'
+            f"<td>{inline_math(LATEX)}</td><td>✔ verified</td></tr>") in html
+    assert '<a href="../notation.md">notation</a>' in html
+    assert "notation" not in index_page(registry, {r.entry.id: r for r in reports}, None)
+
+
+def test_graph_page() -> None:
+    """A Mermaid flowchart, cited → citing, with safe labels, and the same as a list."""
+    registry, _ = small_registry()
+    edges = [("trace-ab-grad", "uses-it"), ("log-det-grad", "uses-it")]
+    text = graph_page(registry, edges)
+    assert ("```mermaid\nflowchart TD\n"
+            '  pb_trace_ab_grad["(1.1) Gradient of Tr(AB)"]\n'
+            '  pb_uses_it["(2.1) Uses both"]\n'
+            '  pb_log_det_grad["(1.2) A #quot;quoted#quot; #lt;title#gt;"]\n'
+            "  pb_trace_ab_grad --> pb_uses_it\n"
+            "  pb_log_det_grad --> pb_uses_it\n```") in text
+    assert "- [[uses-it]] Uses both: by [[trace-ab-grad]], [[log-det-grad]]" in text
+    assert "No proof cites another entry yet." in graph_page(registry, [])
+
+
+def test_handbook_pages_in_nav_order() -> None:
+    """Index first, then the chapters in order, then the graph."""
+    registry, reports = small_registry()
+    names = [name for name, _ in handbook_pages(registry, reports, {r.entry.id: "" for r in reports}, [])]
+    assert names == ["index.md", "traces.md", "more.md", "graph.md"]
+
+
+def test_chapter_page(markdown_to_html: Convert) -> None:
+    """The chapter title is numbered, the intro is Markdown, the blocks follow in order."""
+    registry, reports = small_registry()
+    blocks = {r.entry.id: entry_block(r) for r in reports}
+    pages = dict(handbook_pages(registry, reports, blocks, []))
+    html = page_html(pages["traces.md"], markdown_to_html)
+    assert html.startswith('<h1 id="1-traces">1. Traces</h1>\n<p>Intro <em>md</em>.</p>')
+    assert html.index('id="trace-ab-grad"') < html.index('id="log-det-grad"')
