@@ -16,6 +16,7 @@ only verifies what a test changed.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from pathlib import Path
 
@@ -115,22 +116,10 @@ Code stays: `[[not-an-entry]]`.
 
 SMALL_PAGES = {"index.md": HOME, "sub/page.md": "# Sub\n\nBy [[trace-ab-grad]].\n"}
 
-#: mkdocs.yml of a small site; {options} are the plugin's.
-CONFIG = """INHERIT: {repo}/mkdocs.yml
-site_name: small
-nav:
-  - Home: index.md
-  - Sub: sub/page.md
-plugins:
-  - proofbook:
-      jobs: 1
-      exact_sizes: [1]
-      random_sizes: [1, 2]
-      points: 1
-      numeric_sizes: [3]
-      numeric_points: 1
-      cache_dir: {cache}
-{options}"""
+#: The small site's plugin options: small sizes and one worker, to keep tests fast.
+FAST = {"jobs": 1, "exact_sizes": [1], "random_sizes": [1, 2], "points": 1, "numeric_sizes": [3],
+        "numeric_points": 1}
+NAV = [{"Home": "index.md"}, {"Sub": "sub/page.md"}]
 
 
 @pytest.fixture(scope="session")
@@ -169,12 +158,19 @@ Builder = Callable[..., MkDocsConfig]
 
 @pytest.fixture(scope="session")
 def make_site(shared_cache: Path) -> SiteFactory:
-    """``make_site(folder, registry=..., pages=..., options=...)`` writes a small site; returns mkdocs.yml."""
+    """``make_site(folder, registry=, pages=, nav=, **options)`` writes a small site; returns its mkdocs.yml.
+
+    The config inherits the repo's mkdocs.yml (theme, Markdown extensions); it is written as
+    JSON, which is YAML too.
+    """
     def write(folder: Path, registry: dict[str, str] | None = None, pages: dict[str, str] | None = None,
-              options: str = "") -> Path:
+              nav: list[object] = NAV, **options: object) -> Path:
+        plugin = {**FAST, "cache_dir": str(shared_cache), **options}
+        config = {"INHERIT": str(REPO / "mkdocs.yml"), "site_name": "small", "nav": nav,
+                  "plugins": [{"proofbook": plugin}]}
         files = {**{f"registry/{n}": t for n, t in (registry or SMALL_REGISTRY).items()},
                  **{f"docs/{n}": t for n, t in (pages or SMALL_PAGES).items()},
-                 "mkdocs.yml": CONFIG.format(repo=REPO, cache=shared_cache, options=options)}
+                 "mkdocs.yml": json.dumps(config, indent=2)}
         for name, text in files.items():
             (folder / name).parent.mkdir(parents=True, exist_ok=True)
             (folder / name).write_text(text, encoding="utf-8")
@@ -195,16 +191,14 @@ def build_site() -> Builder:
 
 
 @pytest.fixture(scope="session")
-def small_site(make_site: SiteFactory, build_site: Builder, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The small site, built once with --strict; returns its site folder."""
+def small_site(make_site: SiteFactory, build_site: Builder,
+               tmp_path_factory: pytest.TempPathFactory) -> MkDocsConfig:
+    """The small site, built once with --strict; returns its config (``site_dir``: the output)."""
     folder = tmp_path_factory.mktemp("small")
-    build_site(make_site(folder), folder / "site")
-    return folder / "site"
+    return build_site(make_site(folder), folder / "site")
 
 
 @pytest.fixture(scope="session")
-def repo_site(build_site: Builder, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The repository's site, built once with --strict into a temporary folder."""
-    site = tmp_path_factory.mktemp("repo") / "site"
-    build_site(REPO / "mkdocs.yml", site)
-    return site
+def repo_site(build_site: Builder, tmp_path_factory: pytest.TempPathFactory) -> MkDocsConfig:
+    """The repository's site, built once with --strict into a temporary folder; returns its config."""
+    return build_site(REPO / "mkdocs.yml", tmp_path_factory.mktemp("repo") / "site")

@@ -54,7 +54,7 @@ def make_entry(ident: str = "log-det-grad", number: str = "1.2", **fields: objec
 
 def make_report(entry: Entry | None = None, result: Result = VERIFIED,
                 steps: tuple[StepReport, ...] = ()) -> EntryReport:
-    return EntryReport(entry or make_entry(), result, LATEX, list(steps))
+    return EntryReport(entry or make_entry(), result, LATEX, list(steps), LATEX.split(" = "))
 
 
 STEPS = (
@@ -97,7 +97,7 @@ def test_entry_block(markdown_to_html: Convert) -> None:
     assert html.startswith('<div class="pb-entry pb-verified" id="log-det-grad">\n<h3 id="gradient-of-lna">'
                            '<a class="pb-ref" href="#log-det-grad"')
     assert f'<div class="arithmatex">\\[ {LATEX} \\tag{{1.2}} \\]</div>' in html
-    assert '<ul class="pb-symbols"><li><span class="pb-symbol">A</span>: n × n matrix, invertible</li></ul>' in html
+    assert '<li><span class="pb-symbol">A</span>: n × n matrix, invertible</li>' in html
     assert ('<p class="pb-badge pb-verified">✔ verified — exact test at random rational points (n = 1, 2); '
             "symbolic proof for n = 1</p>") in html
     assert "<p>Uses <em>the</em> chain rule.</p>" in html
@@ -116,7 +116,8 @@ def test_proof_steps_and_backlinks(markdown_to_html: Convert) -> None:
     """Each step is an equation "= ..." with its justification; the closing line names the rhs."""
     html = page_html(entry_block(make_report(steps=STEPS), ("uses-it",)), markdown_to_html)
     proof = html[html.index('<details class="note pb-proof">'):html.index("</details>")]
-    assert proof.startswith('<details class="note pb-proof">\n<summary>Proof</summary>')
+    assert proof.startswith('<details class="note pb-proof">\n<summary>Proof</summary>\n'
+                            f'{display_math(LATEX.split(" = ")[0])}')
     for step in STEPS:
         assert display_math(f"= {step.latex}") in proof
     assert ('<p class="pb-why pb-verified">✔ by <a class="pb-ref" href="#trace-ab-grad" title="x">(1.1)</a>, '
@@ -134,7 +135,8 @@ def test_user_text_is_never_markup(markdown_to_html: Convert) -> None:
                        tags=("<script>t</script>",), notes="**ok** <script>n</script> `<kbd>`")
     html = page_html(entry_block(make_report(entry)), markdown_to_html)
     assert "<script>" not in html
-    assert "&#60;script&#62;alert(1)&#60;/script&#62; &#42;x&#42; &#91;y&#93;(z) &#36;a&#36; &#123;&#58; &#35;id &#125;" in html
+    assert ("&#60;script&#62;alert(1)&#60;/script&#62; &#42;x&#42; &#91;y&#93;(z) &#36;a&#36; "
+            "&#123;&#58; &#35;id &#125;") in html
     assert "<strong>ok</strong> &lt;script&gt;n&lt;/script&gt; <code>&lt;kbd&gt;</code>" in html
 
 
@@ -186,7 +188,7 @@ def test_index_page(markdown_to_html: Convert) -> None:
     registry, reports = small_registry()
     html = page_html(index_page(registry, {r.entry.id: r for r in reports}, "../notation.md"),
                      markdown_to_html, url="handbook/")
-    assert '<h2 id="1-traces"><a href="traces.md">1. Traces</a></h2>' in html
+    assert '<h2 id="1-traces"><a href="traces.md">1. Traces</a>' in html
     assert ('<tr><td><a class="pb-ref" href="traces/#trace-ab-grad" title="x">(1.1)</a></td>'
             '<td><a class="pb-ref" href="traces/#trace-ab-grad" title="x">Gradient of Tr(AB)</a></td>'
             f"<td>{inline_math(LATEX)}</td><td>✔ verified</td></tr>") in html
@@ -222,5 +224,6 @@ def test_chapter_page(markdown_to_html: Convert) -> None:
     blocks = {r.entry.id: entry_block(r) for r in reports}
     pages = dict(handbook_pages(registry, reports, blocks, []))
     html = page_html(pages["traces.md"], markdown_to_html)
-    assert html.startswith('<h1 id="1-traces">1. Traces</h1>\n<p>Intro <em>md</em>.</p>')
+    assert html.startswith('<h1 id="1-traces">1. Traces<a class="headerlink" href="#1-traces" '
+                           'title="Permanent link">&para;</a></h1>\n<p>Intro <em>md</em>.</p>')
     assert html.index('id="trace-ab-grad"') < html.index('id="log-det-grad"')

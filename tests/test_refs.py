@@ -51,7 +51,8 @@ def ref(text: str = "(1.8)", url: str = "handbook/matrix-derivatives/#trace-ab-g
     # inside an admonition (indented text, not code) references work
     ('!!! note "N"\n    By [[trace-ab-grad]].', f'!!! note "N"\n    By {ref()}.'),
     # an embed alone on its line: the block, whose references are resolved too
-    ("Intro\n![[trace-ab-grad]]\nNext", f"Intro\n\nBLOCK {ref('(1.13)', 'handbook/matrix-derivatives/#log-det-grad', 'A_{ij}')}\n\nNext"),
+    ("Intro\n![[trace-ab-grad]]\nNext",
+     f"Intro\n\nBLOCK {ref('(1.13)', 'handbook/matrix-derivatives/#log-det-grad', 'A_{ij}')}\n\nNext"),
 ])
 def test_fix_refs(markdown: str, expected: str) -> None:
     """References become links from the home page; code and non-ids stay as written."""
@@ -126,5 +127,5 @@ def test_unknown_message(ident: str, expected: str) -> None:
 def test_misplaced_message() -> None:
     """The warning text says what to do."""
     assert misplaced_message("docs/a.md:3") == (
-        "docs/a.md:3: a proofbook embed ![[...]] must stand alone at the start of a line; "
+        "docs/a.md:3: an embed ![[...]] must stand alone at the start of a line; "
         "it was rendered as a reference")

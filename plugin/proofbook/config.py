@@ -1,14 +1,33 @@
 """The options of the ``proofbook`` MkDocs plugin (``plugins: - proofbook: {...}`` in mkdocs.yml).
 
-MkDocs validates them: a wrong type or an unknown option gets MkDocs' own message.
+MkDocs validates them: a wrong type, a number out of range or an unknown option gets MkDocs'
+own message ("Expected ... but received: ...").
 """
 
 from __future__ import annotations
 
+from typing import Any
+
 from mkdocs.config import base
 from mkdocs.config import config_options as c
+from mkdocs.config.base import ValidationError
 
+from .check import CheckOptions
 from .verify.claims import Settings
+
+
+class AtLeast(c.Type):  # type: ignore[type-arg]
+    """A number no smaller than ``minimum``: sizes, counts and time limits."""
+
+    def __init__(self, type_: type | tuple[type, ...], minimum: float, **kwargs: Any) -> None:
+        super().__init__(type_, **kwargs)
+        self.minimum = minimum
+
+    def run_validation(self, value: object) -> Any:
+        value = super().run_validation(value)
+        if isinstance(value, bool) or value < self.minimum:
+            raise ValidationError(f"Expected a number of at least {self.minimum} but received: {value!r}")
+        return value
 
 
 class ProofbookConfig(base.Config):
@@ -21,36 +40,36 @@ class ProofbookConfig(base.Config):
 
     # -- how hard each identity is checked ------------------------------------------------------
 
-    exact_sizes = c.ListOfItems(c.Type(int), default=[1, 2])
+    exact_sizes = c.ListOfItems(AtLeast(int, 1), default=[1, 2])
     """Matrix sizes n at which identities are proved symbolically (exactly, for every value)."""
 
-    random_sizes = c.ListOfItems(c.Type(int), default=[1, 2, 3, 4])
+    random_sizes = c.ListOfItems(AtLeast(int, 1), default=[1, 2, 3, 4])
     """Sizes at which identities are tested exactly at random rational points."""
 
-    points = c.Type(int, default=2)
+    points = AtLeast(int, 1, default=2)
     """Random rational points per size in ``random_sizes``."""
 
-    numeric_sizes = c.ListOfItems(c.Type(int), default=[5])
+    numeric_sizes = c.ListOfItems(AtLeast(int, 1), default=[5])
     """Sizes at which identities are tested numerically (sizes too large for exact arithmetic)."""
 
-    numeric_points = c.Type(int, default=2)
+    numeric_points = AtLeast(int, 1, default=2)
     """Random points per size in ``numeric_sizes``."""
 
-    digits = c.Type(int, default=50)
-    """Significant digits of the numeric test."""
+    digits = AtLeast(int, 15, default=50)
+    """Significant digits of the numeric test; at least 15, what a double already has."""
 
-    symbolic_budget = c.Type((int, float), default=8.0)
-    """Seconds the symbolic proof of one claim may take before the verifier relies on tests alone."""
+    symbolic_budget = AtLeast((int, float), 0, default=8.0)
+    """CPU seconds the symbolic proof may spend at each exact size; past that, the tests decide."""
 
     # -- how the check runs ---------------------------------------------------------------------
 
-    time_limit = c.Type((int, float), default=60.0)
+    time_limit = AtLeast((int, float), 0.001, default=60.0)
     """Seconds one claim may take in all; a claim that runs out is inconclusive."""
 
-    jobs = c.Type(int, default=0)
+    jobs = AtLeast(int, 0, default=0)
     """Worker processes verifying claims in parallel; 0 means one per CPU."""
 
-    memory_limit_mb = c.Type(int, default=4096)
+    memory_limit_mb = AtLeast(int, 0, default=4096)
     """Memory each worker may use, in MiB; a claim that needs more is inconclusive. 0: no limit."""
 
     fail_on_inconclusive = c.Type(bool, default=True)
@@ -74,9 +93,11 @@ class ProofbookConfig(base.Config):
     bold = c.Type(bool, default=True)
     r"""Print matrices and vectors bold (``\mathbf{A}``), as on the notation page."""
 
-    def settings(self) -> Settings:
-        """The verifier settings these options describe."""
-        return Settings(exact_sizes=tuple(self.exact_sizes), random_sizes=tuple(self.random_sizes),
-                        points=self.points, numeric_sizes=tuple(self.numeric_sizes),
-                        numeric_points=self.numeric_points, digits=self.digits,
-                        symbolic_budget=float(self.symbolic_budget))
+    def check_options(self) -> CheckOptions:
+        """How ``check_registry`` verifies, as these options say."""
+        settings = Settings(exact_sizes=tuple(self.exact_sizes), random_sizes=tuple(self.random_sizes),
+                            points=self.points, numeric_sizes=tuple(self.numeric_sizes),
+                            numeric_points=self.numeric_points, digits=self.digits,
+                            symbolic_budget=float(self.symbolic_budget))
+        return CheckOptions(settings=settings, time_limit=float(self.time_limit), jobs=self.jobs,
+                            memory_limit_mb=self.memory_limit_mb or None, bold=self.bold)

@@ -21,7 +21,6 @@ from __future__ import annotations
 import os
 import posixpath
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Literal
 
@@ -34,14 +33,14 @@ from mkdocs.structure.nav import Navigation, Section
 from mkdocs.structure.pages import Page
 
 from .cache import ResultCache
-from .check import CheckOptions, Report, check_registry
+from .check import Report, check_registry
 from .config import ProofbookConfig
 from .errors import ProofbookErrors
 from .model import Registry
 from .proofs import dependency_edges, used_by
 from .registry.load import load_registry
 from .render import pages
-from .render.refs import Target, fix_refs, misplaced_message, unknown_message
+from .render.refs import Target, fix_refs, misplaced_message, registry_problems, unknown_message
 
 log = get_plugin_logger(__name__)
 
@@ -80,12 +79,11 @@ class ProofbookPlugin(BasePlugin[ProofbookConfig]):
         notation = files.get_file_from_path(NOTATION_PAGE)
         generated = pages.handbook_pages(
             registry, report.entries, blocks, dependency_edges(registry),
-            notation=posixpath.relpath(NOTATION_PAGE, self.output_dir) if notation else None)
+            notation=posixpath.relpath(NOTATION_PAGE, self.output_dir or ".") if notation else None)
         self.generated = [self._add(files, config, name, markdown) for name, markdown in generated]
-        urls = {file.src_uri: file.url for file in self.generated}
+        urls = {name: file.url for (name, _), file in zip(generated, self.generated)}
         self.targets = {
-            r.entry.id: Target(r.entry.number, urls[f"{self.output_dir}/{r.entry.chapter}.md"],
-                               r.latex, blocks[r.entry.id])
+            r.entry.id: Target(r.entry.number, urls[f"{r.entry.chapter}.md"], r.latex, blocks[r.entry.id])
             for r in report.entries}
         return files
 
@@ -124,6 +122,7 @@ class ProofbookPlugin(BasePlugin[ProofbookConfig]):
 
     @property
     def output_dir(self) -> str:
+        """The handbook's folder below the site root; empty for the root itself."""
         return self.config.output_dir.strip("/")
 
     def _verify(self) -> tuple[Registry, Report]:
@@ -133,11 +132,8 @@ class ProofbookPlugin(BasePlugin[ProofbookConfig]):
             registry = load_registry(self.paths)
         except ProofbookErrors as errors:
             raise registry_error([str(e) for e in errors.errors]) from None
-        options = CheckOptions(settings=self.config.settings(), time_limit=float(self.config.time_limit),
-                               jobs=self.config.jobs, memory_limit_mb=self.config.memory_limit_mb or None,
-                               bold=self.config.bold)
-        report = check_registry(registry, options, cache=self.cache)
-        problems = report.problems(self.config.fail_on_inconclusive) + list(registry_ref_problems(registry))
+        report = check_registry(registry, self.config.check_options(), cache=self.cache)
+        problems = report.problems(self.config.fail_on_inconclusive) + registry_problems(registry)
         if problems:
             raise registry_error(problems)
         for problem in report.problems(fail_on_inconclusive=True):  # inconclusive, yet allowed
@@ -147,7 +143,7 @@ class ProofbookPlugin(BasePlugin[ProofbookConfig]):
 
     def _add(self, files: Files, config: MkDocsConfig, name: str, markdown: str) -> File:
         """Add one generated page, refusing to replace a page the site already has."""
-        src_uri = f"{self.output_dir}/{name}"
+        src_uri = posixpath.join(self.output_dir, name)
         if files.get_file_from_path(src_uri) is not None:
             raise PluginError(f"proofbook: cannot generate the page {src_uri}: the site already has a "
                               "page with that path. Rename that page or chapter (slug:), or set the "
@@ -161,20 +157,6 @@ def registry_error(problems: list[str]) -> PluginError:
     """One error for the whole registry: a count, then one paragraph per problem."""
     noun = "problem" if len(problems) == 1 else "problems"
     return PluginError("\n".join([f"proofbook: {len(problems)} {noun} in the registry:", *problems]))
-
-
-def registry_ref_problems(registry: Registry) -> Iterator[str]:
-    """Unknown references in the registry's own Markdown (intros and notes), located there."""
-    known = registry.by_id()
-    texts = [(f"{c.file}: the chapter intro", c.intro) for c in registry.chapters]
-    for entry in registry.entries:
-        texts.append((f"{entry.location}: entry '{entry.id}' notes", entry.notes))
-        texts += [(f"{s.location or entry.location}: entry '{entry.id}' proof step {k} note", s.note)
-                  for k, s in enumerate(entry.proof or (), start=1)]
-    for where, text in texts:
-        for _, ident in fix_refs(text or "", "", {}).unknown:  # no targets: every reference
-            if ident not in known:
-                yield unknown_message(where, ident, known)
 
 
 def link_pages(nav_pages: list[Page]) -> None:

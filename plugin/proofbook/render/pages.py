@@ -7,7 +7,8 @@ block on its own lines at the first column, which Python-Markdown sets aside unt
 * math, in arithmatex's generic form (``<div class="arithmatex">\[ ... \]</div>``,
   ``<span class="arithmatex">\( ... \)</span>``), so MathJax or KaTeX typesets it whether or not
   the site enables arithmatex, with backslashes and underscores intact;
-* user text (titles, sources, tags), HTML-escaped.
+* user text: HTML-escaped in those blocks (sources, tags, symbols); titles, which must stay
+  Markdown headings and links, as character references (``refs.literal``).
 
 The proof is a ``<details class="note" markdown>`` block, the HTML pymdownx.details produces
 for ``??? note "Proof"``: an indented ``???`` body would not keep raw HTML blocks raw.
@@ -29,7 +30,6 @@ _BADGES = {
     "verified": "✔ verified",
     "inconclusive": "? inconclusive",
     "definition": "definition (not verified; fixes the notation)",
-    "false": "✘ false",
 }
 _INDEX = "index.md"
 _GRAPH = "graph.md"
@@ -119,11 +119,13 @@ def _justification(step: StepReport) -> str:
     return f'<p class="pb-why pb-{status}">{mark}{" · ".join(reasons)}{unchecked}</p>'
 
 
-def _proof(steps: Sequence[StepReport]) -> str | None:
-    if not steps:
+def _proof(report: EntryReport) -> str | None:
+    """The chain from the left-hand side, one "= ..." equation per step, each with its reason."""
+    if not report.steps:
         return None
-    lines = ['<details class="note pb-proof" markdown>', "<summary>Proof</summary>"]
-    for step in steps:
+    lines = ['<details class="note pb-proof" markdown>', "<summary>Proof</summary>",
+             *map(display_math, report.sides[:1])]
+    for step in report.steps:
         lines += [display_math(f"= {step.latex}"), _justification(step)]
         if step.step is not None and step.step.note:
             lines.append(markdown(step.step.note))
@@ -133,7 +135,7 @@ def _proof(steps: Sequence[StepReport]) -> str | None:
 # -- blocks and pages --------------------------------------------------------------------------
 
 def entry_block(report: EntryReport, used_by: Sequence[str] = ()) -> str:
-    """One entry: title, numbered formula, symbols, badge, notes, source, proof, backlinks."""
+    """One entry: title, numbered formula, symbols, badge, notes, source and tags, proof, backlinks."""
     entry = report.entry
     parts = [
         f'<div class="pb-entry pb-{report.result.status}" id="{entry.id}" markdown>',
@@ -143,7 +145,7 @@ def entry_block(report: EntryReport, used_by: Sequence[str] = ()) -> str:
         badge(report.result),
         markdown(entry.notes) if entry.notes else None,
         _source_and_tags(entry),
-        _proof(report.steps),
+        _proof(report),
         f'<p class="pb-used-by">Used by {_refs(used_by)}.</p>' if used_by else None,
         "</div>",
     ]
@@ -181,8 +183,8 @@ def index_page(registry: Registry, reports: Mapping[str, EntryReport], notation:
     ``notation`` is the link to the site's notation page, when it has one.
     """
     parts = ["# Index of formulas",
-             "Every formula of the handbook. Each identity was checked by the verifier when "
-             "this site was built; the [dependency graph](graph.md) shows which proofs use which."]
+             "Every formula of the handbook. Each identity here has passed the verifier: a false "
+             "one stops the build. The [dependency graph](graph.md) shows which proofs use which."]
     if notation:
         parts.append(f"The symbols follow the [notation]({notation}).")
     head = "<thead><tr><th>No.</th><th>Title</th><th>Formula</th><th>Status</th></tr></thead>"

@@ -27,6 +27,8 @@ from dataclasses import dataclass, field
 
 from mkdocs.utils import get_relative_url
 
+from ..model import Registry
+
 #: Fenced code blocks (``` or ~~~, closed by a fence at least as long) and code spans
 #: (which, as in Python-Markdown, do not cross a blank line).
 CODE = r"""
@@ -149,6 +151,19 @@ def unknown_message(where: str, ident: str, known: Iterable[str]) -> str:
 
 def misplaced_message(where: str) -> str:
     """The warning for an embed that is not alone on its line."""
-    return (f"{where}: a proofbook embed ![[...]] must stand alone at the start of a line; "
+    return (f"{where}: an embed ![[...]] must stand alone at the start of a line; "
             "it was rendered as a reference")
 
+
+def registry_problems(registry: Registry) -> list[str]:
+    """Unknown references in the registry's own Markdown (intros and notes), located there."""
+    known = registry.by_id()
+    texts = [(f"{c.file}: the chapter intro", c.intro) for c in registry.chapters]
+    for entry in registry.entries:
+        texts.append((f"{entry.location}: entry '{entry.id}' notes", entry.notes))
+        texts += [(f"{s.location or entry.location}: entry '{entry.id}' proof step {k} note", s.note)
+                  for k, s in enumerate(entry.proof or (), start=1)]
+    return [unknown_message(where, ident, known)
+            for where, text in texts
+            for _, ident in fix_refs(text or "", "", {}).unknown  # no targets: every reference
+            if ident not in known]

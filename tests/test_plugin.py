@@ -1,0 +1,351 @@
+"""The MkDocs plugin end to end: sites built with ``mkdocs.commands.build.build``.
+
+The repository's own site and a small site (conftest) are each built once per session; the
+failure tests build a copy of the small site with one thing broken, and check the message
+the user reads.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Callable
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+from mkdocs.config import load_config
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import Abort, PluginError
+
+from proofbook.check import Report, check_registry
+from proofbook.plugin import ProofbookPlugin
+from proofbook.proofs import dependency_edges
+from proofbook.registry.load import load_registry
+from proofbook.render.pages import badge, display_math
+
+SiteFactory = Callable[..., Path]  # the types of the fixtures make_site, build_site, build_error
+Builder = Callable[..., MkDocsConfig]
+BuildError = Callable[..., str]
+Texts = dict[str, str]  # file name -> text, as small_registry and small_pages give them
+
+# -- helpers ------------------------------------------------------------------------------------
+
+
+def read(config: MkDocsConfig, page: str) -> str:
+    """A built page's HTML, by its path below the site folder."""
+    return (Path(config.site_dir) / page / "index.html").read_text(encoding="utf-8")
+
+
+def block(page_html: str, ident: str) -> str:
+    """One entry block of a built page: from its anchor to the next block or the page's end."""
+    start = page_html.index(f'id="{ident}"')
+    end = page_html.find('<div class="pb-entry ', start)
+    return page_html[start:end if end > 0 else page_html.index("</article>")]
+
+
+def plugin_of(config: MkDocsConfig) -> ProofbookPlugin:
+    """The plugin, configured for this site again: MkDocs keeps one instance per process (the
+    plugin has ``on_startup``), so the last build may have been another site's."""
+    plugin = config.plugins["proofbook"]
+    assert isinstance(plugin, ProofbookPlugin)
+    plugin.on_config(config)
+    return plugin
+
+
+def report_of(config: MkDocsConfig) -> Report:
+    """The verifier's report for a built site, from the plugin's (now warm) cache."""
+    plugin = plugin_of(config)
+    return check_registry(load_registry(plugin.paths), plugin.config.check_options(), cache=plugin.cache)
+
+
+def line_of(text: str, needle: str) -> int:
+    """The 1-based line of ``text`` that contains ``needle``."""
+    return next(n for n, line in enumerate(text.splitlines(), start=1) if needle in line)
+
+
+@pytest.fixture
+def build_error(make_site: SiteFactory, build_site: Builder, tmp_path: Path,
+                monkeypatch: pytest.MonkeyPatch) -> BuildError:
+    """``build_error(registry=, pages=, **options)``: the PluginError message of a failing build.
+
+    Builds in ``tmp_path``, also the working directory, so messages show relative paths.
+    """
+    monkeypatch.chdir(tmp_path)
+
+    def run(**site: object) -> str:
+        with pytest.raises(Abort) as failure:
+            build_site(make_site(tmp_path, **site), tmp_path / "site")
+        error = failure.value.__context__  # MkDocs logs the PluginError, then aborts
+        assert isinstance(error, PluginError)
+        return str(error)
+
+    return run
+
+
+# -- the repository's site ----------------------------------------------------------------------
+
+CHAPTER_ONE = "handbook/matrix-derivatives"
+
+
+def test_repo_chapter_one_has_the_13_seed_entries(repo_site: MkDocsConfig) -> None:
+    """Every seed entry has its anchor and its number as the equation tag, in order."""
+    chapter = load_registry(plugin_of(repo_site).paths).chapters[0]
+    html = read(repo_site, CHAPTER_ONE)
+    assert len(chapter.entries) == 13
+    positions = [html.index(f'id="{entry.id}"') for entry in chapter.entries]
+    assert positions == sorted(positions)
+    for k, entry in enumerate(chapter.entries, start=1):
+        assert f"\\tag{{1.{k}}} \\]</div>" in block(html, entry.id)
+
+
+def test_repo_identities_show_badge_and_evidence(repo_site: MkDocsConfig) -> None:
+    """Each verified identity carries the badge with the verifier's evidence."""
+    reports = report_of(repo_site).entries
+    assert {r.result.status for r in reports} == {"verified", "definition"}
+    for report in reports:
+        html = read(repo_site, f"handbook/{report.entry.chapter}")
+        assert badge(report.result) in block(html, report.entry.id)
+        assert report.result.evidence or report.result.status == "definition"
+
+
+def test_repo_every_proof_step_is_rendered(repo_site: MkDocsConfig) -> None:
+    """A proof starts from the left-hand side; every checked line is an equation "= ..."."""
+    reports = [r for r in report_of(repo_site).entries if r.steps]
+    assert len(reports) >= 10
+    for report in reports:
+        html = block(read(repo_site, f"handbook/{report.entry.chapter}"), report.entry.id)
+        proof = html[html.index('<details class="note pb-proof">'):html.index("</details>")]
+        assert display_math(report.sides[0]) in proof
+        assert proof.count('<div class="arithmatex">\\[ = ') == len(report.steps)
+        for step in report.steps:
+            assert display_math(f"= {step.latex}") in proof
+
+
+def test_repo_home_page_references_resolve(repo_site: MkDocsConfig) -> None:
+    """The home page's references link to the right anchors with the right numbers."""
+    home = (Path(repo_site.site_dir) / "index.html").read_text(encoding="utf-8")
+    for ident, number in [("trace-ab-grad", "1.8"), ("trace-abatc-grad", "1.12"), ("log-det-grad", "1.13")]:
+        assert re.search(rf'<a class="pb-ref" href="{CHAPTER_ONE}/#{ident}" title="[^"]+">\({number}\)</a>', home)
+    assert '<div class="pb-entry pb-verified" id="trace-abatc-grad">' in home  # the embed
+    assert "<code>[[trace-ab-grad]]</code>" in home  # the syntax, shown in code
+
+
+def test_repo_graph_lists_every_proof_edge(repo_site: MkDocsConfig) -> None:
+    """Each (cited, citing) pair of the registry is an arrow of the Mermaid graph."""
+    html = read(repo_site, "handbook/graph")
+    edges = dependency_edges(load_registry(plugin_of(repo_site).paths))
+    assert len(edges) >= 10
+    for cited, citing in edges:
+        arrow = f"pb_{cited.replace('-', '_')} --&gt; pb_{citing.replace('-', '_')}"
+        assert arrow in html
+    assert '<pre class="mermaid"><code>flowchart TD' in html
+
+
+# -- the small site -----------------------------------------------------------------------------
+
+
+def test_generated_pages_get_a_nav_section(make_site: SiteFactory, build_site: Builder, tmp_path: Path) -> None:
+    """The generated pages sit in one nav section after the user's pages, in order."""
+    config = build_site(make_site(tmp_path), tmp_path / "site")
+    pages = [file.page for file in plugin_of(config).generated]
+    assert [p.title for p in pages] == ["Index of formulas", "1. Traces", "2. Scalars &#60;em&#62;too&#60;/em&#62;",
+                                        "Dependency graph"]
+    assert {p.parent.title for p in pages} == {"Handbook"}
+    assert pages[0].previous_page.title == "Sub" and pages[0].next_page is pages[1]
+    assert [p.file.src_uri for p in pages] == ["handbook/index.md", "handbook/traces.md", "handbook/scalars.md",
+                                               "handbook/graph.md"]
+    assert not (tmp_path / "docs" / "handbook").exists()
+
+
+def test_output_dir_and_nav_section_move_the_pages(make_site: SiteFactory, build_site: Builder,
+                                                    tmp_path: Path) -> None:
+    """The pages go to output_dir, under a nav section named nav_section, and links follow."""
+    config = build_site(make_site(tmp_path, output_dir="/reference/formulas/", nav_section="Formulas"),
+                        tmp_path / "site")
+    pages = [file.page for file in plugin_of(config).generated]
+    assert pages[1].file.src_uri == "reference/formulas/traces.md" and pages[1].parent.title == "Formulas"
+    home = (tmp_path / "site" / "index.html").read_text(encoding="utf-8")
+    assert 'href="reference/formulas/traces/#trace-ab-grad"' in home
+
+
+def test_small_site_references_are_relative(small_site: MkDocsConfig) -> None:
+    """References resolve from the home page, a nested page and the chapter itself."""
+    home = (Path(small_site.site_dir) / "index.html").read_text(encoding="utf-8")
+    assert re.search(r'href="handbook/traces/#trace-ab-grad" title="[^"]+">\(1.2\)</a>', home)
+    assert re.search(r'href="handbook/scalars/#hostile" title="[^"]+">the hostile one</a>', home)
+    assert "<code>[[not-an-entry]]</code>" in home
+    assert re.search(r'href="../../handbook/traces/#trace-ab-grad" title="[^"]+">\(1.2\)</a>',
+                     read(small_site, "sub/page"))
+    chapter = read(small_site, "handbook/traces")
+    assert re.search(r'Gradients of traces, after <a class="pb-ref" href="#trace-ab-grad"', chapter)
+
+
+def test_small_site_has_no_raw_script(small_site: MkDocsConfig) -> None:
+    """A hostile title, source, tag or note never reaches any page as markup."""
+    for page in Path(small_site.site_dir).rglob("*.html"):
+        assert "<script>alert" not in page.read_text(encoding="utf-8"), page
+
+
+def test_registry_changes_rebuild_under_serve(small_site: MkDocsConfig) -> None:
+    """``mkdocs serve`` watches each registry path."""
+    watched: list[str] = []
+    config = load_config(small_site.config_file_path)
+    server = SimpleNamespace(watch=watched.append)
+    plugin_of(config).on_serve(server, config=config, builder=None)  # type: ignore[arg-type]
+    assert [Path(p).resolve() for p in watched] == [Path(config.config_file_path).parent / "registry"]
+
+
+def test_rebuild_reuses_the_plugin_and_its_cache(make_site: SiteFactory, build_site: Builder, tmp_path: Path,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    """A rebuild (serve reloads the config) reuses the plugin, so nothing is verified again."""
+    config_file = make_site(tmp_path, cache_dir="")
+    first = plugin_of(build_site(config_file, tmp_path / "site"))
+
+    def no_verification(*args: object, **kwargs: object) -> None:
+        raise AssertionError("an unchanged entry was verified again")
+
+    monkeypatch.setattr("proofbook.verify.pool.run_tasks", no_verification)
+    second = plugin_of(build_site(config_file, tmp_path / "site"))
+    assert second is first and second.cache.path is None
+
+
+def test_user_nav_places_the_pages(make_site: SiteFactory, build_site: Builder, tmp_path: Path) -> None:
+    """A nav that lists a generated page is left as the user wrote it."""
+    nav = [{"Home": "index.md"}, {"Formulas": "handbook/index.md"}, {"Sub": "sub/page.md"}]
+    plugin = plugin_of(build_site(make_site(tmp_path, nav=nav), tmp_path / "site"))
+    index = plugin.generated[0].page
+    assert index.title == "Formulas" and index.parent is None
+
+
+# -- failures -----------------------------------------------------------------------------------
+
+
+def test_false_identity_fails_with_location_and_counterexample(build_error: BuildError,
+                                                               small_registry: Texts) -> None:
+    """One wrong identity fails the build, naming file:line, id, number and a counterexample."""
+    wrong = small_registry["01-traces.yml"].replace("rhs: C.T*A*B.T + C*A*B", "rhs: C.T*A*B.T + C*A*B.T")
+    message = build_error(registry={**small_registry, "01-traces.yml": wrong})
+    line = line_of(wrong, "id: trace-abatc-grad")
+    header, problem = message.split("\n", 1)
+    assert header == "proofbook: 1 problem in the registry:"
+    assert problem.startswith(f"registry/01-traces.yml:{line}:5: entry 'trace-abatc-grad' (1.4) is false: ")
+    assert "at n = 2" in problem and "lhs = " in problem and ", rhs = " in problem
+
+
+def test_wrong_proof_step_names_the_step(build_error: BuildError, small_registry: Texts) -> None:
+    """A proof step that does not follow fails the build with its number and line."""
+    wrong = small_registry["01-traces.yml"].replace("- step: B.T.T", "- step: B.T")
+    message = build_error(registry={**small_registry, "01-traces.yml": wrong})
+    line = line_of(wrong, "- step: B.T")
+    assert (f"registry/01-traces.yml:{line}:9: entry 'trace-atb-grad' (1.3): proof step 2 does not follow "
+            "from the line before: ") in message
+
+
+def test_circular_proof_is_spelled_out(build_error: BuildError, small_registry: Texts) -> None:
+    """Two proofs that cite each other fail the build with the cycle."""
+    circular = small_registry["01-traces.yml"].replace("    tags: [trace, gradient]\n", """\
+    tags: [trace, gradient]
+    proof:
+      - step: B.T
+        by: trace-atb-grad
+""")
+    message = build_error(registry={**small_registry, "01-traces.yml": circular})
+    assert "circular proof: trace-ab-grad → trace-atb-grad → trace-ab-grad." in message
+
+
+def test_registry_input_errors_are_listed(build_error: BuildError, small_registry: Texts) -> None:
+    """A registry that does not load fails with every problem, each with file:line."""
+    broken = small_registry["02-scalars.yml"].replace("title: Square of a sum", "titel: Square of a sum")
+    message = build_error(registry={**small_registry, "02-scalars.yml": broken})
+    assert message.startswith("proofbook: ")
+    assert f"registry/02-scalars.yml:{line_of(broken, 'titel')}:" in message and "'titel'" in message
+
+
+@pytest.mark.parametrize(("page", "expected"), [
+    # a typo on line 3, with a suggestion
+    pytest.param("# Home\n\nSee [[trace-ab-gard]].\n",
+                 "docs/index.md:3: unknown proofbook reference 'trace-ab-gard' (did you mean 'trace-ab-grad'?)",
+                 id="typo"),
+    # front matter is counted: the line is the file's; an unknown embed; nothing close
+    pytest.param("---\ntitle: Home\n---\n# Home\n\n![[zzz]]\n",
+                 "docs/index.md:6: unknown proofbook reference 'zzz'", id="front-matter"),
+])
+def test_dangling_reference_names_page_and_line(build_error: BuildError, small_pages: Texts, page: str,
+                                                expected: str) -> None:
+    """An unknown id in a page fails the build with the page and the line."""
+    assert build_error(pages={**small_pages, "index.md": page}) == expected
+
+
+def test_unknown_reference_in_notes_names_the_entry(build_error: BuildError, small_registry: Texts) -> None:
+    """An unknown id in an entry's notes is a registry problem, located in the registry."""
+    notes = small_registry["01-traces.yml"].replace("tags: [trace, gradient]",
+                                                    "tags: [trace]\n    notes: See [[nope]].")
+    message = build_error(registry={**small_registry, "01-traces.yml": notes})
+    line = line_of(notes, "id: trace-ab-grad")
+    assert message == ("proofbook: 1 problem in the registry:\n"
+                       f"registry/01-traces.yml:{line}:5: entry 'trace-ab-grad' notes: "
+                       "unknown proofbook reference 'nope'")
+
+
+def test_inconclusive_fails_by_default(build_error: BuildError, tmp_path: Path) -> None:
+    """A claim that runs out of time fails the build unless fail_on_inconclusive is off."""
+    message = build_error(time_limit=0.001, cache_dir=str(tmp_path / "cache"))  # no cached verdicts
+    assert "entry 'trace-ab-grad' (1.2) is inconclusive: timed out after 0.001 s" in message
+
+
+def test_inconclusive_allowed_is_a_warning(make_site: SiteFactory, build_site: Builder, tmp_path: Path,
+                                           caplog: pytest.LogCaptureFixture) -> None:
+    """With fail_on_inconclusive off, the entry is published with its badge and a warning."""
+    config_file = make_site(tmp_path, time_limit=0.001, fail_on_inconclusive=False, cache_dir=str(tmp_path / "c"))
+    with caplog.at_level(logging.WARNING):
+        config = build_site(config_file, tmp_path / "site", strict=False)
+    assert any("entry 'trace-ab-grad' (1.2) is inconclusive" in r.getMessage() for r in caplog.records)
+    assert '<p class="pb-badge pb-inconclusive">? inconclusive — timed out after 0.001 s</p>' in read(
+        config, "handbook/traces")
+
+
+def test_misplaced_embed_is_a_warning(make_site: SiteFactory, build_site: Builder, small_pages: Texts,
+                                      tmp_path: Path, caplog: pytest.LogCaptureFixture,
+                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    """An embed inside a sentence renders as a reference, warns, and so fails --strict."""
+    monkeypatch.chdir(tmp_path)
+    config_file = make_site(tmp_path, pages={**small_pages, "index.md": "# Home\n\nSee ![[trace-ab-grad]].\n"})
+    with pytest.raises(Abort, match="Aborted with 1 warnings in strict mode!"):
+        build_site(config_file, tmp_path / "site")
+    assert [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING] == [
+        "proofbook: docs/index.md:3: an embed ![[...]] must stand alone at the start of a line; "
+        "it was rendered as a reference"]
+
+
+def test_generated_page_never_replaces_a_users_page(build_error: BuildError, small_pages: Texts) -> None:
+    """A page at a generated page's path fails the build instead of being lost."""
+    message = build_error(pages={**small_pages, "handbook/graph.md": "# Mine\n"})
+    assert message == ("proofbook: cannot generate the page handbook/graph.md: the site already has a page "
+                       "with that path. Rename that page or chapter (slug:), or set the plugin's output_dir option.")
+
+
+def test_md_in_html_is_required(small_site: MkDocsConfig) -> None:
+    """Without md_in_html the entry blocks would be raw text: the build stops and says why."""
+    config = load_config(small_site.config_file_path)
+    config.markdown_extensions.remove("md_in_html")
+    with pytest.raises(PluginError, match="^proofbook: the handbook pages need the md_in_html Markdown extension; "
+                                          "add 'md_in_html' under markdown_extensions in mkdocs.yml.$"):
+        config.plugins["proofbook"].on_config(config)
+
+
+@pytest.mark.parametrize(("options", "expected"), [
+    # a string where a number belongs
+    ({"jobs": "two"}, "Expected type: <class 'int'> but received: <class 'str'>"),
+    # a size of zero
+    ({"random_sizes": [1, 0]}, "Expected a number of at least 1 but received: 0"),
+    # a typo in an option name
+    ({"job": 2}, "Unrecognised configuration name: job"),
+])
+def test_option_errors_are_mkdocs_messages(make_site: SiteFactory, build_site: Builder, tmp_path: Path,
+                                           options: dict[str, object],
+                                           expected: str, caplog: pytest.LogCaptureFixture) -> None:
+    """Wrong options get MkDocs' own validation messages."""
+    with pytest.raises(Abort):
+        build_site(make_site(tmp_path, **options), tmp_path / "site")
+    assert expected in caplog.text
