@@ -16,6 +16,7 @@ from typing import Any
 from . import __version__
 from .check import Report
 from .model import Chapter, Entry, EntryReport, Registry, StepReport, result_to_dict
+from .render.refs import REFERENCE
 
 
 @dataclass(frozen=True)
@@ -136,8 +137,24 @@ def _tex_char(char: str) -> str:
 _INLINE_MATH = re.compile(r"(\$[^$]+\$)")
 
 
+_REFERENCE = re.compile(REFERENCE, re.VERBOSE)
+
+
 def _tex_markdown(text: str) -> str:
-    """A registry note: its ``$...$`` math kept as written, the text around it escaped."""
+    """A registry note: ``$...$`` math kept as written, ``[[id]]`` references as ``\eqref``
+    links, the text around them escaped."""
+    pieces, last = [], 0
+    for match in _REFERENCE.finditer(text):
+        pieces.append(_tex_text(text[last:match.start()]))
+        label = match["text"]
+        pieces.append(f"\\hyperref[{match['id']}]{{{_tex_text(label)}}}" if label
+                      else f"\\eqref{{{match['id']}}}")
+        last = match.end()
+    pieces.append(_tex_text(text[last:]))
+    return "".join(pieces)
+
+
+def _tex_text(text: str) -> str:
     return "".join(part if _INLINE_MATH.fullmatch(part) else tex_escape(part)
                    for part in _INLINE_MATH.split(text))
 
