@@ -46,6 +46,13 @@ def test_gradient_of_a_trace_has_the_shape_of_the_matrix() -> None:
     assert typed.shape == MatrixSymbol("B", *typed.shape).shape
 
 
+def test_constant_exponents_and_scalar_factor_order() -> None:
+    """x**(1/2) is a square root; x*B*y keeps x before y; a flat sum of 100 terms is fine."""
+    assert str(compile_text("x**(1/2)").expr) == "sqrt(x)"
+    assert [str(a) for a in compile_text("x*B*y").expr.args] == ["x", "y", "B"]
+    assert len(compile_text("+".join(["x"] * 100)).expr.args) == 100
+
+
 def test_vector_by_vector_derivative_is_square() -> None:
     """d(Ba)/da is n x n (numerator layout)."""
     assert compile_text("diff(B*a, a)").shape == TABLE.objects["B"].shape
@@ -90,7 +97,11 @@ BAD = [
     ("sin('x')", 14, "str literals are not allowed in an expression."),
     ("sin(x=1)", 10, "sin() takes plain positional arguments only."),
     # resource limits: huge exponent, huge number, deep nesting, long text
-    ("x**(10**10)", 14, "a constant exponent must be written as a number, such as 3, -1 or 1/2."),
+    ("x**(10**10)", 14, "the exponent 10000000000 is too large (at most 64)."),
+    ("x**sin(1)", 13, "a constant exponent must be a rational number, such as 3, -1 or 1/2."),
+    # a flat sum longer than the limit; derivatives of order 2 by a vector
+    ("+".join(["x"] * 101), 10, "a sum or product has more than 100 terms."),
+    ("diff(B*a, a, 2)", 23, "only first derivatives by a vector or matrix are supported."),
     ("x**1000", 13, "the exponent 1000 is too large (at most 64)."),
     ("((x**64)**64)**64", 11, "nested powers multiply to more than 256."),
     ("x*10000000000000", 12, "the number 10000000000000 is too large (at most 1000000000000)."),

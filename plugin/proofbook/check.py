@@ -82,7 +82,7 @@ def _entry_problems(report: EntryReport, fail_on_inconclusive: bool) -> list[str
     return lines
 
 
-_INVALID = "the entry has input errors (reported above)"
+_INVALID = "the entry has input errors (listed with the problems)"
 
 
 def check_registry(registry: Registry, options: CheckOptions = CheckOptions(),

@@ -121,20 +121,20 @@ def _export(args: argparse.Namespace) -> int:
 
 
 def _exit_status(report: Report, allow_inconclusive: bool) -> int:
-    if report.errors:
-        _print_errors([str(e) for e in report.errors])
-        return EXIT_BAD_INPUT
+    """Print every problem (input errors first); bad input outranks a failed verification."""
     problems = report.problems(fail_on_inconclusive=not allow_inconclusive)
     if problems:
         _print_errors(problems)
-        return EXIT_FAILED
-    return EXIT_OK
+    if report.errors:
+        return EXIT_BAD_INPUT
+    return EXIT_FAILED if problems else EXIT_OK
 
 
 def _line(report: EntryReport) -> str:
     entry, result = report.entry, report.result
     detail = result.describe() if result.status != "definition" else "not verified; fixes the notation"
-    steps = f" [proof: {len(report.steps)} steps checked]" if report.steps else ""
+    links = len(report.steps)
+    steps = f" [proof: {links} line{'s' if links > 1 else ''} checked]" if links else ""
     return f"{entry.number:>6}  {entry.id:<32} {result.status:<12} {detail}{steps}"
 
 

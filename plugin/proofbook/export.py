@@ -141,7 +141,7 @@ _REFERENCE = re.compile(REFERENCE, re.VERBOSE)
 
 
 def _tex_markdown(text: str) -> str:
-    """A registry note: ``$...$`` math kept as written, ``[[id]]`` references as ``\eqref``
+    r"""A registry note: ``$...$`` math kept as written, ``[[id]]`` references as ``\eqref``
     links, the text around them escaped."""
     pieces, last = [], 0
     for match in _REFERENCE.finditer(text):

@@ -19,20 +19,23 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from fractions import Fraction
 
+import sympy
 from sympy import (
     Abs, Add, Basic, Derivative, Determinant, Identity, Integer, Integral, Inverse, MatAdd,
     MatMul, MatPow, MatrixSymbol, Mul, Pow, Rational, S, Sum, Symbol, Trace, Transpose,
-    ZeroMatrix, atan, cos, cosh, exp, log, sin, sinh, tan, tanh,
+    ZeroMatrix,
 )
 from sympy.matrices.expressions.matexpr import MatrixElement
 
 from ..errors import Location, ProofbookError
 from ..model import Source
 from .nodes import MatDerivative, SymMatDerivative
+from .names import ELEMENTARY, FUNCTIONS
 from .symbols import SymbolTable, dimension
 
 MAX_LENGTH = 2000
 MAX_DEPTH = 30
+MAX_TERMS = 100
 MAX_EXPONENT = 64
 #: Bound on the product of nested constant exponents, ((x**64)**64)**64 being 262144.
 MAX_TOTAL_EXPONENT = 256
@@ -42,16 +45,7 @@ MAX_DIFF_ORDER = 6
 Shape = tuple[Basic, Basic] | None
 
 _ELEMENTARY: dict[str, Callable[..., Basic]] = {
-    "log": log, "exp": exp, "sin": sin, "cos": cos, "tan": tan, "sinh": sinh,
-    "cosh": cosh, "tanh": tanh, "atan": atan, "abs": Abs,
-}
-
-#: Every function the language knows, with the argument counts it accepts (for messages).
-FUNCTIONS: dict[str, str] = {
-    **{name: "1" for name in _ELEMENTARY},
-    "sqrt": "1", "trace": "1", "det": "1", "inv": "1", "transpose": "1", "eye": "1",
-    "zeros": "2", "diff": "2 or 3", "diff_sym": "2", "integrate": "2 or 4", "sum": "4",
-}
+    name: Abs if name == "abs" else getattr(sympy, name) for name in ELEMENTARY}
 
 
 @dataclass(frozen=True)
@@ -171,12 +165,23 @@ def _located(base: Location, line: int, column: int | None) -> Location:
     return base.shifted(line - 1, None if line > 1 else base.column)
 
 
-def _check_depth(node: ast.AST, depth: int) -> None:
+_FAMILY = {ast.Add: "sum", ast.Sub: "sum", ast.Mult: "product", ast.Div: "product"}
+
+
+def _check_depth(node: ast.AST, depth: int, run: int = 0) -> None:
+    """Bound nesting; the terms of one flat sum or product (a left-leaning chain in the AST)
+    count as one level, up to MAX_TERMS of them."""
     if depth > MAX_DEPTH:
         raise _Fail(node, f"the expression is nested more than {MAX_DEPTH} levels deep.",
                     "Break it into steps of a proof.")
+    if isinstance(node, ast.BinOp) and run + 2 > MAX_TERMS:  # the chain so far has run + 2 terms
+        raise _Fail(node, f"a sum or product has more than {MAX_TERMS} terms.",
+                    "Break it into steps of a proof.")
     for child in ast.iter_child_nodes(node):
-        _check_depth(child, depth + 1)
+        same = (isinstance(node, ast.BinOp) and child is node.left and isinstance(child, ast.BinOp)
+                and _FAMILY.get(type(child.op)) is not None
+                and _FAMILY.get(type(child.op)) == _FAMILY.get(type(node.op)))
+        _check_depth(child, depth if same else depth + 1, run + 1 if same else 0)
 
 
 _SYNTAX_NAMES = {
@@ -289,7 +294,7 @@ class _Compiler:
         if left.is_scalar:
             return self._scale(left.expr, right)
         if right.is_scalar:
-            return self._scale(right.expr, left)
+            return self._scale(right.expr, left, after=True)
         assert left.shape is not None and right.shape is not None
         if left.shape[1] != right.shape[0]:
             raise _Fail(node, f"shape mismatch in a product: {describe_shape(left.shape)} times "
@@ -303,7 +308,11 @@ class _Compiler:
         if value.is_scalar:
             args = [value.expr, factor] if after else [factor, value.expr]
             return Typed(Mul(*[a for arg in args for a in _flat(arg, Mul)], evaluate=False), None)
-        return Typed(MatMul(factor, *_flat(value.expr, MatMul), evaluate=False), value.shape)
+        args = _flat(value.expr, MatMul)
+        scalars = 0
+        while after and scalars < len(args) and not args[scalars].is_Matrix:
+            scalars += 1
+        return Typed(MatMul(*args[:scalars], factor, *args[scalars:], evaluate=False), value.shape)
 
     def _power(self, node: ast.BinOp) -> Typed:
         base = self.visit(node.left)
@@ -329,11 +338,12 @@ class _Compiler:
             raise _Fail(node, "an exponent must be a scalar.")
         if exponent.expr.free_symbols:
             return exponent
-        if not exponent.expr.is_Rational:
-            raise _Fail(node, "a constant exponent must be written as a number, such as 3, -1 or 1/2.")
-        if abs(exponent.expr) > MAX_EXPONENT:
-            raise _Fail(node, f"the exponent {exponent.expr} is too large (at most {MAX_EXPONENT}).")
-        return exponent
+        value = _rational_value(exponent.expr)
+        if value is None:
+            raise _Fail(node, "a constant exponent must be a rational number, such as 3, -1 or 1/2.")
+        if abs(value) > MAX_EXPONENT:
+            raise _Fail(node, f"the exponent {value} is too large (at most {MAX_EXPONENT}).")
+        return Typed(value, None)
 
     def visit_Attribute(self, node: ast.Attribute) -> Typed:
         if node.attr != "T":
@@ -457,11 +467,14 @@ class _Compiler:
         value = self.visit(f)
         target = self._variable(var)
         k = self._order(order) if order is not None else 1
+        if isinstance(target, MatrixSymbol) and k != 1:
+            raise _Fail(order, "only first derivatives by a vector or matrix are supported.",
+                        "Nest diff() for higher ones.")
         if isinstance(target, MatrixSymbol) and not target.shape[1] == S.One:
-            return self._gradient(node, value, target, MatDerivative, k)
+            return self._gradient(node, value, target, MatDerivative)
         if isinstance(target, MatrixSymbol):
             if value.is_scalarlike:
-                return self._gradient(node, value, target, MatDerivative, k)
+                return self._gradient(node, value, target, MatDerivative)
             if value.is_column:
                 return Typed(MatDerivative(value.expr, target, value.shape[0], target.shape[0]),
                              (value.shape[0], target.shape[0]))
@@ -482,12 +495,10 @@ class _Compiler:
                 and "positive_definite" not in decl.assume:
             raise _Fail(var, "diff_sym() differentiates by a matrix declared symmetric.",
                         "Add 'assume: [symmetric]' to its declaration, or use diff().")
-        return self._gradient(node, self.visit(f), target, SymMatDerivative, 1)
+        return self._gradient(node, self.visit(f), target, SymMatDerivative)
 
     def _gradient(self, node: ast.AST, value: Typed, target: MatrixSymbol,
-                  cls: type[MatDerivative], order: int) -> Typed:
-        if order != 1:
-            raise _Fail(node, "only first derivatives by a vector or matrix are supported.")
+                  cls: type[MatDerivative]) -> Typed:
         if not value.is_scalarlike:
             raise _Fail(node, f"diff() of {describe_shape(value.shape)} by a matrix is not part of "
                               "the notation; differentiate a scalar (e.g. a trace) instead.")
@@ -543,6 +554,22 @@ class _Compiler:
 for _name, _func in _ELEMENTARY.items():
     setattr(_Compiler, "call_" + _name,
             lambda self, node, arg, _f=_func: self._elementary(_f, node))
+
+
+def _rational_value(expr: Basic) -> Rational | None:
+    """The value of a constant built from number literals with + - * / and powers, or None.
+
+    Safe to compute: literals and exponents are bounded where they are parsed.
+    """
+    if expr.is_Rational:
+        return expr
+    parts = [_rational_value(arg) for arg in expr.args]
+    if None in parts or not isinstance(expr, (Add, Mul, Pow)):
+        return None
+    if isinstance(expr, Pow):
+        base, exponent = parts
+        return base ** exponent if exponent.is_Integer and base != 0 or exponent > 0 else None
+    return Add(*parts) if isinstance(expr, Add) else Mul(*parts)
 
 
 def _total_exponent(expr: Basic) -> Basic:

@@ -8,10 +8,6 @@ from sympy import Basic, Function, Integer, MatrixSymbol, Symbol
 
 from ..model import SymbolDecl
 
-#: Names the language reserves for constants.
-CONSTANTS = ("pi", "E")
-
-
 def dimension(size: str | int) -> Basic:
     """A dimension as SymPy sees it: a positive integer symbol ``n`` or a fixed Integer."""
     if isinstance(size, int):

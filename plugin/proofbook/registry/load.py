@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import Location, ProofbookError, ProofbookErrors
+from ..language.names import reserved
 from ..model import Chapter, Entry, ProofStep, Registry, Source, SymbolDecl
 from .messages import (guess_or_period, in_entry, schema, schema_problems, slugify, type_name,
                        what)
@@ -220,6 +221,9 @@ def _meaning_problems(raw: dict[str, Any], index: int) -> Iterator[Problem]:
     dimensions = {d for decl in decls.values() for d in _dimension_names(decl.get("size"))}
     for name, decl in decls.items():
         path: JsonPath = ("entries", index, "symbols", name)
+        why = reserved(name)
+        if why:
+            yield Problem(path, f"{why}; it cannot name a symbol.", "Choose another name.", at_key=True)
         if name in dimensions:
             yield Problem(path, f"'{name}' is used both as a dimension and as a symbol.",
                           "Rename the symbol or the dimension (dimensions are names like n, m).",

@@ -197,7 +197,11 @@ class HandbookLatexPrinter(LatexPrinter):
         return self._bars(expr.arg)
 
     def _print_Abs(self, expr: Abs, exp: str | None = None) -> str:
-        return self._bars(expr.args[0], exp)
+        arg = expr.args[0]
+        if isinstance(arg, Determinant):  # ||A|| would read as a norm
+            tex = rf"\left|\det {self._print(arg.arg)}\right|"
+            return tex if exp is None else f"{tex}^{{{exp}}}"
+        return self._bars(arg, exp)
 
     # --- function applications ------------------------------------------------------------
 

@@ -212,7 +212,7 @@ class SymbolicBackend(Backend):
         return value
 
     def function(self, name: str, value: Any) -> Any:
-        return {"abs": sympy.Abs}.get(name, getattr(sympy, name))(value)
+        return (sympy.Abs if name == "abs" else getattr(sympy, name))(value)
 
     def power(self, base: Any, exponent: Any) -> Any:
         return base ** exponent

@@ -3,11 +3,13 @@
 Random points are drawn from a ``random.Random`` seeded per entry, claim, method and size, so
 a counterexample is reproducible from the seed its message prints.  Structure is built in
 (symmetric = upper triangle mirrored, positive definite = R R^T + I, orthogonal = Cayley
-transform of a skew matrix), so only points that satisfy the assumptions are ever used.
+transform of a skew matrix, a rotation, with its first row negated on every other point to
+reach the reflections too), so only points that satisfy the assumptions are ever used.
 """
 
 from __future__ import annotations
 
+import itertools
 import random
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -22,9 +24,9 @@ from ..model import SymbolDecl
 from . import linalg
 from .evaluate import Backend, Env, value_of
 
-#: Exact points: integers in [-EXACT_RANGE, EXACT_RANGE]; a wrong identity whose two sides
-#: differ by a rational function of degree d agrees at such a point with probability at most
-#: d / (2 EXACT_RANGE) (Schwartz-Zippel).
+#: Exact points: integers of magnitude 1..EXACT_RANGE (a scalar's sign is set by its assumption
+#: or the sign pattern); a wrong identity whose two sides differ by a rational function of
+#: degree d agrees at such a point with probability at most d / EXACT_RANGE (Schwartz-Zippel).
 EXACT_RANGE = 10**6
 NUMERIC_DENOMINATOR = 2**10
 
@@ -108,8 +110,9 @@ def random_point(table: SymbolTable, dims: dict[str, int], backend: Backend, rng
 
     Bit s of ``pattern`` makes the s-th sign-free real scalar negative, so points 0 .. 2^k - 1
     cover every sign combination of k scalars (log(x*y) = log x + log y fails only when both
-    are negative).
+    are negative); an odd ``pattern`` makes orthogonal matrices reflections.
     """
+    reflect = bool(pattern % 2)
     sampler = Sampler(rng, exact)
     convert = backend.number
     point = Point({name: convert(Rational(v)) for name, v in dims.items()})
@@ -126,11 +129,12 @@ def random_point(table: SymbolTable, dims: dict[str, int], backend: Backend, rng
         elif decl.kind in ("vector", "matrix"):
             rows, cols = shape_of(decl, dims)
             if decl.of:
-                point.env[decl.name] = _random_dependent(sampler, backend, decl, rows, cols, degree, exact)
+                point.env[decl.name] = _random_dependent(sampler, backend, decl, rows, cols, degree,
+                                                         exact, reflect)
                 point.shown[decl.name] = f"a random {'polynomial' if exact else 'function'} of {', '.join(decl.of)}"
             else:
                 raw = sampler.matrix(rows, cols, decl.assume)
-                matrix = _finish(_convert(raw, convert), decl, backend)
+                matrix = _finish(_convert(raw, convert), decl, backend, reflect)
                 point.env[decl.name] = matrix
                 point.shown[decl.name] = _show(matrix if exact else raw)
     return point
@@ -140,14 +144,20 @@ def _convert(raw: linalg.Mat, convert: Callable[[Rational], Any]) -> linalg.Mat:
     return [[convert(Rational(x.numerator, x.denominator)) for x in row] for row in raw]
 
 
-def _finish(matrix: linalg.Mat, decl: SymbolDecl, backend: Backend) -> linalg.Mat:
-    """Apply the Cayley transform Q = (I - K)(I + K)^-1 for an orthogonal matrix."""
+def _finish(matrix: linalg.Mat, decl: SymbolDecl, backend: Backend, reflect: bool) -> linalg.Mat:
+    """For an orthogonal matrix: the Cayley transform of the skew ``matrix``."""
     if "orthogonal" not in decl.assume:
         return matrix
-    n = len(matrix)
-    eye = [[backend.number(Rational(int(i == j))) for j in range(n)] for i in range(n)]
-    minus = linalg.add(eye, linalg.scale(backend.number(Rational(-1)), matrix))
-    return linalg.matmul(minus, linalg.inverse(linalg.add(eye, matrix), backend.field))
+    eye = [[backend.number(Rational(int(i == j))) for j in range(len(matrix))] for i in range(len(matrix))]
+    return cayley(matrix, eye, backend.field, backend.number(Rational(-1)), reflect)
+
+
+def cayley(skew: linalg.Mat, eye: linalg.Mat, field: linalg.Field, minus_one: Any, reflect: bool) -> linalg.Mat:
+    """Q = (I - K)(I + K)^-1, a rotation; with ``reflect`` its first row negated (det Q = -1)."""
+    q = linalg.matmul(linalg.add(eye, linalg.scale(minus_one, skew)), linalg.inverse(linalg.add(eye, skew), field))
+    if reflect:
+        q[0] = [minus_one * x for x in q[0]]
+    return q
 
 
 def _show(matrix: linalg.Mat) -> str:
@@ -184,7 +194,7 @@ def _random_function(sampler: Sampler, backend: Backend, arity: int, degree: int
 
 
 def _random_dependent(sampler: Sampler, backend: Backend, decl: SymbolDecl, rows: int, cols: int,
-                      degree: int, exact: bool) -> Callable[[Env], linalg.Mat]:
+                      degree: int, exact: bool, reflect: bool) -> Callable[[Env], linalg.Mat]:
     """A matrix whose entries depend on ``decl.of``: sum over monomials m of m * C_m."""
     terms = [_convert(sampler.matrix(rows, cols, decl.assume), backend.number) for _ in range(degree + 1)]
 
@@ -198,7 +208,7 @@ def _random_dependent(sampler: Sampler, backend: Backend, decl: SymbolDecl, rows
             total = linalg.add(total, linalg.scale(power, term))
         if not exact:
             total = linalg.add(total, linalg.scale(backend.function("exp", args[0] / 3), terms[-1]))
-        return _finish(total, decl, backend)
+        return _finish(total, decl, backend, reflect)
 
     return value
 
@@ -207,8 +217,18 @@ def _flatten(value: Any) -> list[Any]:
     return [x for row in value for x in row] if isinstance(value, list) else [value]
 
 
-def symbolic_point(table: SymbolTable, dims: dict[str, int]) -> Point:
-    """Every entry a SymPy symbol (or an undefined function of what it depends on)."""
+def symbolic_points(table: SymbolTable, dims: dict[str, int]) -> list[Point]:
+    """Every entry a SymPy symbol (or an undefined function of what it depends on).
+
+    One point per combination of rotation/reflection of the orthogonal matrices, so a proof
+    covers both components of the orthogonal group.
+    """
+    orthogonal = [d.name for d in table.decls.values() if "orthogonal" in d.assume]
+    return [_symbolic_point(table, dims, set(itertools.compress(orthogonal, flips)))
+            for flips in itertools.product((False, True), repeat=len(orthogonal))]
+
+
+def _symbolic_point(table: SymbolTable, dims: dict[str, int], reflected: set[str]) -> Point:
     env: dict[str, Any] = {name: sympy.Integer(v) for name, v in dims.items()}
     for decl in table.decls.values():
         if decl.kind == "scalar":
@@ -217,8 +237,9 @@ def symbolic_point(table: SymbolTable, dims: dict[str, int]) -> Point:
             env[decl.name] = Function(decl.name, real=True)
         elif decl.kind in ("vector", "matrix"):
             rows, cols = shape_of(decl, dims)
-            env[decl.name] = _symbolic_matrix(decl, rows, cols) if not decl.of \
-                else _symbolic_dependent(decl, rows, cols)
+            reflect = decl.name in reflected
+            env[decl.name] = _symbolic_matrix(decl, rows, cols, reflect) if not decl.of \
+                else _symbolic_dependent(decl, rows, cols, reflect)
     return Point(env)
 
 
@@ -226,27 +247,28 @@ def _entry_name(decl: SymbolDecl, i: int, j: int, cols: int) -> str:
     return f"{decl.name}_{i + 1}" if cols == 1 else f"{decl.name}_{i + 1}{j + 1}"
 
 
-def _structured(decl: SymbolDecl, rows: int, cols: int, make: Callable[[int, int], Any]) -> linalg.Mat:
+def _structured(decl: SymbolDecl, rows: int, cols: int, make: Callable[[int, int], Any],
+                reflect: bool) -> linalg.Mat:
     if "diagonal" in decl.assume:
         return [[make(i, j) if i == j else sympy.S.Zero for j in range(cols)] for i in range(rows)]
     if "orthogonal" in decl.assume:
         skew = [[make(i, j) if i < j else -make(j, i) if i > j else sympy.S.Zero
                  for j in range(cols)] for i in range(rows)]
-        eye = linalg.identity(rows)
         field = linalg.Field(size=lambda x: 0 if x == 0 else 1, symbolic=True)
-        return linalg.matmul(linalg.add(eye, linalg.scale(-1, skew)), linalg.inverse(linalg.add(eye, skew), field))
+        return cayley(skew, linalg.identity(rows), field, -1, reflect)
     if "symmetric" in decl.assume or "positive_definite" in decl.assume:
         return [[make(min(i, j), max(i, j)) for j in range(cols)] for i in range(rows)]
     return [[make(i, j) for j in range(cols)] for i in range(rows)]
 
 
-def _symbolic_matrix(decl: SymbolDecl, rows: int, cols: int) -> linalg.Mat:
-    return _structured(decl, rows, cols, lambda i, j: Symbol(_entry_name(decl, i, j, cols), real=True))
+def _symbolic_matrix(decl: SymbolDecl, rows: int, cols: int, reflect: bool) -> linalg.Mat:
+    return _structured(decl, rows, cols, lambda i, j: Symbol(_entry_name(decl, i, j, cols), real=True),
+                       reflect)
 
 
-def _symbolic_dependent(decl: SymbolDecl, rows: int, cols: int) -> Callable[[Env], linalg.Mat]:
+def _symbolic_dependent(decl: SymbolDecl, rows: int, cols: int, reflect: bool) -> Callable[[Env], linalg.Mat]:
     def value(env: Env) -> linalg.Mat:
         args = [x for name in decl.of for x in _flatten(value_of(env, name))]
         return _structured(decl, rows, cols,
-                           lambda i, j: Function(_entry_name(decl, i, j, cols), real=True)(*args))
+                           lambda i, j: Function(_entry_name(decl, i, j, cols), real=True)(*args), reflect)
     return value

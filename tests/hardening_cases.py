@@ -1,0 +1,230 @@
+"""Bad registries for tests/test_hardening.py: one row per attack or mistake, and what the user reads.
+
+Every row is a registry folder (``registry/``, next to ``MARKER``) that a real entry point must
+refuse with exactly one short problem.  ``files`` maps a file name below ``registry/`` to its
+text (bytes are written as they are); ``{}`` leaves the folder empty, ``None`` creates no folder.
+The expected problem is ``<where>: entry '<id>': <message>...``, where ``<where>`` is
+``registry/<file>:<line>:<column>`` (column and line where the error knows them) and the entry
+part is there when ``entry`` is.
+
+Also a task function for the pool: the workers import it by name (tests/ is on sys.path), so
+it can stand in for ``verify_task`` where monkeypatching the worker is impossible.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+from dataclasses import dataclass
+from typing import Any
+
+#: Three lines; the first entry of a file therefore starts on line 4.
+HEAD = "chapter: Hardening\nsource: A test\nentries:\n"
+#: A valid entry body after "  - id: e1\n" (lines 5-7).
+BODY = "    title: T\n    lhs: x\n    rhs: x\n"
+#: The file the cases write when they need only one.
+FILE = "01-bad.yml"
+#: What an injection would create in the working directory (the test's tmp_path).
+MARKER = "MARKER"
+
+
+def e1(body: str = BODY, extra: str = "") -> str:
+    """A file whose entry e1 starts on line 4: ``body`` from line 5, then ``extra``."""
+    return HEAD + "  - id: e1\n" + body + extra
+
+
+def expr(lhs: str, symbols: str = "{x: scalar}", rhs: str = "x") -> str:
+    """An identity e1 with ``lhs`` (double-quoted, on line 7, text from column 11) = ``rhs``."""
+    escaped = lhs.replace("\\", "\\\\").replace('"', '\\"')
+    return e1(f"    title: T\n    symbols: {symbols}\n    lhs: \"{escaped}\"\n    rhs: {rhs}\n")
+
+
+MATRICES = "{A: {kind: matrix, size: n}, M: {kind: matrix, size: [m, n]}, a: {kind: vector, size: n}}"
+
+
+@dataclass(frozen=True)
+class Case:
+    """One bad input: files, the problem it must give, and whether a site build tries it too."""
+
+    name: str
+    files: dict[str, str | bytes] | None
+    message: str
+    file: str | None = FILE  # below registry/; None: the registry folder itself
+    line: int | None = None
+    column: int | None = None
+    entry: str | None = None
+    site: bool = False  # also through ``mkdocs build`` (cheap: stops before any verification)
+    fast: bool = False  # a resource attack: must be refused in under 2 s
+
+    @property
+    def where(self) -> str:
+        """The location as messages print it."""
+        path = "registry" if self.file is None else f"registry/{self.file}"
+        return ":".join([path, *(str(n) for n in (self.line, self.column) if n is not None)])
+
+    @property
+    def prefix(self) -> str:
+        """How the one problem starts: location, entry, message."""
+        entry = f"entry '{self.entry}': " if self.entry else ""
+        return f"{self.where}: {entry}{self.message}"
+
+
+def case(name: str, files: Any, message: str, line: int | None = None, column: int | None = None,
+         entry: str | None = None, **flags: Any) -> Case:
+    """A row whose files are one text, or a dict of them, or None (no registry folder)."""
+    if isinstance(files, (str, bytes)):
+        files = {FILE: files}
+    return Case(name, files, message, line=line, column=column, entry=entry, **flags)
+
+
+def billion_laughs() -> str:
+    """Nine levels of nine aliases: about 10**9 'lol's if a loader expanded them."""
+    lines = ['a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]']
+    lines += [f"{chr(98 + i)}: &{chr(98 + i)} [*{chr(97 + i)}" + f",*{chr(97 + i)}" * 8 + "]"
+              for i in range(8)]
+    return "\n".join(lines) + "\n"
+
+
+def nested(levels: int) -> str:
+    """``sin(sin(...(x)...))``, ``levels`` calls deep."""
+    return "sin(" * levels + "x" + ")" * levels
+
+
+def cycle() -> str:
+    """Two entries whose proofs cite each other (e1 on line 4, e2 on line 11)."""
+    def entry(ident: str, other: str) -> str:
+        return (f"  - id: {ident}\n    title: T\n    symbols: {{x: scalar}}\n    lhs: x\n    rhs: x\n"
+                f"    proof:\n      - {{step: x, by: {other}}}\n")
+    return HEAD + entry("e1", "e2") + entry("e2", "e1")
+
+
+INJECT = f"touch {MARKER}"
+ID_RULE = "use lowercase letters, digits and single hyphens"
+
+#: The catalogue.  Load errors stop before SymPy; compile errors before any worker starts.
+CASES = [
+    # --- the file and the folder ------------------------------------------------------------------
+    # malformed YAML: a second ': ' on a line; one line with PyYAML's problem and position
+    case("yaml-malformed", e1("    title: a: b\n"),
+         "invalid YAML: mapping values are not allowed here.", 5, 13, site=True),
+    # Latin-1 bytes: the byte, its offset, line and column, before YAML sees it
+    case("not-utf8", HEAD.encode() + "  - id: e1\n    title: Caf\xe9\n".encode("latin-1"),
+         "the file is not UTF-8 text: byte 0xe9 at byte offset 68 is not valid UTF-8.", 5, 15,
+         site=True),
+    # an empty chapter file
+    case("empty-file", "", "the file is empty.", 1, 1, site=True),
+    # a registry folder without any .yml file
+    case("empty-folder", {}, "the registry folder has no .yml or .yaml files.", file=None, site=True),
+    # a registry path that does not exist
+    case("missing-path", None, "no such file or folder.", file=None, site=True),
+    # aliases nested nine deep ("billion laughs"): refused at the first anchor, nothing expanded
+    case("billion-laughs", billion_laughs(),
+         "YAML anchors and aliases (&name, *name) are not allowed.", 1, 4, site=True, fast=True),
+    # a YAML tag that would call os.system under yaml.unsafe_load
+    case("yaml-python-tag", e1(extra="    tags: !!python/object/apply:os.system ['" + INJECT + "']\n"),
+         "the YAML tag '!!python/object/apply:os.system' is not allowed.", 8, 11, "e1"),
+    # --- the schema -------------------------------------------------------------------------------
+    # a required field is missing (the entry is named, its line given)
+    case("missing-title", e1("    lhs: x\n    rhs: x\n"), "missing 'title'.", 4, 5, "e1"),
+    # a typo: one did-you-mean, no second "missing 'title'"
+    case("typo-titel", e1("    titel: T\n    lhs: x\n    rhs: x\n"),
+         "unknown field 'titel' (did you mean 'title'?)", 5, 5, "e1", site=True),
+    # a value of the wrong type
+    case("wrong-type", e1(extra="    tags: 5\n"),
+         "'tags' must be a list of strings, not a number.", 8, 11, "e1"),
+    # the same id twice in one file: the second names the first
+    case("duplicate-id-in-file", HEAD + "  - id: e1\n" + BODY + "  - id: e1\n" + BODY,
+         "duplicate id 'e1': it is already used at registry/01-bad.yml:4:5.", 8, 5, "e1"),
+    # the same id in two files
+    case("duplicate-id-across-files", {"01-a.yml": e1(), "02-b.yml": e1()},
+         "duplicate id 'e1': it is already used at registry/01-a.yml:4:5.", 4, 5, "e1",
+         file="02-b.yml", site=True),
+    # an id that is not a slug suggests one
+    case("invalid-slug-id", HEAD + "  - id: Trace AB\n" + BODY,
+         f"'Trace AB' is not a valid id: {ID_RULE}, e.g. 'trace-ab'.", 4, 9, "Trace AB"),
+    # a 1 MB expression: refused by length, never echoed
+    case("one-megabyte-string", e1("    title: T\n    lhs: '" + "x" * 1_000_000 + "'\n    rhs: x\n"),
+         "'lhs' is too long (1,000,000 characters; the limit is 2,000).", 6, 10, "e1", fast=True),
+    # a 10000 x 10000 matrix: sizes are bounded before anything is allocated
+    case("matrix-10000", e1(extra="    symbols:\n      A: {kind: matrix, size: 10000}\n"),
+         "size 10000 is too large: a fixed size must be at most 12.", 9, 31, "e1", fast=True),
+    # a proof on a definition
+    case("proof-on-definition", e1(extra="    kind: definition\n    proof:\n"
+                                         "      - {step: x, rule: algebra}\n"),
+         "a definition has no proof.", 9, 5, "e1"),
+    # a proof citing an id that no entry has
+    case("unknown-citation", e1(extra="    proof:\n      - {step: x, by: nope}\n"),
+         "proof step 1 cites 'nope', which is not the id of any entry.", 9, 23, "e1", site=True),
+    # --- expressions (compiled, never evaluated) --------------------------------------------------
+    # an undeclared symbol
+    case("unknown-symbol", expr("x + D"), "unknown symbol 'D'.", 7, 15, "e1", site=True),
+    # a function the language does not have
+    case("unknown-function", expr("foo(x)"), "unknown function 'foo'.", 7, 11, "e1"),
+    # a known function with the wrong number of arguments
+    case("wrong-arity", expr("sin(x, x)"), "sin() takes 1 argument, not 2.", 7, 11, "e1"),
+    # a product whose shapes do not fit
+    case("shape-product", expr("a*A", MATRICES, "a"),
+         "shape mismatch in a product: a column vector of length n times an n x n matrix.",
+         7, 11, "e1"),
+    # a sum of a matrix and a vector
+    case("shape-sum", expr("A + a", MATRICES, "A"),
+         "shape mismatch in a sum: an n x n matrix plus a column vector of length n.", 7, 11, "e1"),
+    # the trace of a matrix that is not square
+    case("trace-non-square", expr("trace(M)", MATRICES, "trace(A)"),
+         "trace() needs a square matrix, not an m x n matrix.", 7, 17, "e1"),
+    # the determinant of a vector
+    case("det-non-square", expr("det(a)", MATRICES, "trace(A)"),
+         "det() needs a square matrix, not a column vector of length n.", 7, 15, "e1"),
+    # a derivative with respect to an expression
+    case("diff-by-expression", expr("diff(x**2, 2*x)"),
+         "diff() differentiates with respect to a declared symbol or an entry A[i, j] of one, "
+         "not an expression.", 7, 22, "e1"),
+    # a derivative with respect to a matrix nobody declared
+    case("diff-by-undeclared-matrix", expr("diff(trace(A), B)", MATRICES, "trace(A)"),
+         "unknown symbol 'B'.", 7, 26, "e1"),
+    # text that is not an expression
+    case("unparsable", expr("x +* 2"), "cannot parse 'x +* 2': invalid syntax.", 7, 14, "e1"),
+    # the two sides of an equation with different shapes
+    case("sides-differ", expr("A", MATRICES, "trace(A)"),
+         "this line is a scalar but the left-hand side is an n x n matrix.", 8, 10, "e1"),
+    # --- injection: refused by the whitelist parser, and MARKER is never created ------------------
+    # a call reached through __import__ and an attribute
+    case("inject-import", expr(f"__import__('os').system('{INJECT}')"),
+         "only the documented functions can be called, by name.", 7, 11, "e1", site=True),
+    # an attribute chain to object internals
+    case("inject-bases", expr("().__class__.__bases__"),
+         "attribute '.__bases__' is not allowed; only '.T' (transpose) is.", 7, 11, "e1"),
+    # a lambda, called
+    case("inject-lambda", expr(f"(lambda: __import__('os').system('{INJECT}'))()"),
+         "only the documented functions can be called, by name.", 7, 11, "e1"),
+    # a comprehension
+    case("inject-comprehension", expr(f"[open('{MARKER}', 'w') for _ in 'a']"),
+         "a comprehension is not allowed in an expression.", 7, 11, "e1"),
+    # an f-string that would run code when formatted
+    case("inject-fstring", expr(f"f'{{__import__(\"os\").system(\"{INJECT}\")}}'"),
+         "an f-string is not allowed in an expression.", 7, 11, "e1"),
+    # star-arguments
+    case("inject-star-args", expr("sin(*[x])"),
+         "sin() takes plain positional arguments only.", 7, 11, "e1"),
+    # --- resource attacks: refused before SymPy does any work -------------------------------------
+    # an exponent whose value alone has ten billion digits
+    case("huge-exponent", expr("x**(10**10)"),
+         "the exponent 10000000000 is too large (at most 64).", 7, 15, "e1",
+         fast=True),
+    # fifty nested calls
+    case("nested-50", expr(nested(50)),
+         "the expression is nested more than 30 levels deep.", 7, 11, "e1", fast=True),
+    # --- proofs -----------------------------------------------------------------------------------
+    # proofs citing each other: the cycle spelled out, at its first entry
+    case("proof-cycle", cycle(), "circular proof: e1 → e2 → e1.", 4, 5, "e1", site=True),
+]
+
+
+def dying_task(task: Any) -> Any:
+    """``verify_task``, except that the worker kills itself on claims of the entry ``dies``."""
+    from proofbook.verify.engine import verify_task
+
+    claim = task[0]
+    if claim.entry_id == "dies":
+        os.kill(os.getpid(), signal.SIGKILL)
+    return verify_task(task)
