@@ -80,3 +80,27 @@ def test_cache_makes_the_second_run_skip_verification(tmp_path: Path, capsys: py
     assert first[0] == 0 and (cache / "results.json").is_file()
     second = run([str(registry), "--cache-dir", str(cache)], capsys)
     assert second[0] == 0 and second[1] == first[1]
+
+
+def test_config_takes_the_sites_plugin_options(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """--config verifies the registry of a mkdocs.yml with its proofbook options."""
+    site = tmp_path / "site"
+    (site / "docs").mkdir(parents=True)
+    (site / "docs" / "index.md").write_text("# Home\n")
+    (site / "sheet").mkdir()
+    (site / "sheet" / "wrong.yml").write_text(WRONG)
+    (site / "mkdocs.yml").write_text(
+        "site_name: T\nmarkdown_extensions: [md_in_html]\n"
+        "plugins:\n  - proofbook:\n      registry: [sheet]\n      random_sizes: [3]\n      cache_dir: ''\n")
+    code, _, err = run(["--config", str(site / "mkdocs.yml"), "--jobs", "1"], capsys)
+    assert code == 1
+    assert "is false: exact at n = 3 with" in err
+
+
+def test_config_without_the_plugin_is_bad_input(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A mkdocs.yml that does not use proofbook is named in the error."""
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "mkdocs.yml").write_text("site_name: T\n")
+    code, _, err = run(["--config", str(tmp_path / "mkdocs.yml")], capsys)
+    assert code == 2
+    assert f"{tmp_path / 'mkdocs.yml'}: this MkDocs configuration does not use the proofbook plugin." in err

@@ -15,6 +15,8 @@ from pathlib import Path
 from .model import Result, result_from_dict, result_to_dict
 
 _FORMAT = 1
+#: The file a cache folder holds.
+CACHE_FILE = "results.json"
 
 
 class ResultCache:
@@ -27,6 +29,11 @@ class ResultCache:
         self._dirty = False
         if path is not None and path.is_file():
             self._read(path)
+
+    @classmethod
+    def in_folder(cls, folder: Path | None) -> ResultCache:
+        """The cache kept in ``folder`` (None: in memory only)."""
+        return cls(None if folder is None else folder / CACHE_FILE)
 
     def _read(self, path: Path) -> None:
         try:

@@ -10,17 +10,17 @@ import argparse
 import datetime
 import json
 import sys
+from dataclasses import replace
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from .cache import ResultCache
 from .check import CheckOptions, Report, check_registry
-from .errors import ProofbookErrors
+from .errors import Location, ProofbookError, ProofbookErrors
 from .export import HandbookMeta, handbook_json, latex_sheet, report_as_dict
 from .model import EntryReport, Registry
 from .registry.load import load_registry
 from .render.bibtex import bibliography
-from .verify.claims import Settings
 
 EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT = 0, 1, 2
 
@@ -57,13 +57,15 @@ def _parser() -> argparse.ArgumentParser:
 
 def _add_registry_arguments(parser: argparse.ArgumentParser) -> None:
     """What to check and how: shared by every command that checks a registry."""
-    parser.add_argument("paths", nargs="*", default=["registry"], metavar="PATH",
-                        help="registry folders or files (default: registry)")
-    parser.add_argument("--jobs", type=int, default=0, metavar="N",
-                        help="worker processes (default: one per CPU)")
-    parser.add_argument("--time-limit", type=float, default=60.0, metavar="S",
+    parser.add_argument("paths", nargs="*", metavar="PATH",
+                        help="registry folders or files (default: registry, or the --config site's)")
+    parser.add_argument("--config", metavar="MKDOCS_YML",
+                        help="verify as the site does: take the proofbook plugin's options "
+                             "(registry, sizes, limits, cache) from this mkdocs.yml")
+    parser.add_argument("--jobs", type=int, metavar="N", help="worker processes (default: one per CPU)")
+    parser.add_argument("--time-limit", type=float, metavar="S",
                         help="seconds per claim before it is inconclusive (default: 60)")
-    parser.add_argument("--cache-dir", default=".proofbook-cache", metavar="DIR",
+    parser.add_argument("--cache-dir", metavar="DIR",
                         help="where verdicts are remembered (default: .proofbook-cache)")
     parser.add_argument("--no-cache", action="store_true", help="verify everything again")
 
@@ -88,10 +90,35 @@ def _load_and_check(args: argparse.Namespace) -> tuple[Registry, Report]:
     """Load and verify the registry that ``_add_registry_arguments`` names.
 
     Raises ``ProofbookErrors`` when a file cannot be loaded; ``main`` reports them."""
-    registry = load_registry(args.paths)
-    cache = ResultCache(None if args.no_cache else Path(args.cache_dir) / "results.json")
-    options = CheckOptions(Settings(), time_limit=args.time_limit, jobs=args.jobs)
+    paths, options, cache_dir = _site_options(args.config) if args.config else (
+        ["registry"], CheckOptions(), Path(".proofbook-cache"))
+    registry = load_registry(args.paths or paths)
+    if args.cache_dir:
+        cache_dir = Path(args.cache_dir)
+    cache = ResultCache.in_folder(None if args.no_cache else cache_dir)
+    options = replace(options, jobs=options.jobs if args.jobs is None else args.jobs,
+                      time_limit=options.time_limit if args.time_limit is None else args.time_limit)
     return registry, check_registry(registry, options, cache)
+
+
+def _site_options(config_file: str) -> tuple[list[str], CheckOptions, Path | None]:
+    """Registry paths, check options and cache folder of the proofbook plugin in a mkdocs.yml."""
+    from mkdocs.config import load_config
+    from mkdocs.exceptions import MkDocsException
+
+    try:
+        plugins = load_config(config_file)["plugins"]
+    except (MkDocsException, OSError) as error:
+        raise ProofbookErrors([ProofbookError(f"cannot read the MkDocs configuration: {error}",
+                                              Location(config_file))]) from None
+    plugin = plugins.get("proofbook")
+    if plugin is None:
+        raise ProofbookErrors([ProofbookError("this MkDocs configuration does not use the proofbook plugin.",
+                                              Location(config_file), hint="Add proofbook under plugins:.")])
+    base = Path(config_file).parent
+    options = plugin.config
+    cache_dir = base / options.cache_dir if options.cache_dir else None
+    return [str(base / path) for path in options.registry], options.check_options(), cache_dir
 
 
 def _check(args: argparse.Namespace) -> int:
