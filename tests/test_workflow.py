@@ -68,7 +68,7 @@ def test_build_installs_verifies_then_builds_strictly(workflow: dict[Any, Any]) 
     python = step_using(steps, "actions/setup-python")["with"]["python-version"]
     assert python == "3.11"  # quoted: unquoted, 3.10 would read as 3.1
     lines = [shlex.join(words) for words in commands(steps)]
-    assert lines.index("pip install .") < lines.index("proofbook check --json proofbook-results.json") \
+    assert lines.index("pip install .") < lines.index("proofbook check --config mkdocs.yml --json proofbook-results.json") \
         < lines.index("mkdocs build --strict")
 
 
