@@ -153,7 +153,7 @@ class _Checker:
         done = self._sample("exact", ExactBackend(), sizes, points, _exact_equal)
         if not done:
             return None
-        where = f"n = {_list(done)}, {points} each" if self.dim_names else f"{points} points"
+        where = f"{points} points for each n = {_list(done)}" if self.dim_names else f"{points} points"
         return Evidence("randomized", f"exact test at random rational points ({where}){self.note}",
                         tuple(done))
 
@@ -169,7 +169,7 @@ class _Checker:
                                 lambda a, b: _numeric_equal(a, b, tolerance))
         if not done:
             return None
-        where = f"n = {_list(done)}, {points} points each" if self.dim_names else f"{points} points"
+        where = f"{points} points for each n = {_list(done)}" if self.dim_names else f"{points} points"
         return Evidence("numeric", f"numeric test at {s.digits} digits ({where}){self.note}", tuple(done))
 
     def _sample(self, method: str, backend: Backend, sizes: tuple[int, ...], points: int,
