@@ -6,6 +6,7 @@ own message ("Expected ... but received: ...").
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
 from mkdocs.config import base
@@ -28,6 +29,18 @@ class AtLeast(c.Type):  # type: ignore[type-arg]
         if isinstance(value, bool) or value < self.minimum:
             raise ValidationError(f"Expected a number of at least {self.minimum} but received: {value!r}")
         return value
+
+
+class IsoDate(c.BaseConfigOption[datetime.date | None]):
+    """A date written ``YYYY-MM-DD`` (YAML reads it unquoted as a date already); empty: none."""
+
+    def run_validation(self, value: object) -> datetime.date | None:
+        if value in ("", None) or isinstance(value, datetime.date):
+            return value or None
+        try:
+            return datetime.date.fromisoformat(str(value))
+        except ValueError:
+            raise ValidationError(f"Expected a date as YYYY-MM-DD but received: {value!r}") from None
 
 
 class ProofbookConfig(base.Config):
@@ -92,6 +105,34 @@ class ProofbookConfig(base.Config):
 
     bold = c.Type(bool, default=True)
     r"""Print matrices and vectors bold (``\mathbf{A}``), as on the notation page."""
+
+    math = c.Choice(("katex", "katex-cdn", "none"), default="katex")
+    r"""How formulas are typeset in the browser; the plugin adds what it needs to ``extra_css``
+    and ``extra_javascript``:
+
+    * ``katex``: KaTeX, shipped with proofbook and served by the site itself, so the handbook
+      works offline (with Material's ``theme.font: false``, the site then loads nothing from
+      other hosts: Material's fonts come from Google otherwise);
+    * ``katex-cdn``: the same KaTeX version from jsDelivr, for hosted sites that prefer a CDN;
+    * ``none``: nothing; the site configures its own engine (MathJax, say), which must
+      typeset arithmatex's generic output, ``\( ... \)`` inline and ``\[ ... \]`` display.
+
+    In every case the site also serves Mermaid, which draws the dependency graph, itself."""
+
+    # -- citing the handbook (the "Cite" control of each entry, the exports) --------------------
+
+    handbook_title = c.Optional(c.Type(str))
+    """The handbook's title in citations and exports; default: ``site_name``."""
+
+    authors = c.Optional(c.ListOfItems(c.Type(str)))
+    """Authors in citations and exports; default: ``site_author``, if set."""
+
+    version = c.Type(str, default="")
+    """The handbook's version or edition in citations and exports (quote it: ``"1.0"``)."""
+
+    date = IsoDate()
+    """The release date (``YYYY-MM-DD``) in citations and exports. Empty (the default): no date,
+    rather than the day of the build, so that the same sources build the same site."""
 
     def check_options(self) -> CheckOptions:
         """How ``check_registry`` verifies, as these options say."""

@@ -1,4 +1,4 @@
-r"""The Markdown of the generated handbook pages: chapters, index and dependency graph.
+r"""The Markdown of the generated handbook pages: chapters, index, dependency graph, print page.
 
 Each entry is one block, ``<div class="pb-entry" id="<id>" markdown>`` (md_in_html), so its id
 is a stable anchor.  Inside it, everything that must reach the browser unchanged is a raw HTML
@@ -11,7 +11,8 @@ block on its own lines at the first column, which Python-Markdown sets aside unt
   Markdown headings and links, as character references (``refs.literal``).
 
 The proof is a ``<details class="note" markdown>`` block, the HTML pymdownx.details produces
-for ``??? note "Proof"``: an indented ``???`` body would not keep raw HTML blocks raw.
+for ``??? note "Proof"``: an indented ``???`` body would not keep raw HTML blocks raw.  On the
+print page it is ``open``, since paper cannot be clicked.
 
 Links to entries are written as ``[[id]]`` references; ``refs.fix_refs`` resolves them later,
 per page, as on any other page.  Notes and intros are Markdown with raw HTML escaped.
@@ -33,6 +34,8 @@ _BADGES = {
 }
 _INDEX = "index.md"
 _GRAPH = "graph.md"
+#: The printable page: every chapter on one page, outside the navigation.
+PRINT = "print.md"
 
 
 # -- pieces ------------------------------------------------------------------------------------
@@ -119,11 +122,11 @@ def _justification(step: StepReport) -> str:
     return f'<p class="pb-why pb-{status}">{mark}{" · ".join(reasons)}{unchecked}</p>'
 
 
-def _proof(report: EntryReport) -> str | None:
+def _proof(report: EntryReport, expanded: bool) -> str | None:
     """The chain from the left-hand side, one "= ..." equation per step, each with its reason."""
     if not report.steps:
         return None
-    lines = ['<details class="note pb-proof" markdown>', "<summary>Proof</summary>",
+    lines = [f'<details class="note pb-proof"{" open" if expanded else ""} markdown>', "<summary>Proof</summary>",
              *map(display_math, report.sides[:1])]
     for step in report.steps:
         lines += [display_math(f"= {step.latex}"), _justification(step)]
@@ -134,8 +137,10 @@ def _proof(report: EntryReport) -> str | None:
 
 # -- blocks and pages --------------------------------------------------------------------------
 
-def entry_block(report: EntryReport, used_by: Sequence[str] = ()) -> str:
-    """One entry: title, numbered formula, symbols, badge, notes, source and tags, proof, backlinks."""
+def entry_block(report: EntryReport, used_by: Sequence[str] = (), cite: str | None = None,
+                expanded: bool = False) -> str:
+    """One entry: title, numbered formula, symbols, badge, notes, source and tags, proof, backlinks,
+    then ``cite``, the Cite control (``render.cite``).  ``expanded`` opens the proof."""
     entry = report.entry
     parts = [
         f'<div class="pb-entry pb-{report.result.status}" id="{entry.id}" markdown>',
@@ -145,16 +150,20 @@ def entry_block(report: EntryReport, used_by: Sequence[str] = ()) -> str:
         badge(report.result),
         markdown(entry.notes) if entry.notes else None,
         _source_and_tags(entry),
-        _proof(report),
+        _proof(report, expanded),
         f'<p class="pb-used-by">Used by {_refs(used_by)}.</p>' if used_by else None,
+        cite,
         "</div>",
     ]
     return "\n\n".join(p for p in parts if p) + "\n"
 
 
-def entry_blocks(reports: Iterable[EntryReport], used_by: Mapping[str, Sequence[str]]) -> dict[str, str]:
-    """The block of every entry, by id."""
-    return {r.entry.id: entry_block(r, used_by.get(r.entry.id, ())) for r in reports}
+def entry_blocks(reports: Iterable[EntryReport], used_by: Mapping[str, Sequence[str]],
+                 cites: Mapping[str, str] | None = None, expanded: bool = False) -> dict[str, str]:
+    """The block of every entry, by id; ``cites`` holds the Cite controls by id."""
+    cites = cites or {}
+    return {r.entry.id: entry_block(r, used_by.get(r.entry.id, ()), cites.get(r.entry.id), expanded)
+            for r in reports}
 
 
 def chapter_heading(chapter: Chapter) -> str:
@@ -162,9 +171,14 @@ def chapter_heading(chapter: Chapter) -> str:
     return f"{chapter.number}. {literal(one_line(chapter.title))}"
 
 
-def chapter_page(chapter: Chapter, blocks: Mapping[str, str]) -> str:
-    """A chapter: its title, intro and entry blocks in registry order."""
-    parts = [f"# {chapter_heading(chapter)}"]
+def chapter_file(chapter: Chapter) -> str:
+    """The chapter page's path below the handbook folder."""
+    return f"{chapter.slug}.md"
+
+
+def chapter_page(chapter: Chapter, blocks: Mapping[str, str], level: int = 1) -> str:
+    """A chapter: its title (a heading of ``level``), intro and entry blocks in registry order."""
+    parts = [f"{'#' * level} {chapter_heading(chapter)}"]
     if chapter.intro:
         parts.append(markdown(chapter.intro))
     parts += [blocks[e.id] for e in chapter.entries]
@@ -177,16 +191,21 @@ def _index_row(report: EntryReport) -> str:
             f"<td>{inline_math(report.latex)}</td><td>{_BADGES[report.result.status]}</td></tr>")
 
 
-def index_page(registry: Registry, reports: Mapping[str, EntryReport], notation: str | None) -> str:
+def index_page(registry: Registry, reports: Mapping[str, EntryReport], notation: str | None,
+               downloads: Sequence[tuple[str, str]] = ()) -> str:
     """Every entry, chapter by chapter: number, title, formula, status.
 
-    ``notation`` is the link to the site's notation page, when it has one.
+    ``notation`` is the link to the site's notation page, when it has one; ``downloads`` are
+    the exports, as (link text, link).  The print page is always linked.
     """
     parts = ["# Index of formulas",
              "Every formula of the handbook. Each identity here has passed the verifier: a false "
              "one stops the build. The [dependency graph](graph.md) shows which proofs use which."]
     if notation:
         parts.append(f"The symbols follow the [notation]({notation}).")
+    files = "".join(f", [{label}]({link})" for label, link in downloads)
+    parts.append(f"Take it with you: the [printable version]({PRINT}) of every chapter"
+                 + (f"; the whole handbook as a file{files}." if downloads else "."))
     head = "<thead><tr><th>No.</th><th>Title</th><th>Formula</th><th>Status</th></tr></thead>"
     for chapter in registry.chapters:
         rows = "\n".join(_index_row(reports[e.id]) for e in chapter.entries)
@@ -229,10 +248,24 @@ def _mermaid_label(entry: Entry) -> str:
     return f"({entry.number}) {one_line(entry.title)}".translate(_MERMAID_ESCAPES)
 
 
+def print_page(registry: Registry, blocks: Mapping[str, str], title: str, byline: str) -> str:
+    """Every chapter on one page, for paper or PDF (``blocks`` with their proofs expanded).
+
+    Front matter keeps it out of the search index (the chapters are there already) and hides
+    Material's navigation and table of contents; the print style sheet hides the rest.
+    """
+    front = "---\nsearch:\n  exclude: true\nhide:\n  - navigation\n  - toc\n---"
+    parts = [front, f"# {literal(one_line(title))}", literal(byline)]
+    parts += [chapter_page(chapter, blocks, level=2) for chapter in registry.chapters]
+    return "\n\n".join(parts) + "\n"
+
+
 def handbook_pages(registry: Registry, reports: Iterable[EntryReport], blocks: Mapping[str, str],
-                   edges: Sequence[tuple[str, str]], notation: str | None = None) -> list[tuple[str, str]]:
-    """(path below the handbook folder, Markdown) of every generated page, in nav order:
+                   edges: Sequence[tuple[str, str]], notation: str | None = None,
+                   downloads: Sequence[tuple[str, str]] = ()) -> list[tuple[str, str]]:
+    """(path below the handbook folder, Markdown) of every page in the navigation, in order:
     the index, one page per chapter, the dependency graph."""
     by_id = {r.entry.id: r for r in reports}
-    chapters = [(f"{c.slug}.md", chapter_page(c, blocks)) for c in registry.chapters]
-    return [(_INDEX, index_page(registry, by_id, notation)), *chapters, (_GRAPH, graph_page(registry, edges))]
+    chapters = [(chapter_file(c), chapter_page(c, blocks)) for c in registry.chapters]
+    return [(_INDEX, index_page(registry, by_id, notation, downloads)), *chapters,
+            (_GRAPH, graph_page(registry, edges))]

@@ -25,7 +25,6 @@ import signal
 import threading
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from typing import Any
 
 import mpmath
@@ -233,13 +232,15 @@ class _Checker:
         evaluate = Evaluator(SymbolicBackend())
         for dims in self._sizes(self.settings.exact_sizes, rectangular=False):
             n = next(iter(dims.values()), 0)
+            budget = CpuBudget(self.settings.symbolic_budget)
             try:
-                with cpu_budget(self.settings.symbolic_budget):
+                with budget:
                     for point in symbolic_points(self.table, dims):
                         for indices in self._indices(dims):
                             env = {**point.env, **indices}
                             lhs, rhs = evaluate(self.lhs, env), evaluate(self.rhs, env)
                             self._compare("symbolic", lhs, rhs, _symbolic_equal, dims, point, indices, None)
+                budget.confirm()
             except BudgetExceeded:
                 self.reasons.append(f"symbolic check at n = {n} ran out of its "
                                     f"{self.settings.symbolic_budget:g} s budget")
@@ -323,27 +324,43 @@ def _show(value: Any, digits: int = 15) -> str:
     return text if len(text) <= 120 or digits == FULL else text[:117] + "..."
 
 
-class BudgetExceeded(Exception):
-    """The symbolic method used up its CPU-time budget."""
+class BudgetExceeded(BaseException):
+    """The symbolic method used up its CPU-time budget.
+
+    A BaseException, so that no ``except Exception`` inside SymPy swallows it.
+    """
 
 
-@contextmanager
-def cpu_budget(seconds: float) -> Iterator[None]:
+class CpuBudget:
     """Interrupt pure-Python work after ``seconds`` of CPU time (main thread only).
 
-    ITIMER_VIRTUAL leaves ITIMER_REAL to the worker pool's wall-clock limit.
+    ITIMER_VIRTUAL leaves ITIMER_REAL to the worker pool's wall-clock limit.  The signal may
+    land where an exception is ignored (a weakref callback, a ``__del__``), so expiry is also
+    recorded, and ``confirm()`` raises for work that finished after the budget ran out.
     """
-    if threading.current_thread() is not threading.main_thread() or not hasattr(signal, "ITIMER_VIRTUAL"):
-        yield
-        return
 
-    def expire(signum: int, frame: object) -> None:
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
+        self.expired = False
+        self.armed = threading.current_thread() is threading.main_thread() and hasattr(signal, "ITIMER_VIRTUAL")
+        self._previous: Any = None
+
+    def _expire(self, signum: int, frame: object) -> None:
+        self.expired = True
         raise BudgetExceeded()
 
-    previous = signal.signal(signal.SIGVTALRM, expire)
-    signal.setitimer(signal.ITIMER_VIRTUAL, seconds)
-    try:
-        yield
-    finally:
-        signal.setitimer(signal.ITIMER_VIRTUAL, 0)
-        signal.signal(signal.SIGVTALRM, previous)
+    def __enter__(self) -> CpuBudget:
+        if self.armed:
+            self._previous = signal.signal(signal.SIGVTALRM, self._expire)
+            signal.setitimer(signal.ITIMER_VIRTUAL, self.seconds)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.armed:
+            signal.setitimer(signal.ITIMER_VIRTUAL, 0)
+            signal.signal(signal.SIGVTALRM, self._previous)
+
+    def confirm(self) -> None:
+        """Raise BudgetExceeded if the budget ran out at any point."""
+        if self.expired:
+            raise BudgetExceeded()

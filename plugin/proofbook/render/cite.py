@@ -1,0 +1,110 @@
+"""How readers cite the handbook and take it away: each entry's "Cite" control, and the exports.
+
+The BibTeX of a Cite control is the entry of ``proofbook.bib`` (``render.bibtex``), and the
+exports are those of ``proofbook export`` (``export``), all from one ``SiteMeta``: the
+plugin's ``handbook_title``, ``authors``, ``version`` and ``date`` options, the site's URL and
+the URLs of the pages MkDocs writes.
+
+Without a ``date`` option nothing is dated, not even with the day of the build: the same
+sources must build the same site.  ``export.HandbookMeta`` always has a date, so ``SiteMeta``
+leaves it out of the JSON, and ``omit_date`` takes it out of the LaTeX and BibTeX text.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..check import Report
+from ..export import HandbookMeta, handbook_json, latex_sheet
+from ..model import Entry, EntryReport, Registry
+from .bibtex import _misc as bibtex_entry
+from .bibtex import bibliography
+from .refs import literal
+
+#: The exports, written at the site root: file name → (link text, writer).
+EXPORTS: dict[str, tuple[str, Callable[[Registry, Report, HandbookMeta], str]]] = {
+    "proofbook.json": ("JSON", handbook_json),
+    "proofbook.tex": ("LaTeX", latex_sheet),
+    "proofbook.bib": ("BibTeX", bibliography),
+}
+
+
+@dataclass(frozen=True)
+class SiteMeta(HandbookMeta):
+    """The handbook's metadata as the built site knows it.
+
+    ``page_urls`` maps each chapter slug to its page's URL (``File.url``, relative to the site
+    root), so permalinks follow the pages MkDocs writes, with or without ``use_directory_urls``.
+    ``dated`` is False when no date was configured: ``date`` is then a placeholder that
+    nothing shows.
+    """
+
+    page_urls: Mapping[str, str] = field(default_factory=dict)
+    dated: bool = True
+
+    def as_dict(self) -> dict[str, Any]:
+        return {**super().as_dict(), "date": self.date.isoformat() if self.dated else None}
+
+    def permalink(self, entry: Entry) -> str | None:
+        """``site_url`` + the entry's page URL + ``#id``; None without a ``site_url``."""
+        if self.url is None:
+            return None
+        return f"{self.url.rstrip('/')}/{self.location(entry)}"
+
+    def location(self, entry: Entry) -> str:
+        """The entry's page URL + ``#id``, relative to the site root."""
+        return f"{self.page_urls[entry.chapter]}#{entry.id}"
+
+
+def citation(entry: Entry, meta: SiteMeta) -> str:
+    """``Ada Lovelace. (1.8) Gradient of Tr(AB). In: Matrix handbook, version 2, 2024-05-01. <link>``.
+
+    The link is the permalink, or the path below the site root when the site has no URL."""
+    where = [meta.title, *([f"version {meta.version}"] if meta.version else []),
+             *([meta.date.isoformat()] if meta.dated else [])]
+    parts = [", ".join(meta.authors), f"({entry.number}) {entry.title}", "In: " + ", ".join(where),
+             meta.permalink(entry) or meta.location(entry)]
+    return ". ".join(part for part in parts if part)
+
+
+def bibtex(report: EntryReport, meta: SiteMeta) -> str | None:
+    """The entry's record in ``proofbook.bib``, which holds verified identities only."""
+    if report.entry.kind != "identity" or report.result.status != "verified":
+        return None
+    return omit_date(bibtex_entry(report, meta), meta)
+
+
+def cite_block(report: EntryReport, meta: SiteMeta) -> str:
+    """The Cite control of an entry block: a raw HTML block, closed until clicked.
+
+    Text goes through ``refs.literal``: references are replaced before Markdown runs, so a
+    ``[[`` in a title must not look like one.  The citations are left out of the search
+    index; the reference syntax, which carries the id, is indexed.
+    """
+    entry = report.entry
+    record = bibtex(report, meta)
+    lines = ['<details class="quote pb-cite">', "<summary>Cite</summary>",
+             f"<p>In this site's pages: <code>{literal(f'[[{entry.id}]]')}</code></p>",
+             f'<p class="pb-citation" data-search-exclude>{literal(citation(entry, meta))}</p>']
+    if record:
+        lines.append(f'<pre class="pb-bibtex" data-search-exclude><code>{literal(record)}</code></pre>')
+    return "\n".join([*lines, "</details>"])
+
+
+def exports(registry: Registry, report: Report, meta: SiteMeta) -> dict[str, str]:
+    """The text of each export, by file name: what ``proofbook export`` writes, with ``meta``."""
+    return {name: omit_date(write(registry, report, meta), meta) for name, (_, write) in EXPORTS.items()}
+
+
+def omit_date(text: str, meta: SiteMeta) -> str:
+    r"""LaTeX or BibTeX text without ``meta``'s placeholder date when it is not ``dated``:
+    ``\date{Version 2, 2024-05-01}`` → ``\date{Version 2}``, and no ``year = {2024},`` line."""
+    if meta.dated:
+        return text
+    iso = re.escape(meta.date.isoformat())
+    text = re.sub(rf"^(\\date\{{.*?)(?:, )?{iso}\}}$", r"\1}", text, count=1, flags=re.MULTILINE)
+    return text.replace(f"  year = {{{meta.date.year}}},\n", "")
+
