@@ -181,9 +181,10 @@ def make_site(shared_cache: Path) -> SiteFactory:
 
 @pytest.fixture(scope="session")
 def build_site() -> Builder:
-    """``build_site(config_file, site_dir, strict=True)`` builds as ``mkdocs build`` does; returns the config."""
-    def run(config_file: Path, site_dir: Path, strict: bool = True) -> MkDocsConfig:
-        config = load_config(str(config_file), site_dir=str(site_dir), strict=strict)
+    """``build_site(config_file, site_dir, strict=True, **settings)`` builds as ``mkdocs build`` does,
+    with ``settings`` (``site_url=...``) over the file's; returns the config."""
+    def run(config_file: Path, site_dir: Path, strict: bool = True, **settings: object) -> MkDocsConfig:
+        config = load_config(str(config_file), site_dir=str(site_dir), strict=strict, **settings)
         build(config)
         return config
 

@@ -4,11 +4,13 @@ Every row is a registry folder (``registry/``, next to ``MARKER``) that a real e
 refuse with exactly one short problem.  ``files`` maps a file name below ``registry/`` to its
 text (bytes are written as they are); ``{}`` leaves the folder empty, ``None`` creates no folder.
 The expected problem is ``<where>: entry '<id>': <message>...``, where ``<where>`` is
-``registry/<file>:<line>:<column>`` (column and line where the error knows them) and the entry
-part is there when ``entry`` is.
+``registry/<file>:<line>:<column>`` (line and column where the error knows them) and the entry
+part is there when ``entry`` is.  The first case to compile needs SymPy; none starts the verifier
+except ``proof-cycle`` (check_registry still verifies the claims of entries in a cycle).
 
-Also a task function for the pool: the workers import it by name (tests/ is on sys.path), so
-it can stand in for ``verify_task`` where monkeypatching the worker is impossible.
+Also whole registries for the other tests, and a task function for the pool: workers import it
+by name (tests/ is on sys.path), so it can stand in for ``verify_task``, whose monkeypatched
+value a worker would never see.
 """
 
 from __future__ import annotations
@@ -145,7 +147,8 @@ CASES = [
     # a 1 MB expression: refused by length, never echoed
     case("one-megabyte-string", e1("    title: T\n    lhs: '" + "x" * 1_000_000 + "'\n    rhs: x\n"),
          "'lhs' is too long (1,000,000 characters; the limit is 2,000).", 6, 10, "e1", fast=True),
-    # a 10000 x 10000 matrix: sizes are bounded before anything is allocated
+    # a 10000 x 10000 matrix (size: n is square): refused before anything is allocated;
+    # size: [10000, 10000] gives this problem once per item
     case("matrix-10000", e1(extra="    symbols:\n      A: {kind: matrix, size: 10000}\n"),
          "size 10000 is too large: a fixed size must be at most 12.", 9, 31, "e1", fast=True),
     # a proof on a definition
@@ -211,7 +214,8 @@ CASES = [
     case("huge-exponent", expr("x**(10**10)"),
          "the exponent 10000000000 is too large (at most 64).", 7, 15, "e1",
          fast=True),
-    # fifty nested calls
+    # fifty nested calls (located at the expression's start: the depth check stops at a node
+    # without a position, the ctx of a name)
     case("nested-50", expr(nested(50)),
          "the expression is nested more than 30 levels deep.", 7, 11, "e1", fast=True),
     # --- proofs -----------------------------------------------------------------------------------
@@ -220,11 +224,126 @@ CASES = [
 ]
 
 
-def dying_task(task: Any) -> Any:
-    """``verify_task``, except that the worker kills itself on claims of the entry ``dies``."""
+# --- whole registries for the other tests --------------------------------------------------------
+
+#: A definition only: a valid registry that never starts the verifier.
+DEFINITIONS = HEAD + """\
+  - id: d1
+    title: A definition
+    kind: definition
+    symbols: {x: scalar}
+    lhs: x
+    rhs: x
+"""
+
+#: Markup that a hostile registry would like to run in readers' browsers.
+SCRIPT = "<script>alert(1)</script>"
+IMG = "<img src=x onerror=alert(1)>"
+PAYLOAD = f"{SCRIPT} {IMG}"
+
+#: Both payloads in every text field of an entry, of a proof step and of the chapter (except its
+#: title: see CHAPTER_TITLE_BREAKOUT); the proof cites the definition, so titles reach the graph.
+HOSTILE = f"""\
+chapter: Hostile
+intro: "Intro {PAYLOAD}"
+source: "Chapter source {PAYLOAD}"
+entries:
+  - id: hostile
+    title: "Title {PAYLOAD}"
+    symbols: {{x: scalar}}
+    lhs: x + x
+    rhs: 2*x
+    notes: "Notes {PAYLOAD}"
+    source: "Source {PAYLOAD}"
+    tags: ["{SCRIPT}", "{IMG}"]
+    proof:
+      - step: 2*x
+        by: hostile-definition
+        note: "Step note {PAYLOAD}"
+  - id: hostile-definition
+    title: "{IMG}"
+    kind: definition
+    symbols: {{x: scalar}}
+    lhs: x
+    rhs: x
+    tags: ["{IMG}"]
+"""
+
+#: A chapter title that closes the page's <title> element and opens a script.
+CHAPTER_TITLE_BREAKOUT = DEFINITIONS.replace("chapter: Hardening",
+                                             f'chapter: "Hardening </title>{SCRIPT}"')
+
+#: Markdown (not HTML) that makes attributes and links: attr_list and a javascript: URL.
+NOTES_MARKUP = DEFINITIONS + """\
+    notes: |
+      A paragraph with a handler.
+      {: onclick="alert(1)" }
+
+      ![an image](x){: onerror="alert(1)" }
+
+      [a link](javascript:alert(1))
+"""
+
+#: An entry whose symbolic check never ends (a sum of 10**12 terms has no closed form to find,
+#: and no random point can evaluate it), then one that verifies at once.
+LIMITS = HEAD + """\
+  - id: slow
+    title: Slow
+    symbols:
+      x: scalar
+      k: {kind: scalar, assume: [integer]}
+    lhs: sum(x**k/k**2, k, 1, 1000000000000)
+    rhs: sum(x**k/k**2, k, 1, 1000000000000)
+  - id: quick
+    title: Quick
+    symbols: {x: scalar}
+    lhs: 2*x
+    rhs: x + x
+"""
+
+def three(middle: str) -> str:
+    """Three small identities, ``before``, ``middle`` and ``after`` (on lines 4, 9, 14), and a definition."""
+    return HEAD + "".join(f"""\
+  - id: {ident}
+    title: T
+    symbols: {{x: scalar}}
+    lhs: {k}*x
+    rhs: {" + ".join(["x"] * k)}
+""" for k, ident in ((2, "before"), (3, middle), (4, "after"))) + DEFINITIONS[len(HEAD):]
+
+
+#: A true identity whose first proof step does not follow (a verification failure, not bad input).
+WRONG_STEP = HEAD + """\
+  - id: e1
+    title: Square of a sum
+    symbols: {x: scalar, y: scalar}
+    lhs: (x + y)**2
+    rhs: x**2 + 2*x*y + y**2
+    proof:
+      - step: x**2 + y**2
+        rule: algebra
+      - step: x**2 + 2*x*y + y**2
+        rule: algebra
+"""
+
+#: A false identity: its counterexample's message gives the point and the seed.
+FALSE = HEAD + """\
+  - id: e1
+    title: Freshman's dream
+    symbols: {x: scalar, y: scalar}
+    lhs: (x + y)**2
+    rhs: x**2 + y**2
+"""
+
+
+def misbehaving_task(task: Any) -> Any:
+    """``verify_task``, except on the claims of two entries: ``dies`` kills its own worker with
+    SIGKILL (as the OOM killer would), ``hungry`` asks for 8 GiB, over any ``memory_limit_mb``."""
     from proofbook.verify.engine import verify_task
 
-    claim = task[0]
-    if claim.entry_id == "dies":
+    entry = task[0].entry_id
+    if entry == "dies":
         os.kill(os.getpid(), signal.SIGKILL)
+    if entry == "hungry":
+        bytearray(8 * 1024**3)
     return verify_task(task)

@@ -48,14 +48,26 @@ class HandbookMeta:
 
 # -- JSON -------------------------------------------------------------------------------------
 
-def report_as_dict(report: Report) -> dict[str, Any]:
-    """Every entry with its number, LaTeX, verdict, evidence and proof structure."""
-    return {
+def report_as_dict(report: Report, timings: bool = True) -> dict[str, Any]:
+    """Every entry with its number, LaTeX, verdict, evidence and proof structure.
+
+    ``timings=False`` leaves out the seconds each claim took, for files that two builds of the
+    same registry must write byte for byte (the site's exports)."""
+    data = {
         "proofbook": __version__,
         "summary": report.counts(),
         "errors": [str(e) for e in report.errors],
         "entries": [_entry_as_dict(r) for r in report.entries],
     }
+    return data if timings else _without_seconds(data)
+
+
+def _without_seconds(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _without_seconds(v) for k, v in value.items() if k != "seconds"}
+    if isinstance(value, list):
+        return [_without_seconds(v) for v in value]
+    return value
 
 
 def _entry_as_dict(report: EntryReport) -> dict[str, Any]:
@@ -90,7 +102,7 @@ def _entry_as_dict(report: EntryReport) -> dict[str, Any]:
 def handbook_json(registry: Registry, report: Report, meta: HandbookMeta) -> str:
     """The ``check --json`` report under a handbook header, with chapter titles to group by."""
     chapters = [{"slug": c.slug, "number": c.number, "title": c.title} for c in registry.chapters]
-    data = {"handbook": meta.as_dict(), "chapters": chapters, **report_as_dict(report)}
+    data = {"handbook": meta.as_dict(), "chapters": chapters, **report_as_dict(report, timings=False)}
     return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
 
 

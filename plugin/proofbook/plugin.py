@@ -4,14 +4,17 @@ A build has two phases:
 
 1. ``on_files``, once, before any page is read: load the registry, verify every entry (an
    unchanged entry's verdict comes from the result cache) and either fail the build with one
-   message listing every problem, or add the generated pages (index, one page per chapter,
-   dependency graph) as virtual files.  After this, every entry's number, page URL, formula
-   and block are known: they are the targets of cross-references.
+   message listing every problem, or add virtual files: the generated pages (index, one page
+   per chapter, dependency graph, and the print page outside the navigation), the exports
+   (``proofbook.json``, ``.tex``, ``.bib``) and the scripts and styles of ``render.assets``.
+   After this, every entry's number, page URL, formula and block are known: they are the
+   targets of cross-references.
 2. ``on_page_markdown``, per page (written or generated): replace ``[[id]]`` references and
    ``![[id]]`` embeds (see ``proofbook.render.refs``).  An unknown id fails the build.
 
-Around them: ``on_config`` resolves paths and creates the cache once per plugin instance
-(``on_startup`` makes MkDocs keep the instance across ``mkdocs serve`` rebuilds), ``on_nav``
+Around them: ``on_config`` resolves paths, lists the math engine's scripts and styles (the
+``math`` option) and creates the cache once per plugin instance (``on_startup`` makes MkDocs
+keep the instance across ``mkdocs serve`` rebuilds), ``on_nav``
 files the generated pages under one section, ``on_serve`` rebuilds when the registry changes.
 Under ``mkdocs serve`` a failed rebuild prints the message and the server keeps running.
 """
@@ -21,6 +24,8 @@ from __future__ import annotations
 import os
 import posixpath
 import time
+from collections.abc import Mapping
+from dataclasses import replace
 from pathlib import Path
 from typing import Literal
 
@@ -40,6 +45,8 @@ from .model import Registry
 from .proofs import dependency_edges, used_by
 from .registry.load import load_registry
 from .render import pages
+from .render.assets import PACKAGE_ASSETS, page_assets, prepend_new, site_uri
+from .render.cite import EXPORTS, UNDATED, SiteMeta, byline, cite_block, exports
 from .render.refs import Target, fix_refs, misplaced_message, registry_problems, unknown_message
 
 log = get_plugin_logger(__name__)
@@ -55,13 +62,17 @@ class ProofbookPlugin(BasePlugin[ProofbookConfig]):
         self.cache: ResultCache | None = None
         self.paths: list[str] = []
         self.targets: dict[str, Target] = {}
+        #: The generated pages of the navigation, in order.
         self.generated: list[File] = []
+        #: The print page, on which references point to its own copies of the entries.
+        self.printable: File | None = None
 
     def on_startup(self, *, command: Literal["build", "gh-deploy", "serve"], dirty: bool) -> None:
         """Nothing to do; defining it makes MkDocs reuse this instance (and its cache) on rebuilds."""
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
-        """Resolve the registry paths and the cache folder against mkdocs.yml's folder."""
+        """Resolve the registry paths and the cache folder against mkdocs.yml's folder; list the
+        style sheets and scripts the pages need."""
         if "md_in_html" not in config.markdown_extensions:
             raise PluginError("proofbook: the handbook pages need the md_in_html Markdown extension; "
                               "add 'md_in_html' under markdown_extensions in mkdocs.yml.")
@@ -70,21 +81,24 @@ class ProofbookPlugin(BasePlugin[ProofbookConfig]):
         cache_file = Path(base, self.config.cache_dir, "results.json") if self.config.cache_dir else None
         if self.cache is None or self.cache.path != cache_file:
             self.cache = ResultCache(cache_file)
+        assets = page_assets(self.config.math)
+        prepend_new(config.extra_css, assets.css)
+        prepend_new(config.extra_javascript, assets.js)
         return config
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
-        """Verify the registry, then add the handbook pages and record the reference targets."""
+        """Verify the registry, add the handbook's pages, exports and assets, and record the
+        reference targets."""
         registry, report = self._verify()
-        blocks = pages.entry_blocks(report.entries, used_by(registry))
-        notation = files.get_file_from_path(NOTATION_PAGE)
-        generated = pages.handbook_pages(
-            registry, report.entries, blocks, dependency_edges(registry),
-            notation=posixpath.relpath(NOTATION_PAGE, self.output_dir or ".") if notation else None)
-        self.generated = [self._add(files, config, name, markdown) for name, markdown in generated]
-        urls = {name: file.url for (name, _), file in zip(generated, self.generated)}
-        self.targets = {
-            r.entry.id: Target(r.entry.number, urls[f"{r.entry.chapter}.md"], r.latex, blocks[r.entry.id])
-            for r in report.entries}
+        meta = self._meta(config, registry)
+        exported = self._exports(registry, report, meta)
+        blocks = self._add_pages(files, config, registry, report, meta, downloads=list(exported))
+        for name, text in exported.items():
+            self._add(files, config, name, content=text)
+        for path in page_assets(self.config.math).files:
+            self._add(files, config, site_uri(path), abs_src_path=str(PACKAGE_ASSETS / path))
+        self.targets = {r.entry.id: Target(r.entry.number, meta.page_urls[r.entry.chapter], r.latex, blocks[r.entry.id])
+                        for r in report.entries}
         return files
 
     def on_nav(self, nav: Navigation, *, config: MkDocsConfig, files: Files) -> Navigation:
@@ -108,7 +122,7 @@ class ProofbookPlugin(BasePlugin[ProofbookConfig]):
 
     def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
         """Replace references and embeds; an unknown id fails the build, a misplaced embed warns."""
-        fixed = fix_refs(markdown, page.file.url, self.targets)
+        fixed = fix_refs(markdown, page.file.url, self._targets_on(page))
         if fixed.unknown or fixed.misplaced:
             where, offset = page_location(page, markdown)
             for line in fixed.misplaced:
@@ -141,16 +155,80 @@ class ProofbookPlugin(BasePlugin[ProofbookConfig]):
         log.info(f"{report.summary()} ({time.monotonic() - started:.1f} s)")
         return registry, report
 
-    def _add(self, files: Files, config: MkDocsConfig, name: str, markdown: str) -> File:
-        """Add one generated page, refusing to replace a page the site already has."""
-        src_uri = posixpath.join(self.output_dir, name)
+    def _in_handbook(self, name: str) -> str:
+        """The site path of a generated page: ``name`` below ``output_dir``."""
+        return posixpath.join(self.output_dir, name)
+
+    def _from_index(self, src_uri: str) -> str:
+        """A Markdown link from the handbook's index page to the file at ``src_uri``."""
+        return posixpath.relpath(src_uri, self.output_dir or ".")
+
+    def _meta(self, config: MkDocsConfig, registry: Registry) -> SiteMeta:
+        """The handbook's metadata: the plugin's options, else the site's name and author."""
+        authors = self.config.authors
+        if authors is None:
+            authors = [config.site_author] if config.site_author else []
+        urls = {c.slug: page_url(config, self._in_handbook(pages.chapter_file(c))) for c in registry.chapters}
+        return SiteMeta(title=self.config.handbook_title or config.site_name, authors=tuple(authors),
+                        version=self.config.version or None, url=config.site_url or None,
+                        date=self.config.date or UNDATED, pages_dir=self.output_dir, page_urls=urls)
+
+    def _exports(self, registry: Registry, report: Report, meta: SiteMeta) -> dict[str, str]:
+        """The exports by file name; none while an identity is inconclusive, because an export,
+        like ``proofbook export``'s, says that every identity in it is verified."""
+        if report.counts()["inconclusive"]:
+            log.info("the exports (proofbook.json, proofbook.tex, proofbook.bib) are left out while an "
+                     "identity is inconclusive")
+            return {}
+        return exports(registry, report, meta)
+
+    def _add_pages(self, files: Files, config: MkDocsConfig, registry: Registry, report: Report,
+                   meta: SiteMeta, downloads: list[str]) -> dict[str, str]:
+        """Add the handbook's pages (``downloads``: the exports to link); return the entry blocks."""
+        used = used_by(registry)
+        blocks = pages.entry_blocks(report.entries, used, {r.entry.id: cite_block(r, meta) for r in report.entries})
+        notation = self._from_index(NOTATION_PAGE) if files.get_file_from_path(NOTATION_PAGE) else None
+        generated = pages.handbook_pages(
+            registry, report.entries, blocks, dependency_edges(registry), notation=notation,
+            downloads=[(EXPORTS[name][0], self._from_index(name)) for name in downloads])
+        self.generated = [self._add(files, config, self._in_handbook(name), content=markdown)
+                          for name, markdown in generated]
+        printable = pages.print_page(registry, pages.entry_blocks(report.entries, used, expanded=True),
+                                     meta.title, byline(meta))
+        self.printable = self._add(files, config, self._in_handbook(pages.PRINT), content=printable)
+        return blocks
+
+    def _targets_on(self, page: Page) -> Mapping[str, Target]:
+        """The reference targets as seen from ``page``: on the print page, its own copies."""
+        if page.file is not self.printable:
+            return self.targets
+        return {ident: replace(target, url=page.file.url) for ident, target in self.targets.items()}
+
+    def _add(self, files: Files, config: MkDocsConfig, src_uri: str, *, content: str | None = None,
+             abs_src_path: str | None = None) -> File:
+        """Add one generated file (text, or a copy of a package file), refusing to replace a file
+        the site already has."""
         if files.get_file_from_path(src_uri) is not None:
-            raise PluginError(f"proofbook: cannot generate the page {src_uri}: the site already has a "
-                              "page with that path. Rename that page or chapter (slug:), or set the "
-                              "plugin's output_dir option.")
-        file = File.generated(config, src_uri, content=markdown, inclusion=InclusionLevel.NOT_IN_NAV)
+            raise PluginError(conflict_message(src_uri))
+        file = File.generated(config, src_uri, content=content, abs_src_path=abs_src_path,  # type: ignore[call-overload]
+                              inclusion=InclusionLevel.NOT_IN_NAV)
         files.append(file)
         return file
+
+
+def conflict_message(src_uri: str) -> str:
+    """Why a generated file cannot be added at ``src_uri``, and what to rename."""
+    if src_uri.endswith(".md"):
+        return (f"proofbook: cannot generate the page {src_uri}: the site already has a page with that "
+                "path. Rename that page or chapter (slug:), or set the plugin's output_dir option.")
+    return (f"proofbook: cannot generate the file {src_uri}: the site already has a file with that path. "
+            "Rename that file: proofbook writes its exports (proofbook.json, proofbook.tex, proofbook.bib) "
+            "at the site root and its scripts and styles below assets/proofbook/.")
+
+
+def page_url(config: MkDocsConfig, src_uri: str) -> str:
+    """The URL MkDocs gives the page at ``src_uri`` (``File.url``), known before the page is."""
+    return File(src_uri, None, config.site_dir, config.use_directory_urls).url
 
 
 def registry_error(problems: list[str]) -> PluginError:

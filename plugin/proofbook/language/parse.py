@@ -130,7 +130,10 @@ def _quote(text: str, limit: int = 60) -> str:
 def _syntax_reason(exc: BaseException) -> str:
     if isinstance(exc, SyntaxError):
         msg = (exc.msg or "invalid syntax").replace("'('", "parenthesis")
-        return "unbalanced parentheses" if "was never closed" in msg or "does not match" in msg or "unmatched" in msg else msg
+        unbalanced = any(word in msg for word in ("was never closed", "does not match", "unmatched"))
+        return "unbalanced parentheses" if unbalanced else msg
+    if isinstance(exc, ValueError):  # a NUL byte, or a lone surrogate the tokenizer cannot encode
+        return "it contains a character that cannot appear in an expression"
     return "the expression is nested too deeply"
 
 

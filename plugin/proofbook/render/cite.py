@@ -7,11 +7,13 @@ the URLs of the pages MkDocs writes.
 
 Without a ``date`` option nothing is dated, not even with the day of the build: the same
 sources must build the same site.  ``export.HandbookMeta`` always has a date, so ``SiteMeta``
-leaves it out of the JSON, and ``omit_date`` takes it out of the LaTeX and BibTeX text.
+has a placeholder, ``UNDATED``, that it leaves out of the JSON, and that ``omit_date`` takes
+out of the LaTeX and BibTeX text.
 """
 
 from __future__ import annotations
 
+import datetime
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -31,6 +33,9 @@ EXPORTS: dict[str, tuple[str, Callable[[Registry, Report, HandbookMeta], str]]] 
     "proofbook.bib": ("BibTeX", bibliography),
 }
 
+#: ``SiteMeta.date`` when no date is configured: a placeholder that ``omit_date`` takes out.
+UNDATED = datetime.date.min
+
 
 @dataclass(frozen=True)
 class SiteMeta(HandbookMeta):
@@ -38,12 +43,15 @@ class SiteMeta(HandbookMeta):
 
     ``page_urls`` maps each chapter slug to its page's URL (``File.url``, relative to the site
     root), so permalinks follow the pages MkDocs writes, with or without ``use_directory_urls``.
-    ``dated`` is False when no date was configured: ``date`` is then a placeholder that
-    nothing shows.
+    ``date`` is ``UNDATED`` unless a date is configured.
     """
 
+    date: datetime.date = UNDATED
     page_urls: Mapping[str, str] = field(default_factory=dict)
-    dated: bool = True
+
+    @property
+    def dated(self) -> bool:
+        return self.date != UNDATED
 
     def as_dict(self) -> dict[str, Any]:
         return {**super().as_dict(), "date": self.date.isoformat() if self.dated else None}
@@ -63,11 +71,18 @@ def citation(entry: Entry, meta: SiteMeta) -> str:
     """``Ada Lovelace. (1.8) Gradient of Tr(AB). In: Matrix handbook, version 2, 2024-05-01. <link>``.
 
     The link is the permalink, or the path below the site root when the site has no URL."""
-    where = [meta.title, *([f"version {meta.version}"] if meta.version else []),
-             *([meta.date.isoformat()] if meta.dated else [])]
-    parts = [", ".join(meta.authors), f"({entry.number}) {entry.title}", "In: " + ", ".join(where),
-             meta.permalink(entry) or meta.location(entry)]
+    parts = [", ".join(meta.authors), f"({entry.number}) {entry.title}",
+             "In: " + ", ".join([meta.title, *_release(meta)]), meta.permalink(entry) or meta.location(entry)]
     return ". ".join(part for part in parts if part)
+
+
+def byline(meta: SiteMeta) -> str:
+    """Who wrote the handbook, and which release: ``Ada Lovelace · version 2 · 2024-05-01``."""
+    return " · ".join(part for part in [", ".join(meta.authors), *_release(meta)] if part)
+
+
+def _release(meta: SiteMeta) -> list[str]:
+    return [*([f"version {meta.version}"] if meta.version else []), *([meta.date.isoformat()] if meta.dated else [])]
 
 
 def bibtex(report: EntryReport, meta: SiteMeta) -> str | None:
@@ -100,8 +115,8 @@ def exports(registry: Registry, report: Report, meta: SiteMeta) -> dict[str, str
 
 
 def omit_date(text: str, meta: SiteMeta) -> str:
-    r"""LaTeX or BibTeX text without ``meta``'s placeholder date when it is not ``dated``:
-    ``\date{Version 2, 2024-05-01}`` → ``\date{Version 2}``, and no ``year = {2024},`` line."""
+    r"""LaTeX or BibTeX text without the ``UNDATED`` placeholder of an undated ``meta``:
+    ``\date{Version 2, 0001-01-01}`` → ``\date{Version 2}``, and no ``year = {1},`` line."""
     if meta.dated:
         return text
     iso = re.escape(meta.date.isoformat())

@@ -203,15 +203,20 @@ def index_page(registry: Registry, reports: Mapping[str, EntryReport], notation:
              "one stops the build. The [dependency graph](graph.md) shows which proofs use which."]
     if notation:
         parts.append(f"The symbols follow the [notation]({notation}).")
-    files = "".join(f", [{label}]({link})" for label, link in downloads)
-    parts.append(f"Take it with you: the [printable version]({PRINT}) of every chapter"
-                 + (f"; the whole handbook as a file{files}." if downloads else "."))
+    files = [f"[{label}]({link})" for label, link in downloads]
+    whole = f", and the whole handbook as {_listing(files)}" if files else ""
+    parts.append(f"To take it with you: the [printable version]({PRINT}), every chapter on one page{whole}.")
     head = "<thead><tr><th>No.</th><th>Title</th><th>Formula</th><th>Status</th></tr></thead>"
     for chapter in registry.chapters:
         rows = "\n".join(_index_row(reports[e.id]) for e in chapter.entries)
         parts += [f"## [{chapter_heading(chapter)}]({chapter.slug}.md)",
                   f"<table>\n{head}\n<tbody>\n{rows}\n</tbody>\n</table>"]
     return "\n\n".join(parts) + "\n"
+
+
+def _listing(items: Sequence[str]) -> str:
+    """``a``, ``a and b``, ``a, b and c``."""
+    return " and ".join([", ".join(items[:-1]), items[-1]] if len(items) > 1 else items)
 
 
 _MERMAID_ESCAPES = str.maketrans({"#": "#35;", '"': "#quot;", "<": "#lt;", ">": "#gt;",
@@ -255,7 +260,7 @@ def print_page(registry: Registry, blocks: Mapping[str, str], title: str, byline
     Material's navigation and table of contents; the print style sheet hides the rest.
     """
     front = "---\nsearch:\n  exclude: true\nhide:\n  - navigation\n  - toc\n---"
-    parts = [front, f"# {literal(one_line(title))}", literal(byline)]
+    parts = [front, f"# {literal(one_line(title))}", *([literal(byline)] if byline else [])]
     parts += [chapter_page(chapter, blocks, level=2) for chapter in registry.chapters]
     return "\n\n".join(parts) + "\n"
 

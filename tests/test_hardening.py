@@ -1,0 +1,365 @@
+"""Hardening: bad and hostile input through the real entry points, limits that hold, reproducible output.
+
+The loader's and the parser's exact messages are unit-tested in test_registry_load.py and
+test_language.py, random input in test_fuzz.py, site features in test_plugin.py, limits at the
+pool level in test_pool.py.  Here each bad input goes the way a user sends it: ``proofbook check``
+(exit 2, one short located paragraph on stderr) and, for the cheapest, ``mkdocs build`` (the same
+paragraph in a PluginError, no pages written).  The cases are in hardening_cases.py.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import time
+from collections.abc import Callable
+from fractions import Fraction
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+from mkdocs.commands.build import build
+from mkdocs.config import load_config
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import Abort, PluginError
+
+import proofbook.language.parse  # noqa: F401  (imports SymPy now: the timings below measure refusals)
+from hardening_cases import (CASES, CHAPTER_TITLE_BREAKOUT, DEFINITIONS, FALSE, FILE, HOSTILE, LIMITS,
+                             MARKER, NOTES_MARKUP, WRONG_STEP, Case, expr, misbehaving_task, three)
+from proofbook.cache import ResultCache
+from proofbook.check import CheckOptions, check_registry
+from proofbook.cli import main
+from proofbook.registry.load import load_registry
+from proofbook.verify.claims import Settings
+
+ROOT = Path(__file__).resolve().parent.parent
+SiteFactory = Callable[..., Path]  # the types of conftest's fixtures make_site and build_site
+Builder = Callable[..., MkDocsConfig]
+Builds = tuple[dict[str, bytes], dict[str, bytes]]  # of the fixture repo_builds
+
+#: "One short paragraph": no problem of the catalogue needs more (the longest is about 210).
+MAX_PARAGRAPH = 400
+#: A resource attack must be refused in less than this many seconds.
+FAST_SECONDS = 2.0
+#: Small sites have one page, which references nothing.
+HOME = {"index.md": "# Home\n"}
+HOME_NAV = [{"Home": "index.md"}]
+#: Small sizes and one worker for the verifier tests, as in test_check.py.
+SMALL = Settings(exact_sizes=(1,), random_sizes=(1, 2), points=1, numeric_sizes=(3,), numeric_points=1)
+
+
+# -- helpers ------------------------------------------------------------------------------------
+
+
+def write_registry(folder: Path, files: dict[str, str | bytes] | None) -> None:
+    """``folder/registry`` with ``files`` (bytes as they are); no folder at all for None."""
+    if files is None:
+        return
+    (folder / "registry").mkdir()
+    for name, text in files.items():
+        path = folder / "registry" / name
+        if isinstance(text, bytes):
+            path.write_bytes(text)
+        else:
+            path.write_text(text, encoding="utf-8")
+
+
+def check(capsys: pytest.CaptureFixture[str], *options: str) -> tuple[int, str, str]:
+    """``proofbook check registry --no-cache --jobs 1 [options]`` in the working directory."""
+    code = main(["check", "registry", "--no-cache", "--jobs", "1", *options])
+    out, err = capsys.readouterr()
+    assert "Traceback" not in out + err
+    return code, out, err
+
+
+def problems(stderr: str) -> list[str]:
+    """The problems ``proofbook check`` printed, one line each, after its count."""
+    head, *lines = stderr.strip("\n").split("\n")
+    assert head == f"proofbook: {len(lines)} problem(s):", stderr
+    return lines
+
+
+def assert_reads_well(problem: str, case: Case) -> None:
+    """Location, entry and exact message first; then one short paragraph, no traceback."""
+    assert problem.startswith(case.prefix), f"\n{problem}\n{case.prefix}"
+    assert "\n" not in problem and len(problem) <= MAX_PARAGRAPH and "Traceback" not in problem
+
+
+def failed_build(build_site: Builder, config_file: Path, site: Path) -> str:
+    """The PluginError message of a ``mkdocs build --strict`` that must fail before writing pages."""
+    with pytest.raises(Abort) as failure:  # MkDocs logs the PluginError, then aborts
+        build_site(config_file, site)
+    error = failure.value.__context__
+    assert isinstance(error, PluginError)
+    assert not (site / "index.html").exists() and not list(site.rglob("*.html"))
+    return str(error)
+
+
+class Markup(HTMLParser):
+    """What a browser makes of a page: elements with attributes, and the text of each script.
+
+    As in a browser, ``<title>`` and ``<textarea>`` hold text only (RCDATA): a ``<script>``
+    inside them is harmless text, one after a ``</title>`` is a script.
+    """
+
+    def __init__(self, page: str) -> None:
+        super().__init__(convert_charrefs=True)
+        self.elements: list[tuple[str, dict[str, str | None]]] = []
+        self.scripts: list[str] = []
+        self.feed(page)
+        self.close()
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.elements.append((tag, dict(attrs)))
+        if tag == "script":
+            self.scripts.append("")
+        elif tag in ("title", "textarea"):
+            self.set_cdata_mode(tag)
+
+    def handle_data(self, data: str) -> None:
+        if self.cdata_elem == "script" and self.scripts:
+            self.scripts[-1] += data
+
+
+def injected(site: Path) -> list[str]:
+    """Every place where a built site runs registry markup: scripts, handlers, javascript: URLs."""
+    found = []
+    for page in sorted(site.rglob("*.html")):
+        text = page.read_text(encoding="utf-8")
+        markup = Markup(text)
+        name = page.relative_to(site)
+        found += [f"{name}: <script> {s.strip()[:40]!r}" for s in markup.scripts if "alert(" in s]
+        for tag, attrs in markup.elements:
+            found += [f"{name}: <{tag} {key}={value!r}>" for key, value in attrs.items()
+                      if key.startswith("on") and "alert(" in (value or "")
+                      or key in ("href", "src") and (value or "").strip().lower().startswith("javascript:")]
+        if "<script>alert(1)" in text or re.search(r"<[a-zA-Z][^<>]*\sonerror\s*=", text):
+            found.append(f"{name}: raw markup in the file")
+    return found
+
+
+# -- 1. the bad-input catalogue -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize("case", CASES, ids=lambda c: c.name)
+def test_check_refuses_bad_input(case: Case, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                 capsys: pytest.CaptureFixture[str]) -> None:
+    """``proofbook check`` exits 2 with one short located problem; nothing injected runs; attacks fail fast."""
+    monkeypatch.chdir(tmp_path)
+    write_registry(tmp_path, case.files)
+    started = time.perf_counter()
+    code, _, err = check(capsys)
+    seconds = time.perf_counter() - started
+    assert code == 2, err
+    (problem,) = problems(err)
+    assert_reads_well(problem, case)
+    assert not (tmp_path / MARKER).exists()
+    assert seconds < FAST_SECONDS or not case.fast
+
+
+@pytest.mark.parametrize("case", [c for c in CASES if c.site], ids=lambda c: c.name)
+def test_site_build_refuses_bad_input(case: Case, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                      make_site: SiteFactory, build_site: Builder) -> None:
+    """``mkdocs build`` fails with the very problem ``proofbook check`` prints, and writes no page."""
+    monkeypatch.chdir(tmp_path)  # messages show paths relative to it, as check's do
+    config_file = make_site(tmp_path, pages=HOME, nav=HOME_NAV)
+    shutil.rmtree(tmp_path / "registry")
+    write_registry(tmp_path, case.files)
+    header, problem = failed_build(build_site, config_file, tmp_path / "site").split("\n")
+    assert header == "proofbook: 1 problem in the registry:"
+    assert_reads_well(problem, case)
+    assert not (tmp_path / MARKER).exists()
+
+
+def test_site_build_refuses_unknown_reference(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                              make_site: SiteFactory, build_site: Builder) -> None:
+    """A page citing an unknown id fails the build with page and line (more in test_plugin.py)."""
+    monkeypatch.chdir(tmp_path)
+    config_file = make_site(tmp_path, registry={FILE: DEFINITIONS},
+                            pages={"index.md": "# Home\n\nSee [[nope]].\n"}, nav=HOME_NAV)
+    message = failed_build(build_site, config_file, tmp_path / "site")
+    assert message == "docs/index.md:3: unknown proofbook reference 'nope'"
+
+
+@pytest.mark.parametrize(("options", "expected"), [
+    # a typo in an option name: a warning, which --strict makes fatal
+    ({"registyr": ["registry"]}, "option 'registyr': Unrecognised configuration name: registyr"),
+    # text where a number belongs
+    ({"time_limit": "fast"}, "option 'time_limit': Expected type: (<class 'int'>, <class 'float'>) "
+                             "but received: <class 'str'>"),
+    # text where true/false belongs (test_plugin.py has jobs: two, random_sizes: [1, 0], job: 2)
+    ({"fail_on_inconclusive": "no"}, "option 'fail_on_inconclusive': Expected type: <class 'bool'> "
+                                     "but received: <class 'str'>"),
+])
+def test_site_build_refuses_bad_options(options: dict[str, object], expected: str, tmp_path: Path,
+                                        make_site: SiteFactory, build_site: Builder,
+                                        caplog: pytest.LogCaptureFixture) -> None:
+    """A bad plugin option gets MkDocs' validation message naming it, and no site."""
+    config_file = make_site(tmp_path, registry={FILE: DEFINITIONS}, pages=HOME,
+                            nav=HOME_NAV, **options)
+    with pytest.raises(Abort, match="configuration"):
+        build_site(config_file, tmp_path / "site")
+    assert f"Config value 'plugins': Plugin 'proofbook' {expected}" in caplog.text
+    assert not (tmp_path / "site").exists()
+
+
+def test_step_that_does_not_follow_exits_1(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                           capsys: pytest.CaptureFixture[str]) -> None:
+    """A wrong proof step is a verification failure (exit 1), not bad input (exit 2)."""
+    monkeypatch.chdir(tmp_path)
+    write_registry(tmp_path, {FILE: WRONG_STEP})
+    code, _, err = check(capsys)
+    assert code == 1, err
+    first = problems(err)[0]
+    assert first.startswith(f"registry/{FILE}:10:9: entry 'e1' (1.1): proof step 1 does not follow "
+                            "from the line before: ")
+    assert len(first) <= MAX_PARAGRAPH
+
+
+def test_lone_surrogate_is_not_called_deep_nesting(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                   capsys: pytest.CaptureFixture[str]) -> None:
+    """A lone surrogate (YAML "\\ud800") is refused as text that is not Unicode, not as nesting."""
+    monkeypatch.chdir(tmp_path)
+    write_registry(tmp_path, {FILE: expr("x").replace('"x"', '"x + \\ud800"')})
+    code, _, err = check(capsys)
+    (problem,) = problems(err)
+    assert code == 2 and problem.startswith(f"registry/{FILE}:7:11: entry 'e1': cannot parse ")
+    assert "nested too deeply" not in problem
+
+
+# -- 2. hostile text never becomes markup -------------------------------------------------------
+
+
+def test_hostile_text_never_becomes_markup(tmp_path: Path, make_site: SiteFactory, build_site: Builder) -> None:
+    """Scripts and handlers in titles, notes, sources, tags and intros reach every page as text only."""
+    pages = {"index.md": "# Home\n\nSee [[hostile]].\n\n![[hostile]]\n"}
+    config = build_site(make_site(tmp_path, registry={FILE: HOSTILE}, pages=pages,
+                                  nav=HOME_NAV), tmp_path / "site")
+    site = Path(config.site_dir)
+    assert injected(site) == []
+    chapter = (site / "handbook" / "bad" / "index.html").read_text(encoding="utf-8")
+    for field in ("Title", "Notes", "Source", "Step note", "Intro", "Chapter source"):
+        assert (f"{field} &#60;script&#62;alert(1)" in chapter or f"{field} &lt;script&gt;alert(1)" in chapter), field
+    assert "<span class=\"pb-tag\">&lt;img src=x onerror=alert(1)&gt;</span>" in chapter
+
+
+@pytest.mark.xfail(strict=True, reason="BUG render/pages.py chapter_page: the chapter title is the "
+                                       "page's H1, so page.title; Material prints it as "
+                                       "{{ page.title | striptags }}, which decodes the character "
+                                       "references that literal() wrote: </title><script> is markup")
+def test_chapter_title_cannot_close_the_page_title(tmp_path: Path, make_site: SiteFactory,
+                                                   build_site: Builder) -> None:
+    """A chapter title with </title><script> stays text in the page's <title>."""
+    config = build_site(make_site(tmp_path, registry={FILE: CHAPTER_TITLE_BREAKOUT},
+                                  pages=HOME, nav=HOME_NAV), tmp_path / "site")
+    assert injected(Path(config.site_dir)) == []
+
+
+@pytest.mark.xfail(strict=True, reason="BUG render/pages.py markdown(): notes, intros and step notes "
+                                       "escape raw HTML only; attr_list adds onclick=/onerror= "
+                                       "attributes and links keep javascript: URLs")
+def test_notes_cannot_add_handlers_or_script_links(tmp_path: Path, make_site: SiteFactory,
+                                                   build_site: Builder) -> None:
+    """Markdown in notes cannot attach event handlers or javascript: links."""
+    config = build_site(make_site(tmp_path, registry={FILE: NOTES_MARKUP},
+                                  pages=HOME, nav=HOME_NAV), tmp_path / "site")
+    assert injected(Path(config.site_dir)) == []
+
+
+# -- 3. limits that hold ------------------------------------------------------------------------
+
+
+def test_time_limit_through_the_cli(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                    capsys: pytest.CaptureFixture[str]) -> None:
+    """An entry over --time-limit is inconclusive (exit 1) with the reason; the next still verifies."""
+    monkeypatch.chdir(tmp_path)
+    write_registry(tmp_path, {FILE: LIMITS})
+    started = time.perf_counter()
+    code, out, err = check(capsys, "--time-limit", "1")
+    assert time.perf_counter() - started < 10
+    assert code == 1
+    assert problems(err) == [f"registry/{FILE}:4:5: entry 'slow' (1.1) is inconclusive: timed out after 1 s"]
+    assert re.search(r"^ +1\.2 +quick +verified ", out, re.MULTILINE), out
+
+
+@pytest.mark.parametrize(("middle", "reason"), [
+    # the worker is killed by a signal, as by the kernel's OOM killer
+    ("dies", "worker died (killed by signal 9)"),
+    # the worker asks for more memory than memory_limit_mb
+    ("hungry", "worker ran out of memory (limit 1024 MiB)"),
+])
+def test_misbehaving_worker_costs_only_its_entry(middle: str, reason: str, tmp_path: Path,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    """A worker that dies or runs out of memory fails its entry only; the entries after it still verify."""
+    # The pool pickles the task function by name, so workers import hardening_cases (a patch of
+    # the function in a worker would never be seen). A tiny memory_limit_mb alone is no way to
+    # do this: the limit applies after the fork, and a small claim may fit in memory already held.
+    monkeypatch.setattr("proofbook.verify.engine.verify_task", misbehaving_task)
+    (tmp_path / FILE).write_text(three(middle))
+    options = CheckOptions(SMALL, jobs=1, memory_limit_mb=1024)
+    report = check_registry(load_registry([tmp_path / FILE]), options, ResultCache())
+    verdicts = {r.entry.id: (r.result.status, r.result.reason) for r in report.entries}
+    assert verdicts == {"before": ("verified", None), middle: ("inconclusive", reason),
+                        "after": ("verified", None), "d1": ("definition", None)}
+    assert report.problems() == [f"{tmp_path / FILE}:9:5: entry '{middle}' (1.2) is inconclusive: {reason}"]
+
+
+# -- 4. reproducible output ---------------------------------------------------------------------
+
+#: Files MkDocs itself stamps with the build date.
+STAMPED = {"sitemap.xml", "sitemap.xml.gz"}
+
+
+def clean_repo_build(site: Path) -> None:
+    """``mkdocs build --strict`` of the repo's site, verifying everything: no cache on disk or in memory."""
+    config = load_config(str(ROOT / "mkdocs.yml"), site_dir=str(site), strict=True)
+    plugin = config.plugins["proofbook"]
+    plugin.config["cache_dir"] = ""
+    plugin.cache = None  # MkDocs keeps one plugin per process (see conftest.py): forget its verdicts
+    try:
+        build(config)
+    finally:
+        plugin.cache = None
+
+
+def tree(site: Path) -> dict[str, bytes]:
+    """Every file of a built site by its path below it."""
+    return {p.relative_to(site).as_posix(): p.read_bytes() for p in sorted(site.rglob("*")) if p.is_file()}
+
+
+@pytest.fixture(scope="module")
+def repo_builds(tmp_path_factory: pytest.TempPathFactory) -> Builds:
+    """The repo's site built twice from scratch: both trees."""
+    folder = tmp_path_factory.mktemp("reproducible")
+    clean_repo_build(folder / "one")
+    clean_repo_build(folder / "two")
+    return tree(folder / "one"), tree(folder / "two")
+
+
+def differing(one: dict[str, bytes], two: dict[str, bytes]) -> set[str]:
+    """The files of two builds whose bytes differ (the trees must list the same files)."""
+    assert one.keys() == two.keys()
+    return {name for name in one if one[name] != two[name]}
+
+
+def test_repo_site_builds_are_byte_identical(repo_builds: Builds) -> None:
+    """Two clean builds of the repo's site differ at most in the files MkDocs stamps with a date."""
+    one, two = repo_builds
+    assert "handbook/matrix-derivatives/index.html" in one
+    differ = differing(one, two)
+    assert differ <= STAMPED, sorted(differ)
+
+
+def test_counterexample_is_reproducible_from_its_message(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                         capsys: pytest.CaptureFixture[str]) -> None:
+    """Two runs print the same counterexample and seed, and its values give the printed sides."""
+    monkeypatch.chdir(tmp_path)
+    write_registry(tmp_path, {FILE: FALSE})
+    first, second = check(capsys), check(capsys)
+    assert first == second and first[0] == 1
+    (problem,) = problems(first[2])
+    found = re.fullmatch(rf"registry/{FILE}:4:5: entry 'e1' \(1\.1\) is false: exact with x = (\S+); "
+                         r"y = (\S+): lhs = (\S+), rhs = (\S+) \(seed (\d+)\)", problem)
+    assert found, problem
+    x, y, lhs, rhs = map(Fraction, found.groups()[:4])
+    assert ((x + y) ** 2, x ** 2 + y ** 2) == (lhs, rhs) and lhs != rhs
