@@ -9,21 +9,9 @@ from pathlib import Path
 import pytest
 
 from proofbook.cli import main
+from samples import WRONG
 
 ROOT = Path(__file__).resolve().parents[1]
-
-WRONG = """\
-chapter: Wrong
-entries:
-  - id: wrong-gradient
-    title: A wrong gradient
-    symbols:
-      A: {kind: matrix, size: n}
-      B: {kind: matrix, size: n}
-    lhs: diff(trace(A*B), A)
-    rhs: B
-    source: a test
-"""
 
 
 def run(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:

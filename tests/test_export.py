@@ -18,6 +18,7 @@ from proofbook.export import HandbookMeta, latex_sheet, tex_escape
 from proofbook.model import Registry
 from proofbook.registry.load import load_registry
 from proofbook.render.bibtex import bibliography
+from samples import WRONG
 
 ROOT = Path(__file__).resolve().parents[1]
 REGISTRY = ROOT / "registry"
@@ -26,18 +27,6 @@ NASTY = r"R&D 100% $5 #1 a_b {x} ~ ^ \ Aᵀ X⁻¹ αΣ∂ é"
 META = HandbookMeta(title=NASTY, authors=("Jane Doe", "R&D {Team}"), version="1.0_beta",
                     url="https://example.org/book/", date=datetime.date(2026, 11, 26))
 
-WRONG = """\
-chapter: Wrong
-entries:
-  - id: wrong-gradient
-    title: A wrong gradient
-    symbols:
-      A: {kind: matrix, size: n}
-      B: {kind: matrix, size: n}
-    lhs: diff(trace(A*B), A)
-    rhs: B
-    source: a test
-"""
 
 Checked = tuple[Registry, Report]
 

@@ -10,12 +10,13 @@ import datetime
 import json
 import logging
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from bs4 import BeautifulSoup
+from mkdocs.config import load_config
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import Abort, PluginError
 
@@ -66,6 +67,17 @@ def cite_of(config: MkDocsConfig, page: str, ident: str) -> tuple[str, str | Non
 
 def search_docs(config: MkDocsConfig) -> list[dict[str, Any]]:
     return json.loads(site_file(config, "search/search_index.json"))["docs"]  # type: ignore[no-any-return]
+
+
+@pytest.fixture(scope="module", autouse=True)
+def plugin_left_for_the_repo_site() -> Iterator[None]:
+    """Load the repository's config again after this module's builds.
+
+    MkDocs keeps one plugin instance per process, configured by the last config loaded, and
+    test_plugin's ``plugin_of`` expects the repository's options after building ``repo_site``.
+    """
+    yield
+    load_config(str(REPO / "mkdocs.yml"))
 
 
 @pytest.fixture(scope="module")
