@@ -97,8 +97,9 @@ class ProofbookPlugin(BasePlugin[ProofbookConfig]):
             self._add(files, config, name, content=text)
         for path in page_assets(self.config.math).files:
             self._add(files, config, site_uri(path), abs_src_path=str(PACKAGE_ASSETS / path))
-        self.targets = {r.entry.id: Target(r.entry.number, meta.page_urls[r.entry.chapter], r.latex, blocks[r.entry.id])
-                        for r in report.entries}
+        self.targets = {
+            r.entry.id: Target(r.entry.number, meta.page_urls[r.entry.chapter], r.latex, blocks[r.entry.id])
+            for r in report.entries}
         return files
 
     def on_nav(self, nav: Navigation, *, config: MkDocsConfig, files: Files) -> Navigation:
@@ -171,7 +172,7 @@ class ProofbookPlugin(BasePlugin[ProofbookConfig]):
         urls = {c.slug: page_url(config, self._in_handbook(pages.chapter_file(c))) for c in registry.chapters}
         return SiteMeta(title=self.config.handbook_title or config.site_name, authors=tuple(authors),
                         version=self.config.version or None, url=config.site_url or None,
-                        date=self.config.date or UNDATED, pages_dir=self.output_dir, page_urls=urls)
+                        date=self.config.date or UNDATED, page_urls=urls)
 
     def _exports(self, registry: Registry, report: Report, meta: SiteMeta) -> dict[str, str]:
         """The exports by file name; none while an identity is inconclusive, because an export,
@@ -186,7 +187,8 @@ class ProofbookPlugin(BasePlugin[ProofbookConfig]):
                    meta: SiteMeta, downloads: list[str]) -> dict[str, str]:
         """Add the handbook's pages (``downloads``: the exports to link); return the entry blocks."""
         used = used_by(registry)
-        blocks = pages.entry_blocks(report.entries, used, {r.entry.id: cite_block(r, meta) for r in report.entries})
+        cites = {r.entry.id: cite_block(r, meta) for r in report.entries}
+        blocks = pages.entry_blocks(report.entries, used, cites)
         notation = self._from_index(NOTATION_PAGE) if files.get_file_from_path(NOTATION_PAGE) else None
         generated = pages.handbook_pages(
             registry, report.entries, blocks, dependency_edges(registry), notation=notation,
@@ -210,8 +212,8 @@ class ProofbookPlugin(BasePlugin[ProofbookConfig]):
         the site already has."""
         if files.get_file_from_path(src_uri) is not None:
             raise PluginError(conflict_message(src_uri))
-        file = File.generated(config, src_uri, content=content, abs_src_path=abs_src_path,  # type: ignore[call-overload]
-                              inclusion=InclusionLevel.NOT_IN_NAV)
+        file = File.generated(config, src_uri, content=content,  # type: ignore[call-overload]
+                              abs_src_path=abs_src_path, inclusion=InclusionLevel.NOT_IN_NAV)
         files.append(file)
         return file
 

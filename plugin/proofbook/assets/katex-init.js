@@ -1,8 +1,7 @@
 // proofbook: typeset arithmatex's generic output with KaTeX (\( ... \) inline, \[ ... \] display).
-// Material's document$ emits on the first load and after each instant navigation, which swaps
-// the page content without loading the scripts again. Only arithmatex's elements are searched,
-// as the MathJax setup this replaces did: a "\(" in ordinary prose stays text.
-document$.subscribe(() => {
+// Only arithmatex's elements are searched, as the MathJax setup this replaces did: a "\(" in
+// ordinary prose stays text.
+function proofbookTypeset() {
   for (const element of document.querySelectorAll(".arithmatex")) {
     renderMathInElement(element, {
       delimiters: [
@@ -12,4 +11,12 @@ document$.subscribe(() => {
       throwOnError: false,
     });
   }
-});
+}
+
+// Material's document$ emits on the first load and after each instant navigation, which swaps
+// the page content without running the scripts again; other themes load every page in full.
+if (typeof document$ !== "undefined") {
+  document$.subscribe(proofbookTypeset);
+} else {
+  document.addEventListener("DOMContentLoaded", proofbookTypeset);
+}

@@ -82,7 +82,8 @@ def byline(meta: SiteMeta) -> str:
 
 
 def _release(meta: SiteMeta) -> list[str]:
-    return [*([f"version {meta.version}"] if meta.version else []), *([meta.date.isoformat()] if meta.dated else [])]
+    return [*([f"version {meta.version}"] if meta.version else []),
+            *([meta.date.isoformat()] if meta.dated else [])]
 
 
 def bibtex(report: EntryReport, meta: SiteMeta) -> str | None:

@@ -126,7 +126,8 @@ def _proof(report: EntryReport, expanded: bool) -> str | None:
     """The chain from the left-hand side, one "= ..." equation per step, each with its reason."""
     if not report.steps:
         return None
-    lines = [f'<details class="note pb-proof"{" open" if expanded else ""} markdown>', "<summary>Proof</summary>",
+    opened = " open" if expanded else ""
+    lines = [f'<details class="note pb-proof"{opened} markdown>', "<summary>Proof</summary>",
              *map(display_math, report.sides[:1])]
     for step in report.steps:
         lines += [display_math(f"= {step.latex}"), _justification(step)]
