@@ -243,10 +243,6 @@ def test_hostile_text_never_becomes_markup(tmp_path: Path, make_site: SiteFactor
     assert "<span class=\"pb-tag\">&lt;img src=x onerror=alert(1)&gt;</span>" in chapter
 
 
-@pytest.mark.xfail(strict=True, reason="BUG render/pages.py chapter_page: the chapter title is the "
-                                       "page's H1, so page.title; Material prints it as "
-                                       "{{ page.title | striptags }}, which decodes the character "
-                                       "references that literal() wrote: </title><script> is markup")
 def test_chapter_title_cannot_close_the_page_title(tmp_path: Path, make_site: SiteFactory,
                                                    build_site: Builder) -> None:
     """A chapter title with </title><script> stays text in the page's <title>."""
@@ -255,9 +251,6 @@ def test_chapter_title_cannot_close_the_page_title(tmp_path: Path, make_site: Si
     assert injected(Path(config.site_dir)) == []
 
 
-@pytest.mark.xfail(strict=True, reason="BUG render/pages.py markdown(): notes, intros and step notes "
-                                       "escape raw HTML only; attr_list adds onclick=/onerror= "
-                                       "attributes and links keep javascript: URLs")
 def test_notes_cannot_add_handlers_or_script_links(tmp_path: Path, make_site: SiteFactory,
                                                    build_site: Builder) -> None:
     """Markdown in notes cannot attach event handlers or javascript: links."""

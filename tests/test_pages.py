@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pytest
+from mkdocs.utils.meta import get_data as get_markdown_meta
 
 from proofbook.errors import Location
 from proofbook.model import (
@@ -71,8 +72,10 @@ TARGETS = {ident: Target(number, "handbook/traces/", "x", f"BLOCK {ident}") for 
 
 
 def page_html(text: str, convert: Convert, url: str = "handbook/traces/") -> str:
-    """Markdown of a generated page as the site shows it: references resolved, then converted."""
-    return convert(fix_refs(text, url, TARGETS).markdown)
+    """Markdown of a generated page as the site shows it: front matter read off, references
+    resolved, then converted."""
+    body, _ = get_markdown_meta(text)
+    return convert(fix_refs(body, url, TARGETS).markdown)
 
 
 def test_display_math_is_arithmatex_generic(markdown_to_html: Convert) -> None:

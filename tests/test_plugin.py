@@ -149,7 +149,7 @@ def test_generated_pages_get_a_nav_section(make_site: SiteFactory, build_site: B
     """The generated pages sit in one nav section after the user's pages, in order."""
     config = build_site(make_site(tmp_path), tmp_path / "site")
     pages = [file.page for file in plugin_of(config).generated]
-    assert [p.title for p in pages] == ["Index of formulas", "1. Traces", "2. Scalars &#60;em&#62;too&#60;/em&#62;",
+    assert [p.title for p in pages] == ["Index of formulas", "1. Traces", "2. Scalars ‹em›too‹/em›",
                                         "Dependency graph"]
     assert {p.parent.title for p in pages} == {"Handbook"}
     assert pages[0].previous_page.title == "Sub" and pages[0].next_page is pages[1]

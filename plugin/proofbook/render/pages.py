@@ -21,6 +21,8 @@ per page, as on any other page.  Notes and intros are Markdown with raw HTML esc
 from __future__ import annotations
 
 import html
+import json
+import re
 from collections.abc import Iterable, Mapping, Sequence
 
 from ..model import Chapter, Entry, EntryReport, Registry, Result, StepReport, SymbolDecl
@@ -51,11 +53,32 @@ def inline_math(latex: str) -> str:
     return f'<span class="arithmatex">\\( {html.escape(latex, quote=False)} \\)</span>'
 
 
-def markdown(text: str) -> str:
-    """User Markdown with raw HTML neutralized: a ``<`` that starts a tag, outside code, is ``&lt;``.
+#: Inline and display math, whose braces and brackets belong to LaTeX.
+_MATH = r"(?P<math>\$\$[\s\S]+?\$\$|\$[^$\n]+\$|\\\([\s\S]+?\\\)|\\\[[\s\S]+?\\\])"
+#: What Markdown turns into markup an author of registry text may not write:
+#: a tag (``<`` before a letter, ``/``, ``!`` or ``?``), an attribute list ``{...}`` (attr_list
+#: would add ``onclick=``), and a link to a scheme other than http(s) or mailto.
+_UNSAFE = r"""
+    (?P<tag><(?=[A-Za-z/!?]))
+  | (?P<brace>\{)
+  | (?P<link>\]\(\s*<?|^[ \t]*\[[^\]\n]+\]:[ \t]*<?)(?=[A-Za-z][A-Za-z0-9+.-]*:)(?!(?i:https?:|mailto:))
+"""
 
-    A ``<`` before a space stays, so ``$a < b$`` reaches arithmatex unchanged."""
-    return sub_outside_code("<(?=[A-Za-z/!?])", lambda _: "&lt;", text)
+
+def markdown(text: str) -> str:
+    """User Markdown (notes, intros) made safe to render: no raw HTML, no attribute lists, no
+    ``javascript:``-style links.  Code and math are left as written, so ``$a < b$`` and
+    ``$\\mathbf{A}$`` reach arithmatex unchanged."""
+    def neutralize(match: re.Match[str]) -> str:
+        if match.group("math") is not None:
+            return match.group()
+        if match.group("tag") is not None:
+            return "&lt;"
+        if match.group("brace") is not None:
+            return "&#123;"
+        return match.group().replace("(", "&#40;", 1).replace("[", "&#91;", 1)
+
+    return sub_outside_code(f"{_MATH}|{_UNSAFE}", neutralize, text)
 
 
 def one_line(text: str) -> str:
@@ -177,9 +200,20 @@ def chapter_file(chapter: Chapter) -> str:
     return f"{chapter.slug}.md"
 
 
+_TITLE_SAFE = str.maketrans("<>", "‹›")
+
+
 def chapter_page(chapter: Chapter, blocks: Mapping[str, str], level: int = 1) -> str:
-    """A chapter: its title (a heading of ``level``), intro and entry blocks in registry order."""
+    """A chapter: its title (a heading of ``level``), intro and entry blocks in registry order.
+
+    A whole page (level 1) also states its title in front matter: MkDocs would otherwise take
+    it from the heading's text, decoded, and themes print it in ``<title>`` unescaped, so
+    there angle brackets become look-alikes (‹ ›) that cannot open a tag.
+    """
     parts = [f"{'#' * level} {chapter_heading(chapter)}"]
+    if level == 1:
+        title = f"{chapter.number}. {one_line(chapter.title)}".translate(_TITLE_SAFE)
+        parts.insert(0, f"---\ntitle: {json.dumps(title, ensure_ascii=False)}\n---")
     if chapter.intro:
         parts.append(markdown(chapter.intro))
     parts += [blocks[e.id] for e in chapter.entries]
