@@ -22,10 +22,13 @@ from mkdocs.exceptions import Abort, PluginError
 
 from proofbook import cli
 from proofbook.errors import Location
-from proofbook.model import Entry
+from proofbook.check import Report
+from proofbook.export import latex_sheet
+from proofbook.model import Entry, EntryReport, Registry, Result
 from proofbook.registry.load import load_registry
 from proofbook.render.assets import KATEX_CDN, KATEX_VERSION, PACKAGE_ASSETS, page_assets, site_uri
-from proofbook.render.cite import UNDATED, SiteMeta, citation, omit_date
+from proofbook.render.bibtex import bibtex_entry
+from proofbook.render.cite import SiteMeta, citation
 
 REPO = Path(__file__).resolve().parent.parent
 SiteFactory = Callable[..., Path]
@@ -253,18 +256,19 @@ def test_citation(meta: SiteMeta, expected: str) -> None:
     assert citation(entry, meta) == expected
 
 
-@pytest.mark.parametrize(("text", "expected"), [
-    # LaTeX, with and without a version before the date
-    ("\\title{T}\n\\date{Version 2, 0001-01-01}\n", "\\title{T}\n\\date{Version 2}\n"),
-    ("\\date{0001-01-01}\n\\begin{document}\n", "\\date{}\n\\begin{document}\n"),
-    # BibTeX: the year field goes
-    ("@misc{e,\n  note = {n},\n  year = {1},\n}\n", "@misc{e,\n  note = {n},\n}\n"),
+@pytest.mark.parametrize(("meta", "date_line", "year"), [
+    # undated: nothing stands for a date, so two builds write the same files
+    (SiteMeta(), "\\date{}", None),
+    (SiteMeta(version="2"), "\\date{Version 2}", None),
+    (SiteMeta(version="2", date=datetime.date(2024, 5, 1)), "\\date{Version 2, 2024-05-01}", "2024"),
 ])
-def test_omit_date(text: str, expected: str) -> None:
-    """An undated handbook's exports carry no placeholder date; a dated one's are left alone."""
-    assert SiteMeta().date == UNDATED
-    assert omit_date(text, SiteMeta()) == expected
-    assert omit_date(text, SiteMeta(date=datetime.date(2024, 5, 1))) == text
+def test_exports_are_dated_only_when_a_date_is_set(meta: SiteMeta, date_line: str, year: str | None) -> None:
+    """The LaTeX sheet's date line and the BibTeX year follow the date option, never the clock."""
+    entry = Entry("e", "Gradient", "identity", (), (), "", Location("r.yml", 1, 1), "traces", "1.2")
+    report = EntryReport(entry, Result("verified"), "x")
+    assert date_line in latex_sheet(Registry(()), Report(), meta).splitlines()
+    record = bibtex_entry(report, meta)
+    assert ("year = {" + year + "}" in record) if year else ("year" not in record)
 
 
 # -- exports ------------------------------------------------------------------------------------

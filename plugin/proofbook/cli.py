@@ -82,7 +82,7 @@ def _add_export_parser(commands: argparse._SubParsersAction) -> None:  # type: i
     export.add_argument("--version", help="the handbook's version or edition")
     export.add_argument("--url", help="where the site is published; citations link to its entries")
     export.add_argument("--date", type=datetime.date.fromisoformat, metavar="YYYY-MM-DD",
-                        help="publication date (default: today)")
+                        help="publication date (default: undated)")
     export.set_defaults(run=_export)
 
 

@@ -10,7 +10,7 @@ import datetime
 import json
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from . import __version__
@@ -32,12 +32,18 @@ class HandbookMeta:
     authors: tuple[str, ...] = ()
     version: str | None = None
     url: str | None = None
-    date: datetime.date = field(default_factory=datetime.date.today)
+    #: None: undated, so that the same sources always give the same files.
+    date: datetime.date | None = None
     pages_dir: str = "handbook"
 
     def as_dict(self) -> dict[str, Any]:
         return {"title": self.title, "authors": list(self.authors), "version": self.version,
-                "url": self.url, "date": self.date.isoformat()}
+                "url": self.url, "date": self.date.isoformat() if self.date else None}
+
+    def release(self) -> list[str]:
+        """``["version 2", "2024-05-01"]``: what identifies this edition, as far as it is known."""
+        return [*([f"version {self.version}"] if self.version else []),
+                *([self.date.isoformat()] if self.date else [])]
 
     def permalink(self, entry: Entry) -> str | None:
         """The entry's anchor on its chapter page of the published site, if ``url`` is known."""
@@ -184,7 +190,7 @@ def latex_sheet(registry: Registry, report: Report, meta: HandbookMeta) -> str:
 
 def _preamble(meta: HandbookMeta) -> str:
     authors = r" \and ".join(tex_escape(a) for a in meta.authors)
-    version = f"Version {tex_escape(meta.version)}, " if meta.version else ""
+    release = ", ".join(tex_escape(part) for part in meta.release())
     return "\n".join([
         f"% Written by proofbook {__version__} from a verified registry.",
         r"\documentclass{article}",
@@ -196,7 +202,7 @@ def _preamble(meta: HandbookMeta) -> str:
         r"\usepackage[hypertexnames=false]{hyperref}",
         f"\\title{{{tex_escape(meta.title)}}}",
         f"\\author{{{authors}}}",
-        f"\\date{{{version}{meta.date.isoformat()}}}",
+        f"\\date{{{release[:1].upper() + release[1:]}}}",
         r"\begin{document}",
         r"\maketitle",
     ])

@@ -46,7 +46,7 @@ from .proofs import dependency_edges, used_by
 from .registry.load import load_registry
 from .render import pages
 from .render.assets import PACKAGE_ASSETS, page_assets, prepend_new, site_uri
-from .render.cite import EXPORTS, UNDATED, SiteMeta, byline, cite_block, exports
+from .render.cite import EXPORTS, SiteMeta, byline, cite_block, exports
 from .render.refs import Target, fix_refs, misplaced_message, registry_problems, unknown_message
 
 log = get_plugin_logger(__name__)
@@ -172,7 +172,7 @@ class ProofbookPlugin(BasePlugin[ProofbookConfig]):
         urls = {c.slug: page_url(config, self._in_handbook(pages.chapter_file(c))) for c in registry.chapters}
         return SiteMeta(title=self.config.handbook_title or config.site_name, authors=tuple(authors),
                         version=self.config.version or None, url=config.site_url or None,
-                        date=self.config.date or UNDATED, page_urls=urls)
+                        date=self.config.date, page_urls=urls)
 
     def _exports(self, registry: Registry, report: Report, meta: SiteMeta) -> dict[str, str]:
         """The exports by file name; none while an identity is inconclusive, because an export,

@@ -18,11 +18,12 @@ def bibliography(registry: Registry, report: Report, meta: HandbookMeta) -> str:
 
     BibTeX skips text between entries, so the header needs no comment syntax, only no ``@``."""
     header = f"% Written by proofbook {__version__} from a verified registry.\n"
-    entries = [_misc(r, meta) for r in report.entries if r.entry.kind == "identity"]
+    entries = [bibtex_entry(r, meta) for r in report.entries if r.entry.kind == "identity"]
     return header + "\n" + "\n\n".join(entries) + "\n"
 
 
-def _misc(report: EntryReport, meta: HandbookMeta) -> str:
+def bibtex_entry(report: EntryReport, meta: HandbookMeta) -> str:
+    """The ``@misc`` record of one identity."""
     entry = report.entry
     permalink = meta.permalink(entry)
     note = f"Verified by proofbook: {report.result.describe()}."
@@ -33,7 +34,7 @@ def _misc(report: EntryReport, meta: HandbookMeta) -> str:
         "author": " and ".join(tex_escape(a) for a in meta.authors),
         "howpublished": f"\\url{{{permalink}}}" if permalink else tex_escape(meta.title),
         "note": tex_escape(note),
-        "year": str(meta.date.year),
+        "year": str(meta.date.year) if meta.date else "",
         "version": tex_escape(meta.version or ""),
     }
     lines = [f"  {name} = {{{value}}}," for name, value in fields.items() if value]

@@ -6,24 +6,18 @@ plugin's ``handbook_title``, ``authors``, ``version`` and ``date`` options, the 
 the URLs of the pages MkDocs writes.
 
 Without a ``date`` option nothing is dated, not even with the day of the build: the same
-sources must build the same site.  ``export.HandbookMeta`` always has a date, so ``SiteMeta``
-has a placeholder, ``UNDATED``, that it leaves out of the JSON, and that ``omit_date`` takes
-out of the LaTeX and BibTeX text.
+sources must build the same site.
 """
 
 from __future__ import annotations
 
-import datetime
-import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
 
 from ..check import Report
 from ..export import HandbookMeta, handbook_json, latex_sheet
 from ..model import Entry, EntryReport, Registry
-from .bibtex import _misc as bibtex_entry
-from .bibtex import bibliography
+from .bibtex import bibliography, bibtex_entry
 from .refs import literal
 
 #: The exports, written at the site root: file name → (link text, writer).
@@ -33,28 +27,15 @@ EXPORTS: dict[str, tuple[str, Callable[[Registry, Report, HandbookMeta], str]]] 
     "proofbook.bib": ("BibTeX", bibliography),
 }
 
-#: ``SiteMeta.date`` when no date is configured: a placeholder that ``omit_date`` takes out.
-UNDATED = datetime.date.min
-
-
 @dataclass(frozen=True)
 class SiteMeta(HandbookMeta):
     """The handbook's metadata as the built site knows it.
 
     ``page_urls`` maps each chapter slug to its page's URL (``File.url``, relative to the site
     root), so permalinks follow the pages MkDocs writes, with or without ``use_directory_urls``.
-    ``date`` is ``UNDATED`` unless a date is configured.
     """
 
-    date: datetime.date = UNDATED
     page_urls: Mapping[str, str] = field(default_factory=dict)
-
-    @property
-    def dated(self) -> bool:
-        return self.date != UNDATED
-
-    def as_dict(self) -> dict[str, Any]:
-        return {**super().as_dict(), "date": self.date.isoformat() if self.dated else None}
 
     def permalink(self, entry: Entry) -> str | None:
         """``site_url`` + the entry's page URL + ``#id``; None without a ``site_url``."""
@@ -72,25 +53,20 @@ def citation(entry: Entry, meta: SiteMeta) -> str:
 
     The link is the permalink, or the path below the site root when the site has no URL."""
     parts = [", ".join(meta.authors), f"({entry.number}) {entry.title}",
-             "In: " + ", ".join([meta.title, *_release(meta)]), meta.permalink(entry) or meta.location(entry)]
+             "In: " + ", ".join([meta.title, *meta.release()]), meta.permalink(entry) or meta.location(entry)]
     return ". ".join(part for part in parts if part)
 
 
 def byline(meta: SiteMeta) -> str:
     """Who wrote the handbook, and which release: ``Ada Lovelace · version 2 · 2024-05-01``."""
-    return " · ".join(part for part in [", ".join(meta.authors), *_release(meta)] if part)
-
-
-def _release(meta: SiteMeta) -> list[str]:
-    return [*([f"version {meta.version}"] if meta.version else []),
-            *([meta.date.isoformat()] if meta.dated else [])]
+    return " · ".join(part for part in [", ".join(meta.authors), *meta.release()] if part)
 
 
 def bibtex(report: EntryReport, meta: SiteMeta) -> str | None:
     """The entry's record in ``proofbook.bib``, which holds verified identities only."""
     if report.entry.kind != "identity" or report.result.status != "verified":
         return None
-    return omit_date(bibtex_entry(report, meta), meta)
+    return bibtex_entry(report, meta)
 
 
 def cite_block(report: EntryReport, meta: SiteMeta) -> str:
@@ -112,15 +88,5 @@ def cite_block(report: EntryReport, meta: SiteMeta) -> str:
 
 def exports(registry: Registry, report: Report, meta: SiteMeta) -> dict[str, str]:
     """The text of each export, by file name: what ``proofbook export`` writes, with ``meta``."""
-    return {name: omit_date(write(registry, report, meta), meta) for name, (_, write) in EXPORTS.items()}
-
-
-def omit_date(text: str, meta: SiteMeta) -> str:
-    r"""LaTeX or BibTeX text without the ``UNDATED`` placeholder of an undated ``meta``:
-    ``\date{Version 2, 0001-01-01}`` → ``\date{Version 2}``, and no ``year = {1},`` line."""
-    if meta.dated:
-        return text
-    iso = re.escape(meta.date.isoformat())
-    text = re.sub(rf"^(\\date\{{.*?)(?:, )?{iso}\}}$", r"\1}", text, count=1, flags=re.MULTILINE)
-    return text.replace(f"  year = {{{meta.date.year}}},\n", "")
+    return {name: write(registry, report, meta) for name, (_, write) in EXPORTS.items()}
 
