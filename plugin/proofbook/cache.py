@@ -7,9 +7,11 @@ verdicts (verified, false) are kept: an inconclusive one (a timeout) is tried ag
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import tempfile
+from functools import cache
 from pathlib import Path
 
 from .model import Result, result_from_dict, result_to_dict
@@ -17,6 +19,20 @@ from .model import Result, result_from_dict, result_to_dict
 _FORMAT = 1
 #: The file a cache folder holds.
 CACHE_FILE = "results.json"
+
+
+@cache
+def source_digest(*parts: str) -> str:
+    """A digest of proofbook's own source files under ``parts`` (files or folders of the
+    package): cache keys include it, so a changed verifier or printer never serves a verdict
+    or a formula that an older one produced."""
+    package = Path(__file__).resolve().parent
+    digest = hashlib.sha256()
+    for part in parts:
+        target = package / part
+        for path in sorted(target.glob("*.py")) if target.is_dir() else [target]:
+            digest.update(path.relative_to(package).as_posix().encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
 
 
 class ResultCache:

@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from .cache import ResultCache
+from .cache import ResultCache, source_digest
 from .errors import ProofbookError
 from .model import Entry, EntryReport, Evidence, Registry, Result, Source, StepReport
 from .proofs import proof_errors
@@ -103,7 +103,7 @@ def check_registry(registry: Registry, options: CheckOptions = CheckOptions(),
 
 def _expression_key(entry: Entry, source: Source, bold: bool) -> str:
     symbols = [(d.name, d.kind, d.shape, d.assume, d.of) for d in entry.symbols]
-    blob = json.dumps([symbols, source.text, bold], default=str)
+    blob = json.dumps([source_digest("language", "render/latex.py"), symbols, source.text, bold], default=str)
     return hashlib.sha256(blob.encode()).hexdigest()
 
 

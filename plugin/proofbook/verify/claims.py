@@ -9,7 +9,7 @@ import hashlib
 import json
 from dataclasses import asdict, dataclass
 
-from .. import __version__
+from ..cache import source_digest
 from ..model import Source, SymbolDecl
 
 
@@ -39,6 +39,6 @@ class Claim:
     def key(self, settings: Settings) -> str:
         """Cache key: what decides the verdict (not where the text sits in its file)."""
         symbols = [(d.name, d.kind, d.shape, d.assume, d.of) for d in self.symbols]
-        blob = json.dumps([__version__, self.entry_id, self.label, symbols, self.lhs.text,
-                           self.rhs.text, asdict(settings)], default=str)
+        blob = json.dumps([source_digest("verify", "language"), self.entry_id, self.label, symbols,
+                           self.lhs.text, self.rhs.text, asdict(settings)], default=str)
         return hashlib.sha256(blob.encode()).hexdigest()
