@@ -347,6 +347,7 @@ class CpuBudget:
 
     def _expire(self, signum: int, frame: object) -> None:
         self.expired = True
+        signal.setitimer(signal.ITIMER_VIRTUAL, 0.01)  # again soon, in case this one is swallowed
         raise BudgetExceeded()
 
     def __enter__(self) -> CpuBudget:
