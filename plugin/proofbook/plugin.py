@@ -37,7 +37,7 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.nav import Navigation, Section
 from mkdocs.structure.pages import Page
 
-from .cache import ResultCache
+from .cache import CACHE_FILE, ResultCache
 from .check import Report, check_registry
 from .config import ProofbookConfig
 from .errors import ProofbookErrors
@@ -78,7 +78,7 @@ class ProofbookPlugin(BasePlugin[ProofbookConfig]):
                               "add 'md_in_html' under markdown_extensions in mkdocs.yml.")
         base = os.path.dirname(config.config_file_path or "")
         self.paths = [shown_path(os.path.join(base, path)) for path in self.config.registry]
-        cache_file = Path(base, self.config.cache_dir, "results.json") if self.config.cache_dir else None
+        cache_file = Path(base, self.config.cache_dir, CACHE_FILE) if self.config.cache_dir else None
         if self.cache is None or self.cache.path != cache_file:
             self.cache = ResultCache(cache_file)
         assets = page_assets(self.config.math)
