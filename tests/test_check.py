@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 from proofbook.cache import ResultCache
@@ -106,3 +108,13 @@ def test_time_limit_makes_one_entry_inconclusive_and_checks_the_rest(tmp_path: P
     assert by_id["slow"].reason == "timed out after 1.5 s"
     assert by_id["quick"].status == "verified"
     assert "entry 'slow' (1.1) is inconclusive: timed out after 1.5 s" in report.problems()[0]
+
+
+def test_checking_from_a_script_without_main_guard(tmp_path: Path) -> None:
+    """Workers never re-run the caller's script: a script read from stdin (or a notebook) works."""
+    script = ("from proofbook.check import check_registry\n"
+              "from proofbook.registry.load import load_registry\n"
+              f"print(check_registry(load_registry([{str(tmp_path / 'test.yml')!r}])).summary())\n")
+    (tmp_path / "test.yml").write_text(HEADER + TRACE.format(id="g", title="T", rhs="B.T"))
+    done = subprocess.run([sys.executable, "-"], input=script, capture_output=True, text=True, timeout=120)
+    assert done.stdout.strip() == "1 verified, 0 false, 0 inconclusive, 0 definitions", done.stderr

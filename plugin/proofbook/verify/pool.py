@@ -17,9 +17,10 @@ import contextlib
 import multiprocessing
 import resource
 import signal
+import sys
 import time
 from collections import deque
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
 from multiprocessing.context import BaseContext
@@ -158,13 +159,33 @@ def _start_worker(ctx: BaseContext, fn: Callable[[T], R], limits: _Limits) -> _W
     parent_conn, child_conn = ctx.Pipe()
     process = ctx.Process(target=_worker_main, args=(child_conn, fn, limits), daemon=True)
     try:
-        process.start()
+        with _main_module_hidden():
+            process.start()
     except BaseException:
         parent_conn.close()
         raise
     finally:
         child_conn.close()  # the worker has its own copy; ours would hide EOF when it dies
     return _Worker(process, parent_conn)
+
+
+@contextlib.contextmanager
+def _main_module_hidden() -> Iterator[None]:
+    """Start a worker without telling it about the parent's ``__main__``.
+
+    forkserver and spawn children re-import the parent's main script unless it looks absent.
+    Workers need nothing from it (``fn`` lives in a module), and re-running it would fail for
+    ``python -`` or a notebook, and run a user's unguarded script a second time.
+    """
+    main = sys.modules["__main__"]
+    saved = {name: main.__dict__.pop(name) for name in ("__file__",) if name in main.__dict__}
+    spec = getattr(main, "__spec__", None)
+    main.__spec__ = None
+    try:
+        yield
+    finally:
+        main.__dict__.update(saved)
+        main.__spec__ = spec
 
 
 def _death_message(process: BaseProcess) -> str:
