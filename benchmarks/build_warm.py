@@ -51,7 +51,7 @@ def plain_docs(proofbook_config: Path, folder: Path) -> Path:
     docs = folder / "docs"
     shutil.copytree(ROOT / "docs", docs)
     plugin = config.plugins["proofbook"]
-    for file in plugin.generated:  # type: ignore[attr-defined]
+    for file in [*plugin.generated, plugin.printable]:  # type: ignore[attr-defined]
         target = docs / file.src_uri
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(file.content_string, encoding="utf-8")
