@@ -109,3 +109,11 @@ def test_citation_cff_describes_this_release() -> None:
     assert cff["authors"] == [{"name": "The proofbook developers"}]
     assert datetime.date.fromisoformat(cff["date-released"]) == datetime.date(2026, 11, 26)
     assert cff["abstract"] and cff["keywords"]
+
+
+def test_docs_explain_the_workflow_and_gh_deploy() -> None:
+    """The publishing page walks through the workflow's commands and the gh-deploy route."""
+    text = (ROOT / "docs" / "publishing.md").read_text()
+    for command in ("proofbook check --config mkdocs.yml --json proofbook-results.json",
+                    "mkdocs build --strict", "mkdocs gh-deploy --strict", ".github/workflows/handbook.yml"):
+        assert command in text
