@@ -264,17 +264,27 @@ def _list(values: list[int]) -> str:
 
 
 def _pairs(lhs: Any, rhs: Any) -> Iterator[tuple[str, Any, Any]]:
-    """Corresponding entries of both sides, with a 1-based position for matrices."""
+    """Corresponding entries of both sides, with a 1-based position for matrices.
+
+    The parser gives both sides one shape; should they still differ here, no entry is skipped
+    in silence: the method steps aside.
+    """
     if isinstance(lhs, list) and len(lhs) == 1 and len(lhs[0]) == 1:
         lhs = lhs[0][0]
     if isinstance(rhs, list) and len(rhs) == 1 and len(rhs[0]) == 1:
         rhs = rhs[0][0]
+    if _dimensions(lhs) != _dimensions(rhs):
+        raise NotApplicable(f"the sides evaluate to shapes {_dimensions(lhs)} and {_dimensions(rhs)}")
     if not isinstance(lhs, list):
         yield "", lhs, rhs
         return
     for i, (row_l, row_r) in enumerate(zip(lhs, rhs)):
         for j, (left, right) in enumerate(zip(row_l, row_r)):
             yield (f"entry ({i + 1}, {j + 1})" if len(row_l) > 1 else f"entry {i + 1}"), left, right
+
+
+def _dimensions(value: Any) -> tuple[int, int] | None:
+    return (len(value), len(value[0])) if isinstance(value, list) else None
 
 
 def _exact_equal(a: Any, b: Any) -> bool | None:
