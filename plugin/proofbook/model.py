@@ -139,7 +139,7 @@ class Registry:
 class Evidence:
     """One line of evidence for a verified identity, e.g. ``exact symbolic proof for n = 1, 2``."""
 
-    method: Literal["symbolic", "randomized", "numeric"]
+    method: Literal["symbolic", "randomized", "numeric", "matrix-calculus"]
     summary: str
     sizes: tuple[int, ...] = ()
 

@@ -41,6 +41,7 @@ from .backends import ExactBackend, NumericBackend, SymbolicBackend
 from .evaluate import Backend, Evaluator, NotApplicable
 from .jet import Inexact
 from .linalg import Singular
+from .matcalc import agrees_for_all_n
 from .sampling import Point, random_point, symbolic_points
 
 MAX_RESAMPLES = 8
@@ -116,8 +117,21 @@ class _Checker:
             evidence = [Evidence("numeric", numeric.summary + "; numeric only: no exact method "
                                  "applied", numeric.sizes)]
         if evidence:
-            return Result("verified", tuple(evidence))
+            return Result("verified", tuple(evidence + self._for_all_n(evidence)))
         return Result("inconclusive", reason="; ".join(self.reasons) or "no method applied")
+
+    def _for_all_n(self, evidence: list[Evidence]) -> list[Evidence]:
+        """SymPy's matrix calculus, asked only once an exact method has verified the claim."""
+        if not any(e.method in ("randomized", "symbolic") for e in evidence):
+            return []
+        budget = CpuBudget(self.settings.symbolic_budget)
+        try:
+            with budget:
+                agrees = agrees_for_all_n(self.lhs, self.rhs, self.table)
+            budget.confirm()
+        except BudgetExceeded:
+            return []
+        return [Evidence("matrix-calculus", "SymPy's matrix calculus agrees for every n")] if agrees else []
 
     # -- sizes and seeds ------------------------------------------------------------------
 
