@@ -7,7 +7,7 @@ plugin can print one short paragraph per problem and never a Python traceback.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 
 @dataclass(frozen=True)
@@ -40,7 +40,6 @@ class ProofbookError(Exception):
     location: Location | None = None
     entry_id: str | None = None
     hint: str | None = None
-    details: list[str] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         super().__init__(self.message)
@@ -52,17 +51,7 @@ class ProofbookError(Exception):
         text = head + self.message
         if self.hint:
             text += f" {self.hint}"
-        for detail in self.details:
-            text += f"\n    {detail}"
         return text
-
-    def at(self, location: Location | None = None, entry_id: str | None = None) -> ProofbookError:
-        """Fill in location and entry id where the raiser did not know them."""
-        if self.location is None and location is not None:
-            self.location = location
-        if self.entry_id is None and entry_id is not None:
-            self.entry_id = entry_id
-        return self
 
 
 class ProofbookErrors(Exception):

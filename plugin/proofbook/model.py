@@ -7,8 +7,6 @@ these objects and cached LaTeX alone.  Expressions stay source text (``Source``)
 
 from __future__ import annotations
 
-import hashlib
-import json
 from dataclasses import asdict, dataclass, field
 from typing import Literal
 
@@ -90,22 +88,6 @@ class Entry:
             for ref in step.by:
                 seen.setdefault(ref, None)
         return tuple(seen)
-
-    def fingerprint(self) -> str:
-        """A hash of everything that decides the entry's verification and display.
-
-        Locations are left out so that moving an entry in its file keeps its cache.
-        """
-        def strip(value: object) -> object:
-            if isinstance(value, dict):
-                return {k: strip(v) for k, v in value.items() if k != "location"}
-            if isinstance(value, (list, tuple)):
-                return [strip(v) for v in value]
-            return value
-
-        data = strip(asdict(self))
-        blob = json.dumps(data, sort_keys=True, default=str).encode()
-        return hashlib.sha256(blob).hexdigest()
 
 
 @dataclass(frozen=True)
