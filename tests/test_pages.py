@@ -33,6 +33,7 @@ from proofbook.render.pages import (
     index_page,
     inline_math,
     markdown,
+    notation_page,
 )
 from proofbook.render.refs import Target, fix_refs
 
@@ -215,10 +216,25 @@ def test_graph_page() -> None:
 
 
 def test_handbook_pages_in_nav_order() -> None:
-    """Index first, then the chapters in order, then the graph."""
+    """Index first, then the chapters in order, the graph, and a notation page unless the site
+    has its own."""
     registry, reports = small_registry()
-    names = [name for name, _ in handbook_pages(registry, reports, {r.entry.id: "" for r in reports}, [])]
-    assert names == ["index.md", "traces.md", "more.md", "graph.md"]
+    blocks = {r.entry.id: "" for r in reports}
+    names = [name for name, _ in handbook_pages(registry, reports, blocks, [])]
+    assert names == ["index.md", "traces.md", "more.md", "graph.md", "notation.md"]
+    own = [name for name, _ in handbook_pages(registry, reports, blocks, [], notation="../notation.md")]
+    assert own == ["index.md", "traces.md", "more.md", "graph.md"]
+
+
+def test_notation_page_lists_conventions_layout_evidence_and_symbols(markdown_to_html: Convert) -> None:
+    """The generated notation page: tables whose math keeps its bars, and every declared symbol."""
+    registry, _ = small_registry()
+    html = page_html(notation_page(registry), markdown_to_html, url="handbook/notation/")
+    assert r"\left|\mathbf{A}\right|" in html
+    assert "matrix calculus agrees for every n" in html
+    for entry in registry.entries:
+        for decl in entry.symbols:
+            assert f"<td>{decl.name}</td>" in html
 
 
 def test_chapter_page(markdown_to_html: Convert) -> None:

@@ -150,11 +150,11 @@ def test_generated_pages_get_a_nav_section(make_site: SiteFactory, build_site: B
     config = build_site(make_site(tmp_path), tmp_path / "site")
     pages = [file.page for file in plugin_of(config).generated]
     assert [p.title for p in pages] == ["Index of formulas", "1. Traces", "2. Scalars ‹em›too‹/em›",
-                                        "Dependency graph"]
+                                        "Dependency graph", "Notation"]
     assert {p.parent.title for p in pages} == {"Handbook"}
     assert pages[0].previous_page.title == "Sub" and pages[0].next_page is pages[1]
     assert [p.file.src_uri for p in pages] == ["handbook/index.md", "handbook/traces.md", "handbook/scalars.md",
-                                               "handbook/graph.md"]
+                                               "handbook/graph.md", "handbook/notation.md"]
     assert not (tmp_path / "docs" / "handbook").exists()
 
 

@@ -51,7 +51,7 @@ from .render.refs import Target, fix_refs, misplaced_message, registry_problems,
 
 log = get_plugin_logger(__name__)
 
-#: The site's notation page, linked from the index when it exists.
+#: The site's notation page: linked from the index when it exists, else the handbook makes its own.
 NOTATION_PAGE = "notation.md"
 
 

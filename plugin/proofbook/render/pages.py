@@ -36,6 +36,8 @@ _BADGES = {
 }
 _INDEX = "index.md"
 _GRAPH = "graph.md"
+#: The handbook's own notation page, generated when the site has no ``notation.md``.
+NOTATION = "notation.md"
 #: The printable page: every chapter on one page, outside the navigation.
 PRINT = "print.md"
 
@@ -220,10 +222,10 @@ def chapter_page(chapter: Chapter, blocks: Mapping[str, str], level: int = 1) ->
     return "\n\n".join(parts)
 
 
-def _index_row(report: EntryReport) -> str:
+def _index_row(report: EntryReport) -> list[str]:
     entry = report.entry
-    return (f"<tr><td>[[{entry.id}]]</td><td>[[{entry.id}|{literal(one_line(entry.title))}]]</td>"
-            f"<td>{inline_math(report.latex)}</td><td>{_BADGES[report.result.status]}</td></tr>")
+    return [f"[[{entry.id}]]", f"[[{entry.id}|{literal(one_line(entry.title))}]]",
+            inline_math(report.latex), _BADGES[report.result.status]]
 
 
 def index_page(registry: Registry, reports: Mapping[str, EntryReport], notation: str | None,
@@ -241,11 +243,9 @@ def index_page(registry: Registry, reports: Mapping[str, EntryReport], notation:
     files = [f"[{label}]({link})" for label, link in downloads]
     whole = f", and the whole handbook as {_listing(files)}" if files else ""
     parts.append(f"To take it with you: the [printable version]({PRINT}), every chapter on one page{whole}.")
-    head = "<thead><tr><th>No.</th><th>Title</th><th>Formula</th><th>Status</th></tr></thead>"
     for chapter in registry.chapters:
-        rows = "\n".join(_index_row(reports[e.id]) for e in chapter.entries)
         parts += [f"## [{chapter_heading(chapter)}]({chapter.slug}.md)",
-                  f"<table>\n{head}\n<tbody>\n{rows}\n</tbody>\n</table>"]
+                  _table(["No.", "Title", "Formula", "Status"], [_index_row(reports[e.id]) for e in chapter.entries])]
     return "\n\n".join(parts) + "\n"
 
 
@@ -304,8 +304,83 @@ def handbook_pages(registry: Registry, reports: Iterable[EntryReport], blocks: M
                    edges: Sequence[tuple[str, str]], notation: str | None = None,
                    downloads: Sequence[tuple[str, str]] = ()) -> list[tuple[str, str]]:
     """(path below the handbook folder, Markdown) of every page in the navigation, in order:
-    the index, one page per chapter, the dependency graph."""
+    the index, one page per chapter, the dependency graph, and, unless ``notation`` links to
+    the site's own notation page, the handbook's."""
     by_id = {r.entry.id: r for r in reports}
     chapters = [(chapter_file(c), chapter_page(c, blocks)) for c in registry.chapters]
-    return [(_INDEX, index_page(registry, by_id, notation, downloads)), *chapters,
-            (_GRAPH, graph_page(registry, edges))]
+    own = [] if notation else [(NOTATION, notation_page(registry))]
+    return [(_INDEX, index_page(registry, by_id, notation or NOTATION, downloads)), *chapters,
+            (_GRAPH, graph_page(registry, edges)), *own]
+
+
+#: (how it is written, what it means) for the notation page.
+_CONVENTIONS = [
+    (r"\mathbf{A},\ \mathbf{a},\ x", "matrices and vectors are bold, scalars plain; vectors are columns"),
+    (r"A_{ij},\ a_{i}", "entries, plain, numbered from 1"),
+    (r"\mathbf{A}^{T},\ \mathbf{A}^{-1}", "transpose, inverse"),
+    (r"\operatorname{Tr}\left(\mathbf{A}\right),\ \left|\mathbf{A}\right|", "trace, determinant"),
+    (r"\ln", "natural logarithm"),
+    (r"\mathbf{I},\ \mathbf{0}", "identity and zero matrices, of the size the formula needs"),
+]
+#: (derivative, its entries) in the handbook's layout.
+_LAYOUT = [
+    (r"\frac{\partial \mathbf{A}}{\partial x}", r"\left(\frac{\partial \mathbf{A}}{\partial x}\right)_{ij} "
+     r"= \frac{\partial A_{ij}}{\partial x}", "by a scalar: entry by entry"),
+    (r"\frac{\partial f}{\partial \mathbf{a}}", r"\left(\frac{\partial f}{\partial \mathbf{a}}\right)_{i} "
+     r"= \frac{\partial f}{\partial a_{i}}", "a scalar by a vector: a column vector"),
+    (r"\frac{\partial \mathbf{a}}{\partial \mathbf{b}}", r"\left(\frac{\partial \mathbf{a}}{\partial \mathbf{b}}"
+     r"\right)_{ij} = \frac{\partial a_{i}}{\partial b_{j}}", "a vector by a vector: row i holds the derivatives of component i"),
+    (r"\frac{\partial f}{\partial \mathbf{A}}", r"\left(\frac{\partial f}{\partial \mathbf{A}}\right)_{ij} "
+     r"= \frac{\partial f}{\partial A_{ij}}", "a scalar by a matrix: the shape of the matrix; the entries of "
+     "a symmetric matrix count as independent, and ∂ˢ marks the derivative in which entries (i, j) "
+     "and (j, i) are one variable"),
+]
+#: (evidence line on a badge, what it establishes).
+_EVIDENCE = [
+    ("symbolic proof for n = …", "a proof for every value of the entries, at the sizes listed"),
+    ("exact test at random rational points", "exact equality at random points that satisfy the "
+     "assumptions; a false identity survives a point only with negligible probability"),
+    ("numeric test at 50 digits", "agreement far below any real discrepancy, in complex arithmetic"),
+    ("SymPy's matrix calculus agrees for every n", "an independent engine, asked only after an exact "
+     "method verified the formula, agrees for symbolic sizes"),
+    ("numeric only", "no exact method applied: the weakest evidence"),
+]
+
+
+def notation_page(registry: Registry) -> str:
+    """The handbook's conventions, derivative layout, evidence levels and symbols, for a site
+    that does not write its own notation page."""
+    parts = [
+        "# Notation",
+        "Every formula of this handbook is printed from the expression the verifier checked.",
+        "## Symbols",
+        _table(["Written", "Meaning"], [[inline_math(tex), text] for tex, text in _CONVENTIONS]),
+        "## Derivatives",
+        _table(["Derivative", "Entries", "Layout"],
+               [[inline_math(tex), inline_math(entries), text] for tex, entries, text in _LAYOUT]),
+        "## What the badges mean",
+        "A formula is published only when no method found a counterexample; a false one stops the "
+        "build. Each line of a badge is one method that agreed. Definitions are not verified: they fix "
+        "the notation the verifier implements. Notes, sources and other prose are not checked.",
+        _table(["Evidence", "Establishes"], [list(row) for row in _EVIDENCE]),
+        "## Symbols used in this handbook", _symbol_table(registry),
+    ]
+    return "\n\n".join(parts) + "\n"
+
+
+def _table(head: Sequence[str], rows: Iterable[Sequence[str]]) -> str:
+    """An HTML table: cells may hold math with ``|`` (a Markdown table would split there)."""
+    header = "".join(f"<th>{cell}</th>" for cell in head)
+    body = "\n".join("<tr>" + "".join(f"<td>{cell}</td>" for cell in row) + "</tr>" for row in rows)
+    return f"<table>\n<thead><tr>{header}</tr></thead>\n<tbody>\n{body}\n</tbody>\n</table>"
+
+
+def _symbol_table(registry: Registry) -> str:
+    """Each symbol name with the ways the entries declare it, and the entries that do."""
+    uses: dict[tuple[str, str], list[str]] = {}
+    for entry in registry.entries:
+        for decl in entry.symbols:
+            uses.setdefault((decl.name, describe_symbol(decl)), []).append(entry.id)
+    ordered = sorted(uses.items(), key=lambda item: (item[0][0].lower(), item[0]))
+    return _table(["Symbol", "Declared as", "In"],
+                  [[html.escape(name), html.escape(what), _refs(ids)] for (name, what), ids in ordered])
