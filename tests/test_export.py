@@ -41,7 +41,7 @@ def cache_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def checked(cache_dir: Path) -> Checked:
     """The repository registry, verified once for the whole session."""
     registry = load_registry([REGISTRY])
-    report = check_registry(registry, CheckOptions(), ResultCache(cache_dir / "results.json"))
+    report = check_registry(registry, CheckOptions(), ResultCache(cache_dir))
     assert not report.problems(), report.problems()
     return registry, report
 

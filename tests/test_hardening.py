@@ -73,8 +73,9 @@ def check(capsys: pytest.CaptureFixture[str], *options: str) -> tuple[int, str, 
 
 
 def problems(stderr: str) -> list[str]:
-    """The problems ``proofbook check`` printed, one line each, after its count."""
-    head, *lines = stderr.strip("\n").split("\n")
+    """The problems ``proofbook check`` printed, one line each, after its count (and after
+    the line that says how many entries were verified)."""
+    head, *lines = stderr.split("\n\n", 1)[-1].strip("\n").split("\n")
     assert head == f"proofbook: {len(lines)} problem(s):", stderr
     return lines
 

@@ -12,6 +12,7 @@ import re
 from collections.abc import Callable
 from pathlib import Path
 from types import SimpleNamespace
+from typing import Any
 
 import pytest
 from mkdocs.config import load_config
@@ -23,6 +24,7 @@ from proofbook.plugin import ProofbookPlugin
 from proofbook.proofs import dependency_edges
 from proofbook.registry.load import load_registry
 from proofbook.render.pages import badge, display_math
+from proofbook.verify import pool
 
 SiteFactory = Callable[..., Path]  # the types of the fixtures make_site, build_site, build_error
 Builder = Callable[..., MkDocsConfig]
@@ -196,18 +198,33 @@ def test_registry_changes_rebuild_under_serve(small_site: MkDocsConfig) -> None:
     assert [Path(p).resolve() for p in watched] == [Path(config.config_file_path).parent / "registry"]
 
 
-def test_rebuild_reuses_the_plugin_and_its_cache(make_site: SiteFactory, build_site: Builder, tmp_path: Path,
-                                                 monkeypatch: pytest.MonkeyPatch) -> None:
-    """A rebuild (serve reloads the config) reuses the plugin, so nothing is verified again."""
+def test_a_serve_rebuild_verifies_only_the_edited_entry(
+        make_site: SiteFactory, build_site: Builder, small_registry: Texts, tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture) -> None:
+    """A rebuild (serve reloads the config) reuses the plugin and its cache: after an edit only
+    that entry is verified (proofs that cite it are checked step by step, so their verdicts do
+    not depend on it), and the console says how many came from the cache."""
     config_file = make_site(tmp_path, cache_dir="")
     first = plugin_of(build_site(config_file, tmp_path / "site"))
+    verified: list[str] = []
+    real = pool.run_tasks
 
-    def no_verification(*args: object, **kwargs: object) -> None:
-        raise AssertionError("an unchanged entry was verified again")
+    def spy(fn: Callable[..., Any], tasks: list[Any], **options: Any) -> Any:
+        verified.extend(claim.entry_id for claim, _ in tasks)
+        return real(fn, tasks, **options)
 
-    monkeypatch.setattr("proofbook.verify.pool.run_tasks", no_verification)
-    second = plugin_of(build_site(config_file, tmp_path / "site"))
-    assert second is first and second.cache.path is None
+    monkeypatch.setattr(pool, "run_tasks", spy)
+    with caplog.at_level(logging.INFO):
+        assert plugin_of(build_site(config_file, tmp_path / "site")) is first
+    assert verified == [] and "0 entries verified now, 5 from the cache" in caplog.text
+
+    edited = small_registry["01-traces.yml"].replace("rhs: C.T*A*B.T + C*A*B", "rhs: C*A*B + C.T*A*B.T")
+    (tmp_path / "registry" / "01-traces.yml").write_text(edited)
+    with caplog.at_level(logging.INFO):
+        second = plugin_of(build_site(config_file, tmp_path / "site"))
+    assert second is first and second.cache is not None and second.cache.folder is None
+    assert set(verified) == {"trace-abatc-grad"}
+    assert "5 verified, 0 false, 0 inconclusive, 1 definition; 1 entry verified now, 4 from the cache" in caplog.text
 
 
 def test_user_nav_places_the_pages(make_site: SiteFactory, build_site: Builder, tmp_path: Path) -> None:

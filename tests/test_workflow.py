@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import argparse
 import datetime
+import json
+import re
 import shlex
 from pathlib import Path
 from typing import Any
@@ -12,7 +14,8 @@ import pytest
 import yaml
 
 import proofbook
-from proofbook.cli import _parser
+from proofbook.cache import shard_file
+from proofbook.cli import DEFAULT_CACHE_DIR, _parser
 
 ROOT = Path(__file__).resolve().parents[1]
 WORKFLOW = ROOT / ".github" / "workflows" / "handbook.yml"
@@ -117,3 +120,50 @@ def test_docs_explain_the_workflow_and_gh_deploy() -> None:
     for command in ("proofbook check --config mkdocs.yml --json proofbook-results.json",
                     "mkdocs build --strict", "mkdocs gh-deploy --strict", ".github/workflows/handbook.yml"):
         assert command in text
+
+
+# -- the sharded recipe of docs/scaling.md ------------------------------------------------------
+
+def yaml_blocks(page: str) -> list[Any]:
+    """The ```yaml blocks of a docs page, parsed."""
+    text = (ROOT / "docs" / page).read_text(encoding="utf-8")
+    return [yaml.safe_load(block) for block in re.findall(r"```yaml\n(.*?)```", text, re.S)]
+
+
+@pytest.fixture(scope="module")
+def sharded() -> dict[Any, Any]:
+    (recipe,) = [block for block in yaml_blocks("scaling.md") if isinstance(block, dict) and "jobs" in block]
+    return recipe
+
+
+def as_run_by(job: dict[Any, Any], shard: int) -> list[Step]:
+    """A matrix job's steps with ``${{ matrix.shard }}`` replaced, as GitHub runs them."""
+    return json.loads(json.dumps(job["steps"]).replace("${{ matrix.shard }}", str(shard)))
+
+
+def test_sharded_recipe_verifies_every_share_then_builds_warm(sharded: dict[Any, Any]) -> None:
+    """N verification jobs check shard K/N with the site's settings and upload exactly the file
+    that shard writes; the build job needs them all and downloads every share into the cache
+    folder, then builds."""
+    verify, build = sharded["jobs"]["verify"], sharded["jobs"]["build"]
+    shards = verify["strategy"]["matrix"]["shard"]
+    n = len(shards)
+    assert shards == list(range(1, n + 1))
+    for k in shards:
+        steps = as_run_by(verify, k)
+        (check,) = proofbook_args(steps)
+        assert check.shard == (k, n) and check.config == "mkdocs.yml"
+        upload = step_using(steps, "actions/upload-artifact")["with"]
+        assert upload["path"] == f"{DEFAULT_CACHE_DIR}/{shard_file((k, n))}"
+        assert upload["include-hidden-files"] is True and upload["name"] == f"proofbook-cache-{k}"
+    assert build["needs"] == "verify"
+    download = step_using(build["steps"], "actions/download-artifact")["with"]
+    assert download == {"pattern": "proofbook-cache-*", "path": DEFAULT_CACHE_DIR, "merge-multiple": True}
+    assert shlex.join(commands(build["steps"])[-1]) == "mkdocs build --strict"
+
+
+def test_ci_cache_snippet_caches_the_default_folder() -> None:
+    (snippet,) = [block for block in yaml_blocks("scaling.md") if isinstance(block, list)]
+    assert snippet[0]["with"]["path"] == DEFAULT_CACHE_DIR
+    assert step_using(build_steps(yaml.safe_load(WORKFLOW.read_text())), "actions/cache")["with"]["path"] \
+        == DEFAULT_CACHE_DIR

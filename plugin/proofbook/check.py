@@ -11,13 +11,15 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-from collections.abc import Iterable
+import time
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from .cache import ResultCache, source_digest
 from .errors import ProofbookError
 from .model import Entry, EntryReport, Evidence, Registry, Result, Source, StepReport
+from .progress import Progress
 from .proofs import proof_errors
 from .verify.claims import Claim, Settings
 
@@ -34,6 +36,8 @@ class CheckOptions:
     jobs: int = 0
     memory_limit_mb: int | None = 4096
     bold: bool = True
+    #: ``(K, N)``: check only the K-th of N shares of the entries (``proofbook check --shard``).
+    shard: tuple[int, int] | None = None
 
 
 @dataclass
@@ -42,6 +46,11 @@ class Report:
 
     entries: list[EntryReport] = field(default_factory=list)
     errors: list[ProofbookError] = field(default_factory=list)
+    #: Ids of the identities verified in this run, and of those whose verdicts all came from
+    #: the cache (an identity with input errors is in neither).
+    verified_now: list[str] = field(default_factory=list)
+    from_cache: list[str] = field(default_factory=list)
+    seconds: float = 0.0
 
     def counts(self) -> dict[str, int]:
         counts = {"verified": 0, "false": 0, "inconclusive": 0, "definition": 0}
@@ -51,8 +60,15 @@ class Report:
 
     def summary(self) -> str:
         c = self.counts()
+        plural = "" if c["definition"] == 1 else "s"
         return (f"{c['verified']} verified, {c['false']} false, {c['inconclusive']} inconclusive, "
-                f"{c['definition']} definitions")
+                f"{c['definition']} definition{plural}")
+
+    def activity(self) -> str:
+        """What this run did: e.g. "1 entry verified now, 27 from the cache (0.4 s)"."""
+        now = len(self.verified_now)
+        noun = "entry" if now == 1 else "entries"
+        return f"{now} {noun} verified now, {len(self.from_cache)} from the cache ({self.seconds:.1f} s)"
 
     def problems(self, fail_on_inconclusive: bool = True) -> list[str]:
         """One paragraph per problem: input errors, false or inconclusive claims, bad steps."""
@@ -86,17 +102,33 @@ _INVALID = "the entry has input errors (listed with the problems)"
 
 
 def check_registry(registry: Registry, options: CheckOptions = CheckOptions(),
-                   cache: ResultCache | None = None) -> Report:
-    """Verify every entry; never raises for a problem in the registry (they go in the Report)."""
+                   cache: ResultCache | None = None, progress: Progress | None = None) -> Report:
+    """Verify every entry (or, with ``options.shard``, a share of them); never raises for a
+    problem in the registry (they go in the Report)."""
+    started = time.monotonic()
     cache = cache if cache is not None else ResultCache()
     report = Report(errors=proof_errors(registry))
-    latex, invalid = _latex_for(registry, options, cache, report.errors)
-    plans = {e.id: _plan(e) for e in registry.entries if e.kind == "identity" and e.id not in invalid}
-    results = _verify([c for plan in plans.values() for c in plan.claims()], options, cache)
-    for entry in registry.entries:
+    entries = share(registry.entries, options.shard)
+    latex, invalid = _latex_for(entries, options, cache, report.errors)
+    plans = {e.id: _plan(e) for e in entries if e.kind == "identity" and e.id not in invalid}
+    results, fresh = _verify([c for plan in plans.values() for c in plan.claims()], options, cache,
+                             progress)
+    for ident, plan in plans.items():
+        (report.verified_now if fresh.intersection(plan.claims()) else report.from_cache).append(ident)
+    for entry in entries:
         report.entries.append(_entry_report(entry, plans.get(entry.id), results, latex, options.bold))
     cache.save()
+    report.seconds = time.monotonic() - started
     return report
+
+
+def share(entries: Sequence[Entry], shard: tuple[int, int] | None) -> Sequence[Entry]:
+    """The K-th of N shares (``shard = (K, N)``), dealt round-robin in registry order, so that
+    every share gets its part of each chapter; all entries when ``shard`` is None."""
+    if shard is None:
+        return entries
+    k, n = shard
+    return entries[k - 1::n]
 
 
 # -- LaTeX (compiles; needs SymPy only on a cache miss) ---------------------------------------
@@ -111,15 +143,16 @@ def _sources(entry: Entry) -> list[Source]:
     return [*entry.statement, *(s.expr for s in entry.proof or ())]
 
 
-def _latex_for(registry: Registry, options: CheckOptions, cache: ResultCache,
+def _latex_for(entries: Sequence[Entry], options: CheckOptions, cache: ResultCache,
                errors: list[ProofbookError]) -> tuple[dict[str, str], set[str]]:
     """LaTeX of every expression by text key; the ids of entries that failed to compile."""
     latex: dict[str, str] = {}
     invalid: set[str] = set()
-    for entry in registry.entries:
+    for entry in entries:
         keyed = [(_expression_key(entry, source, options.bold), source) for source in _sources(entry)]
-        if all(key in cache.latex for key, _ in keyed):
-            latex.update((key, cache.latex[key]) for key, _ in keyed)
+        cached = {key: text for key, _ in keyed if (text := cache.latex(key)) is not None}
+        if len(cached) == len({key for key, _ in keyed}):
+            latex.update(cached)
             continue
         entry_errors = _compile(entry, keyed, options, cache, latex)
         if entry_errors:
@@ -203,7 +236,9 @@ def _plan(entry: Entry) -> _Plan:
     return _Plan(statement, proof)
 
 
-def _verify(claims: list[Claim], options: CheckOptions, cache: ResultCache) -> dict[Claim, Result]:
+def _verify(claims: list[Claim], options: CheckOptions, cache: ResultCache,
+            progress: Progress | None) -> tuple[dict[Claim, Result], set[Claim]]:
+    """Every claim's verdict, and the claims verified now (not in the cache)."""
     results: dict[Claim, Result] = {}
     todo = []
     for claim in claims:
@@ -216,15 +251,23 @@ def _verify(claims: list[Claim], options: CheckOptions, cache: ResultCache) -> d
         from .verify.engine import verify_task
         from .verify.pool import run_tasks
 
-        outcomes = run_tasks(verify_task, [(c, options.settings) for c in todo],
-                             jobs=options.jobs or os.cpu_count() or 1, time_limit=options.time_limit,
-                             memory_limit_mb=options.memory_limit_mb,
-                             preload=["proofbook.verify.engine"])
+        if progress is not None:
+            progress.start([c.entry_id for c in todo])
+        try:
+            outcomes = run_tasks(verify_task, [(c, options.settings) for c in todo],
+                                 jobs=options.jobs or os.cpu_count() or 1, time_limit=options.time_limit,
+                                 memory_limit_mb=options.memory_limit_mb,
+                                 preload=["proofbook.verify.engine"],
+                                 on_done=None if progress is None else
+                                 lambda index: progress.claim_done(todo[index].entry_id))
+        finally:
+            if progress is not None:
+                progress.finish()
         for claim, outcome in zip(todo, outcomes):
             result = outcome.value if outcome.failure is None else Result("inconclusive", reason=outcome.failure)
             results[claim] = result
             cache.store_result(claim.key(options.settings), result)
-    return results
+    return results, set(todo)
 
 
 # -- reports ----------------------------------------------------------------------------------

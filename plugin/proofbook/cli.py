@@ -14,15 +14,18 @@ from dataclasses import replace
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from .cache import ResultCache
+from .cache import CACHE_FILE, ResultCache, shard_file
 from .check import CheckOptions, Report, check_registry
 from .errors import Location, ProofbookError, ProofbookErrors
 from .export import HandbookMeta, handbook_json, latex_sheet, report_as_dict
 from .model import EntryReport, Registry
-from .registry.load import load_registry
+from .progress import Progress
+from .registry.snapshot import load_registry_cached
 from .render.bibtex import bibliography
 
 EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT = 0, 1, 2
+#: Where verdicts are remembered unless ``--cache-dir`` or the site's ``cache_dir`` says otherwise.
+DEFAULT_CACHE_DIR = ".cache/proofbook"
 
 #: ``export --format``: name → writer of the whole handbook as text.
 EXPORTERS: dict[str, Callable[[Registry, Report, HandbookMeta], str]] = {
@@ -50,6 +53,10 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("--json", metavar="FILE", help="write the full results, evidence included")
     check.add_argument("--allow-inconclusive", action="store_true",
                        help="exit 0 even if some identity could not be decided")
+    check.add_argument("--shard", type=_shard, metavar="K/N",
+                       help="check only the K-th of N shares of the entries and write their "
+                            "verdicts to shard-K-of-N.json in the cache folder, so that N CI jobs "
+                            "can split a registry and the site build reads their merged caches")
     check.set_defaults(run=_check)
     _add_export_parser(commands)
     return parser
@@ -66,7 +73,7 @@ def _add_registry_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--time-limit", type=float, metavar="S",
                         help="seconds per claim before it is inconclusive (default: 60)")
     parser.add_argument("--cache-dir", metavar="DIR",
-                        help="where verdicts are remembered (default: .proofbook-cache)")
+                        help=f"where verdicts are remembered (default: {DEFAULT_CACHE_DIR})")
     parser.add_argument("--no-cache", action="store_true", help="verify everything again")
 
 
@@ -91,18 +98,25 @@ def _load_and_check(args: argparse.Namespace) -> tuple[Registry, Report]:
 
     Raises ``ProofbookErrors`` when a file cannot be loaded; ``main`` reports them."""
     paths, options, cache_dir = _site_options(args.config) if args.config else (
-        ["registry"], CheckOptions(), Path(".proofbook-cache"))
-    registry = load_registry(args.paths or paths)
+        ["registry"], CheckOptions(), Path(DEFAULT_CACHE_DIR))
     if args.cache_dir:
         cache_dir = Path(args.cache_dir)
-    cache = ResultCache.in_folder(None if args.no_cache else cache_dir)
+    shard = getattr(args, "shard", None)
+    cache = ResultCache(None if args.no_cache else cache_dir,
+                        write_as=shard_file(shard) if shard else CACHE_FILE)
+    registry = load_registry_cached(args.paths or paths, cache)
     options = replace(options, jobs=options.jobs if args.jobs is None else args.jobs,
-                      time_limit=options.time_limit if args.time_limit is None else args.time_limit)
-    return registry, check_registry(registry, options, cache)
+                      time_limit=options.time_limit if args.time_limit is None else args.time_limit,
+                      shard=shard)
+    report = check_registry(registry, options, cache, Progress.for_console(_note))
+    for notice in cache.notices():
+        _note(notice)
+    return registry, report
 
 
 def _site_options(config_file: str) -> tuple[list[str], CheckOptions, Path | None]:
-    """Registry paths, check options and cache folder of the proofbook plugin in a mkdocs.yml."""
+    """Registry paths, check options and cache folder (None: no cache) of the proofbook plugin
+    in a mkdocs.yml."""
     from mkdocs.config import load_config
     from mkdocs.exceptions import MkDocsException
 
@@ -117,17 +131,27 @@ def _site_options(config_file: str) -> tuple[list[str], CheckOptions, Path | Non
                                               Location(config_file), hint="Add proofbook under plugins:.")])
     base = Path(config_file).parent
     options = plugin.config
-    cache_dir = base / options.cache_dir if options.cache_dir else None
+    cache_dir = base / options.cache_dir if options.cache and options.cache_dir else None
     return [str(base / path) for path in options.registry], options.check_options(), cache_dir
+
+
+def _shard(text: str) -> tuple[int, int]:
+    """``K/N`` with 1 <= K <= N."""
+    k, _, n = text.partition("/")
+    if not (k.isdigit() and n.isdigit() and 1 <= int(k) <= int(n)):
+        raise argparse.ArgumentTypeError(f"expected K/N with 1 <= K <= N, such as 1/4, not {text!r}")
+    return int(k), int(n)
 
 
 def _check(args: argparse.Namespace) -> int:
     _, report = _load_and_check(args)
     for entry in report.entries:
         print(_line(entry))
-    print(report.summary())
+    shard = f"shard {args.shard[0]}/{args.shard[1]}: " if args.shard else ""
+    print(f"{shard}{report.summary()}")
     if args.json:
         _write(args.json, json.dumps(report_as_dict(report), indent=2) + "\n")
+    _note(report.activity())
     return _exit_status(report, args.allow_inconclusive)
 
 
@@ -170,6 +194,11 @@ def _write(path: str, text: str) -> None:
     target = Path(path)
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(text, encoding="utf-8")
+
+
+def _note(line: str) -> None:
+    """A line about the run itself (progress, the cache), kept out of standard output."""
+    print(f"proofbook: {line}", file=sys.stderr, flush=True)
 
 
 def _print_errors(lines: list[str]) -> None:

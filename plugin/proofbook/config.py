@@ -89,9 +89,15 @@ class ProofbookConfig(base.Config):
     """Fail the build when a claim could be neither proved nor refuted. When False, such an
     entry is published with an "inconclusive" badge and a warning (which ``--strict`` fails)."""
 
-    cache_dir = c.Type(str, default=".proofbook-cache")
-    """Folder, relative to mkdocs.yml, that keeps verdicts and LaTeX between builds, so that
-    unchanged entries are not verified again. An empty string keeps them in memory only."""
+    cache = c.Type(bool, default=True)
+    """Remember verdicts between builds. False: every build verifies every entry again, reading
+    and writing no cache (as ``proofbook check --no-cache`` does)."""
+
+    cache_dir = c.Type(str, default=".cache/proofbook")
+    """Folder, relative to mkdocs.yml, that keeps verdicts, LaTeX and the loaded registry
+    between builds, so that unchanged entries are neither verified again nor need SymPy. Keep it
+    out of version control, and cache it in CI. An empty string keeps them in memory only (for
+    the rebuilds of one ``mkdocs serve``)."""
 
     # -- the handbook pages ---------------------------------------------------------------------
 

@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import os
 import posixpath
-import time
 from collections.abc import Mapping
 from dataclasses import replace
 from pathlib import Path
@@ -37,13 +36,14 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.nav import Navigation, Section
 from mkdocs.structure.pages import Page
 
-from .cache import CACHE_FILE, ResultCache
+from .cache import ResultCache
 from .check import Report, check_registry
 from .config import ProofbookConfig
 from .errors import ProofbookErrors
 from .model import Registry
+from .progress import Progress
 from .proofs import dependency_edges, used_by
-from .registry.load import load_registry
+from .registry.snapshot import load_registry_cached
 from .render import pages
 from .render.assets import PACKAGE_ASSETS, page_assets, prepend_new, site_uri
 from .render.cite import EXPORTS, SiteMeta, byline, cite_block, exports
@@ -78,9 +78,9 @@ class ProofbookPlugin(BasePlugin[ProofbookConfig]):
                               "add 'md_in_html' under markdown_extensions in mkdocs.yml.")
         base = os.path.dirname(config.config_file_path or "")
         self.paths = [shown_path(os.path.join(base, path)) for path in self.config.registry]
-        cache_file = Path(base, self.config.cache_dir, CACHE_FILE) if self.config.cache_dir else None
-        if self.cache is None or self.cache.path != cache_file:
-            self.cache = ResultCache(cache_file)
+        folder = Path(base, self.config.cache_dir) if self.config.cache_dir else None
+        if self.cache is None or self.cache.folder != folder:
+            self.cache = ResultCache(folder)
         assets = page_assets(self.config.math)
         prepend_new(config.extra_css, assets.css)
         prepend_new(config.extra_javascript, assets.js)
@@ -142,18 +142,20 @@ class ProofbookPlugin(BasePlugin[ProofbookConfig]):
 
     def _verify(self) -> tuple[Registry, Report]:
         """Load and check the registry; raise one PluginError listing every problem."""
-        started = time.monotonic()
+        cache = self.cache if self.config.cache and self.cache is not None else ResultCache()
         try:
-            registry = load_registry(self.paths)
+            registry = load_registry_cached(self.paths, cache)
         except ProofbookErrors as errors:
             raise registry_error([str(e) for e in errors.errors]) from None
-        report = check_registry(registry, self.config.check_options(), cache=self.cache)
+        report = check_registry(registry, self.config.check_options(), cache, Progress.for_console(log.info))
+        for notice in cache.notices():
+            log.warning(notice)
         problems = report.problems(self.config.fail_on_inconclusive) + registry_problems(registry)
         if problems:
             raise registry_error(problems)
         for problem in report.problems(fail_on_inconclusive=True):  # inconclusive, yet allowed
             log.warning(problem)
-        log.info(f"{report.summary()} ({time.monotonic() - started:.1f} s)")
+        log.info(f"{report.summary()}; {report.activity()}")
         return registry, report
 
     def _in_handbook(self, name: str) -> str:

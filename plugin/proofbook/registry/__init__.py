@@ -1,5 +1,2 @@
-"""Registry files: YAML loading, schema validation, and the model they become."""
-
-from .load import load_registry
-
-__all__ = ["load_registry"]
+"""Registry files: YAML loading (``load``), schema validation, and the model they become;
+``snapshot`` serves an unchanged registry from the cache without YAML or the schema."""

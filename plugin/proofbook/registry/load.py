@@ -9,7 +9,6 @@ SymPy and a warm build does not need it.
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Iterator, Sequence
 from pathlib import Path
@@ -18,12 +17,10 @@ from typing import Any
 from ..errors import Location, ProofbookError, ProofbookErrors
 from ..language.names import reserved
 from ..model import Chapter, Entry, ProofStep, Registry, Source, SymbolDecl
+from .files import chapter_files
 from .messages import (guess_or_period, in_entry, schema, schema_problems, slugify, type_name,
                        what)
 from .yamlsafe import Document, JsonPath, Problem, parse, read_text, short
-
-#: File name endings read from a registry folder.
-SUFFIXES = (".yml", ".yaml")
 
 
 def load_registry(paths: Sequence[str | Path]) -> Registry:
@@ -45,7 +42,7 @@ class _RegistryLoader:
 
     def load(self, paths: Sequence[str | Path]) -> Registry:
         """Every file is loaded, however many fail, so that one run reports everything."""
-        files = list(self._files(paths))
+        files, self.errors = chapter_files(paths)
         chapters = [chapter for number, (path, file) in enumerate(files, 1)
                     if (chapter := self._chapter(path, file, number))]
         if not self.errors:  # else an entry skipped for its errors may be the one cited
@@ -53,24 +50,6 @@ class _RegistryLoader:
         if self.errors:
             raise ProofbookErrors(sorted(self.errors, key=_order))
         return Registry(tuple(chapters))
-
-    def _files(self, paths: Sequence[str | Path]) -> Iterator[tuple[Path, str]]:
-        """(path to open, path to show) per chapter file; a folder gives its files by name."""
-        for given in paths:
-            path, shown = Path(given), os.fspath(given)
-            if path.is_dir():
-                names = sorted(p.name for p in path.iterdir() if p.suffix in SUFFIXES
-                               and p.is_file() and not p.name.startswith("."))
-                if not names:
-                    self.errors.append(ProofbookError(
-                        "the registry folder has no .yml or .yaml files.", Location(shown),
-                        hint="Add a chapter file such as 01-basics.yml, or fix the path."))
-                yield from ((path / name, os.path.join(shown, name)) for name in names)
-            elif path.exists():
-                yield path, shown
-            else:
-                self.errors.append(ProofbookError("no such file or folder.", Location(shown),
-                                                  hint="Check the registry path for typos."))
 
     def _chapter(self, path: Path, file: str, number: int) -> Chapter | None:
         """The file's chapter, or None when the file has problems (they are recorded)."""

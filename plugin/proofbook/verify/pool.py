@@ -223,9 +223,11 @@ class _Pool(Generic[T, R]):
     """Book-keeping for one ``run_tasks`` call."""
 
     def __init__(
-        self, ctx: BaseContext, fn: Callable[[T], R], tasks: Sequence[T], limits: _Limits
+        self, ctx: BaseContext, fn: Callable[[T], R], tasks: Sequence[T], limits: _Limits,
+        on_done: Callable[[int], None] | None,
     ) -> None:
         self.ctx, self.fn, self.tasks, self.limits = ctx, fn, tasks, limits
+        self.on_done = on_done
         self.hard_limit = limits.seconds * (1 + _GRACE_FRACTION) + _GRACE_SECONDS
         self.pending = deque(range(len(tasks)))
         self.outcomes: list[TaskOutcome[R] | None] = [None] * len(tasks)
@@ -254,8 +256,7 @@ class _Pool(Generic[T, R]):
             try:
                 data = ForkingPickler.dumps((self.tasks[index],))
             except Exception as exc:
-                failure = f"task could not be pickled: {_describe(exc)}"
-                self.outcomes[index] = TaskOutcome(failure=failure)
+                self.finish(index, TaskOutcome(failure=f"task could not be pickled: {_describe(exc)}"))
                 continue
             worker.task_index, worker.started = index, time.monotonic()
             with contextlib.suppress(OSError):  # a dead worker shows up through its sentinel
@@ -284,12 +285,17 @@ class _Pool(Generic[T, R]):
             self.bury(worker)
             return
         try:
-            self.outcomes[worker.task_index] = ForkingPickler.loads(data)
+            outcome = ForkingPickler.loads(data)
         except Exception as exc:
-            failure = f"result could not be unpickled: {_describe(exc)}"
-            self.outcomes[worker.task_index] = TaskOutcome(failure=failure)
-        worker.task_index = None
+            outcome = TaskOutcome(failure=f"result could not be unpickled: {_describe(exc)}")
+        index, worker.task_index = worker.task_index, None
+        self.finish(index, outcome)
         self.assign(worker)
+
+    def finish(self, index: int, outcome: TaskOutcome[R]) -> None:
+        self.outcomes[index] = outcome
+        if self.on_done is not None:
+            self.on_done(index)
 
     def bury(self, worker: _Worker) -> None:
         """Fail a dead worker's task; join first, as the exit status may lag the sentinel."""
@@ -299,7 +305,7 @@ class _Pool(Generic[T, R]):
     def replace(self, worker: _Worker, failure: str) -> None:
         """Fail the worker's task, discard the worker and start another if work remains."""
         assert worker.task_index is not None
-        self.outcomes[worker.task_index] = TaskOutcome(failure=failure)
+        self.finish(worker.task_index, TaskOutcome(failure=failure))
         self.workers.remove(worker)
         _retire(worker)
         if self.pending:
@@ -314,8 +320,10 @@ def run_tasks(
     time_limit: float,
     memory_limit_mb: int | None = None,
     preload: Sequence[str] = (),
+    on_done: Callable[[int], None] | None = None,
 ) -> list[TaskOutcome[R]]:
-    """Run ``fn`` on every task in worker processes; the outcomes come back in task order.
+    """Run ``fn`` on every task in worker processes; the outcomes come back in task order,
+    and ``on_done(index)`` is called as each task finishes (to show progress).
 
     ``fn`` must be a module-level function and tasks and results must be picklable. Task-level
     problems (exceptions, timeouts, memory exhaustion, dead workers) become failed outcomes;
@@ -327,4 +335,4 @@ def run_tasks(
         raise ValueError(f"time_limit must be positive, got {time_limit}")
     if not tasks:
         return []
-    return _Pool(_context(preload), fn, tasks, _Limits(time_limit, memory_limit_mb)).run(jobs)
+    return _Pool(_context(preload), fn, tasks, _Limits(time_limit, memory_limit_mb), on_done).run(jobs)
