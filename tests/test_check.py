@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 from proofbook.cache import ResultCache
 from proofbook.check import CheckOptions, Report, check_registry
+from proofbook.export import report_as_dict
 from proofbook.registry.load import load_registry
 from proofbook.verify.claims import Settings
 
@@ -118,3 +120,14 @@ def test_checking_from_a_script_without_main_guard(tmp_path: Path) -> None:
     (tmp_path / "test.yml").write_text(HEADER + TRACE.format(id="g", title="T", rhs="B.T"))
     done = subprocess.run([sys.executable, "-"], input=script, capture_output=True, text=True, timeout=120)
     assert done.stdout.strip() == "1 verified, 0 false, 0 inconclusive, 0 definitions", done.stderr
+
+
+def test_verdicts_do_not_depend_on_the_number_of_workers(tmp_path: Path) -> None:
+    """Seeds are fixed per entry, claim and size: one worker or two give the same verdicts,
+    evidence and counterexamples, in the same order."""
+    text = "".join(TRACE.format(id=f"e{k}", title=f"T{k}", rhs=rhs)
+                   for k, rhs in enumerate(["B.T", "B", "B.T + 0*B", "2*B.T - B.T", "B*B"]))
+    reports = [report_as_dict(check_text(tmp_path, text, replace(FAST, jobs=jobs)), timings=False)
+               for jobs in (1, 2)]
+    assert reports[0] == reports[1]
+    assert [e["status"] for e in reports[0]["entries"]] == ["verified", "false", "verified", "verified", "false"]

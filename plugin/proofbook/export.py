@@ -134,10 +134,14 @@ _MATH_CHARS = {
 }
 
 
+# What ``tex_escape`` must look at: the specials and every non-ASCII character.
+_NEEDS_TEX = re.compile("[" + re.escape("".join(_SPECIALS)) + r"]|[^\x00-\x7f]")
+
+
 def tex_escape(text: str) -> str:
     r"""``text`` as LaTeX (and BibTeX) text: specials escaped, Greek letters, math symbols and
     Unicode super/subscripts (Aᵀ, X⁻¹) spelled as pdflatex can typeset them."""
-    return "".join(_tex_char(char) for char in text)
+    return _NEEDS_TEX.sub(lambda match: _tex_char(match[0]), text)
 
 
 def _tex_char(char: str) -> str:
