@@ -54,6 +54,7 @@ def source_digest(*parts: str) -> str:
     return digest.hexdigest()
 
 
+@cache
 def _versions() -> dict[str, str]:
     """Installed versions of proofbook and of SymPy and mpmath, read without importing them."""
     versions = {}

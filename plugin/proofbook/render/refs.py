@@ -87,6 +87,8 @@ def fix_refs(markdown: str, page_url: str, targets: Mapping[str, Target], embeds
     embed itself forever.
     """
     fixed = Fixed(markdown)
+    if "[[" not in markdown:  # most pages of a site: skip the scan
+        return fixed
 
     def replace(match: re.Match[str]) -> str:
         ident, line = match.group("id"), markdown.count("\n", 0, match.start()) + 1
