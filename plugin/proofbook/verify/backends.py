@@ -2,7 +2,8 @@
 
 - ``ExactBackend``: rationals (``Fraction``) with infinitesimal ``Jet`` perturbations; a
   value that is not rational becomes ``INEXACT`` and the method steps aside.
-- ``NumericBackend``: ``mpmath.mpc`` at a fixed working precision, same perturbations.
+- ``NumericBackend``: ``mpmath`` numbers at a fixed working precision, same perturbations;
+  values start real (``mpf``) and become complex (``mpc``) where a result is not real.
 - ``SymbolicBackend``: SymPy expressions in the entries' symbols, differentiated by
   ``sympy.diff`` -- an engine independent of the jets above.
 """
@@ -20,7 +21,7 @@ from sympy import Integral, Rational, Sum, Symbol
 
 from . import linalg
 from .evaluate import Backend, Direction, Env, Evaluator, NotApplicable, entrywise, value_of
-from .jet import INEXACT, Inexact, Jet, apply, coefficient, new_tag, standard
+from .jet import INEXACT, Inexact, Jet, Tangent, apply, coefficient, component, new_tag, standard
 
 MAX_SUM_TERMS = 10_000
 
@@ -36,17 +37,36 @@ class _JetBackend(Backend):
         value = fn({**env, name: moved})
         return entrywise(value, lambda x: coefficient(x, tags))
 
+    #: True while a gradient evaluates all its directions at once (``Tangent``); a gradient
+    #: nested in it takes its directions one at a time, so two Tangents never multiply.
+    _all_directions = False
+
     def gradient(self, fn: Callable[[Env], Any], env: Env, name: str, current: linalg.Mat,
                  directions: list[Direction]) -> list[Any]:
-        results = []
-        for direction in directions:
-            tag = new_tag()
-            moved = [row[:] for row in current]
+        if self._all_directions or len(directions) == 1:
+            return [self._along(fn, env, name, current, d) for d in directions]
+        tag = new_tag()
+        key = frozenset((tag,))
+        moved = [row[:] for row in current]
+        for k, direction in enumerate(directions):
             for i, j in direction:
-                moved[i][j] = moved[i][j] + Jet.variable(0, tag)
+                moved[i][j] = moved[i][j] + Jet({key: Tangent({k: 1})})
+        self._all_directions = True
+        try:
             value = fn({**env, name: moved})
-            results.append(entrywise(value, lambda x: coefficient(x, [tag])))
-        return results
+        finally:
+            self._all_directions = False
+        first = entrywise(value, lambda x: coefficient(x, [tag]))
+        return [entrywise(first, lambda x: component(x, k)) for k in range(len(directions))]
+
+    def _along(self, fn: Callable[[Env], Any], env: Env, name: str, current: linalg.Mat,
+               direction: Direction) -> Any:
+        tag = new_tag()
+        moved = [row[:] for row in current]
+        for i, j in direction:
+            moved[i][j] = moved[i][j] + Jet.variable(0, tag)
+        value = fn({**env, name: moved})
+        return entrywise(value, lambda x: coefficient(x, [tag]))
 
     def power(self, base: Any, exponent: Any) -> Any:
         if isinstance(exponent, Jet):
@@ -97,6 +117,9 @@ class ExactBackend(_JetBackend):
     def number(self, value: Rational) -> Fraction:
         return Fraction(int(value.p), int(value.q))
 
+    def rational(self, value: Fraction) -> Fraction:
+        return value
+
     def constant(self, name: str) -> Inexact:
         return INEXACT
 
@@ -139,17 +162,25 @@ def _exact_derivatives(name: str, a: Any, order: int) -> list[Any]:
 
 
 class NumericBackend(_JetBackend):
-    """Complex floating point at ``digits`` significant digits (mpmath)."""
+    """Floating point at ``digits`` significant digits (mpmath), complex where needed.
+
+    Values are real ``mpf`` until a function leaves the reals (the log or a fractional power
+    of a negative number), where mpmath returns the principal complex value as ``mpc`` would:
+    real arithmetic costs a quarter of complex arithmetic, and the results are the same.
+    """
 
     def __init__(self, digits: int) -> None:
         self.digits = digits
         self.field = linalg.Field(size=lambda x: abs(standard(x)))
 
     def number(self, value: Rational) -> Any:
-        return mpmath.mpc(mpmath.mpf(int(value.p)) / int(value.q))
+        return mpmath.mpf(int(value.p)) / int(value.q)
+
+    def rational(self, value: Fraction) -> Any:
+        return mpmath.mpf(value.numerator) / value.denominator
 
     def constant(self, name: str) -> Any:
-        return mpmath.mpc(mpmath.pi if name == "pi" else mpmath.e)
+        return mpmath.mpf(mpmath.pi if name == "pi" else mpmath.e)
 
     def integer(self, value: Any) -> int:
         value = standard(value)
@@ -168,7 +199,7 @@ class NumericBackend(_JetBackend):
         lo, hi = ev(low, env), ev(high, env)
         if any(isinstance(v, Jet) for v in (lo, hi, *env.values())):
             raise NotApplicable("the derivative of a definite integral")
-        return mpmath.quad(lambda t: ev(node.function, {**env, x.name: mpmath.mpc(t)}), [lo, hi])
+        return mpmath.quad(lambda t: ev(node.function, {**env, x.name: t}), [lo, hi])
 
 
 _FIRST: dict[str, Callable[[Any], tuple[Any, Any]]] = {
@@ -189,7 +220,7 @@ def _numeric_derivatives(name: str, a: Any, order: int) -> list[Any]:
         if a.imag != 0 or (a.real == 0 and order):
             raise NotApplicable("|x| of a complex value or at 0")
         sign = 1 if a.real > 0 else -1
-        return [abs(a)] + [mpmath.mpc(sign)] * min(order, 1) + [mpmath.mpc(0)] * max(order - 1, 0)
+        return [abs(a)] + [mpmath.mpf(sign)] * min(order, 1) + [mpmath.mpf(0)] * max(order - 1, 0)
     value, first = _FIRST[name](a)
     if order <= 1:
         return [value, first][: order + 1]
@@ -221,13 +252,16 @@ class SymbolicBackend(Backend):
         current = value_of(env, name)
         if isinstance(current, Symbol):
             return entrywise(fn(env), lambda x: sympy.diff(x, current, order))
-        t = Symbol("_t", real=True)
+        t = Symbol(f"_{name}", real=True)  # one per variable: nested derivatives stay apart
         value = fn({**env, name: t})
         return entrywise(value, lambda x: sympy.diff(x, t, order).subs(t, current))
 
     def gradient(self, fn: Callable[[Env], Any], env: Env, name: str, current: linalg.Mat,
                  directions: list[Direction]) -> list[Any]:
-        fresh = [[Symbol(f"_w{i}_{j}", real=True) for j in range(len(row))] for i, row in enumerate(current)]
+        # Named after the variable, so that a gradient nested in a gradient by another matrix
+        # has symbols of its own (by the same matrix, the inner one maps them to themselves).
+        fresh = [[Symbol(f"_{name}_{i}_{j}", real=True) for j in range(len(row))]
+                 for i, row in enumerate(current)]
         value = fn({**env, name: fresh})
         back = {fresh[i][j]: current[i][j] for i in range(len(current)) for j in range(len(current[0]))}
 

@@ -6,12 +6,13 @@ Three independent methods run in order of cost, and any mismatch in any of them 
 1. randomized exact test -- every symbol gets random rationals respecting its assumptions,
    derivatives come from infinitesimal perturbation (``Jet``), both sides are compared
    exactly, for each size in ``random_sizes``;
-2. high-precision numeric test -- the same at ``digits`` significant digits in complex
-   arithmetic, for what is not rational (exp, log, trigonometric functions, integrals) and as
-   a check at larger sizes;
+2. high-precision numeric test -- the same at ``digits`` significant digits (complex where a
+   value leaves the reals), for what is not rational (exp, log, trigonometric functions,
+   integrals) and as a check at larger sizes;
 3. symbolic proof for small sizes -- every entry a SymPy symbol, ``sympy.diff``, and a
-   canonical zero test (``cancel`` of a rational function; ``simplify`` only as a last resort
-   for transcendental expressions, never as a disproof), under a CPU-time budget.
+   canonical zero test (a rational function as a quotient of polynomials over QQ;
+   ``simplify`` only as a last resort for transcendental expressions, never as a disproof),
+   under a CPU-time budget.
 
 Seeds derive from the entry id, the claim and the size, so reruns give the same points.
 """
@@ -31,6 +32,8 @@ import mpmath
 import sympy
 from sympy import Basic, Derivative, Integral, Sum
 from sympy.core.function import AppliedUndef
+from sympy.polys.domains import QQ
+from sympy.polys.rings import PolyRing
 
 from ..errors import ProofbookError
 from ..language.parse import compile_source
@@ -253,7 +256,8 @@ class _Checker:
                         for indices in self._indices(dims):
                             env = {**point.env, **indices}
                             lhs, rhs = evaluate(self.lhs, env), evaluate(self.rhs, env)
-                            self._compare("symbolic", lhs, rhs, _symbolic_equal, dims, point, indices, None)
+                            equal = _SymbolicEqual(lhs, rhs)
+                            self._compare("symbolic", lhs, rhs, equal, dims, point, indices, None)
                 budget.confirm()
             except BudgetExceeded:
                 self.reasons.append(f"symbolic check at n = {n} ran out of its "
@@ -314,26 +318,95 @@ def _numeric_equal(a: Any, b: Any, tolerance: Any) -> bool | None:
     return bool(abs(a - b) <= tolerance * scale)
 
 
-def _symbolic_equal(a: Any, b: Any) -> bool | None:
-    """True when a - b is identically zero, False when it is a nonzero rational function,
-    None when undecided (transcendental and ``simplify`` did not reach 0)."""
-    difference = sympy.sympify(a - b)
-    if difference == 0:
-        return True
-    plain = _as_plain_symbols(difference)
-    if plain.is_rational_function():
-        return sympy.cancel(sympy.together(plain)) == 0
-    if plain.has(sympy.Integral, sympy.Sum):
-        plain = plain.doit()
-    return True if sympy.simplify(plain) == 0 else None
+class _SymbolicEqual:
+    """The symbolic zero test for the entries of one comparison: True when an entry's two
+    sides are identically equal, False when they differ by a nonzero rational function, None
+    when undecided (transcendental, and ``simplify`` did not reach 0).
+
+    A rational function with rational coefficients is decided canonically: each side becomes
+    a quotient of polynomials over QQ with a nonzero denominator, and a/b = c/d exactly when
+    the polynomials ad and cb are equal.  (``cancel(together(...))`` is not canonical: SymPy
+    1.14 returns an unevaluated ``-1024 + 1024`` for ``(x/2 + 4)**5`` minus its expansion.)
+    Quotients are not reduced on the way, which would cost a polynomial gcd per operation;
+    terms over one denominator are added up first, and the entries share one table of
+    converted subexpressions, since the entries of a matrix share much (the determinant in
+    every entry of an inverse).
+    """
+
+    def __init__(self, lhs: Any, rhs: Any) -> None:
+        values = [sympy.sympify(x) for side in (lhs, rhs) for x in _entries(side)]
+        # Derivatives and applied functions become symbols, so each side is a rational
+        # function of independent variables; one table for all entries keeps them consistent.
+        self.symbols: dict[Basic, Basic] = {}
+        for kind in (Derivative, AppliedUndef):
+            atoms = set().union(*(v.xreplace(self.symbols).atoms(kind) for v in values))
+            for atom in sorted(atoms, key=sympy.default_sort_key):
+                self.symbols[atom] = sympy.Dummy(real=True)
+        free = set().union(*(self._plain(v).free_symbols for v in values))
+        self.ring = PolyRing(sorted(free, key=sympy.default_sort_key), QQ)
+        self.gens = dict(zip(self.ring.symbols, self.ring.gens))
+        self.converted: dict[Basic, tuple[Any, Any]] = {}
+
+    def _plain(self, value: Basic) -> Basic:
+        return value.xreplace(self.symbols)
+
+    def __call__(self, a: Any, b: Any) -> bool | None:
+        a, b = self._plain(sympy.sympify(a)), self._plain(sympy.sympify(b))
+        if a == b:
+            return True
+        try:
+            (an, ad), (bn, bd) = self._convert(a), self._convert(b)
+            return an * bd == bn * ad
+        except (ValueError, ZeroDivisionError):
+            pass
+        difference = sympy.sympify(a - b)
+        if difference.has(sympy.Integral, sympy.Sum):
+            difference = difference.doit()
+        return True if sympy.simplify(difference) == 0 else None
+
+    def _convert(self, expr: Basic) -> tuple[Any, Any]:
+        """``expr`` as (numerator, denominator); ValueError if it is not a rational function
+        over QQ, ZeroDivisionError for a division by the zero polynomial."""
+        done = self.converted.get(expr)
+        if done is None:
+            done = self.converted[expr] = self._build(expr)
+        return done
+
+    def _build(self, expr: Basic) -> tuple[Any, Any]:
+        ring = self.ring
+        if expr.is_Rational:
+            return ring(QQ(int(expr.p), int(expr.q))), ring.one
+        if expr in self.gens:
+            return self.gens[expr], ring.one
+        if expr.is_Add:
+            groups: dict[Any, Any] = {}
+            for arg in expr.args:
+                num, den = self._convert(arg)
+                groups[den] = groups[den] + num if den in groups else num
+            items = list(groups.items())
+            den, num = items[0]
+            for d, n in items[1:]:
+                num, den = num * d + n * den, den * d
+            return num, den
+        if expr.is_Mul:
+            num, den = ring.one, ring.one
+            for arg in expr.args:
+                n, d = self._convert(arg)
+                num, den = num * n, den * d
+            return num, den
+        if expr.is_Pow and expr.exp.is_Integer:
+            num, den = self._convert(expr.base)
+            k = int(expr.exp)
+            if k < 0:
+                if not num:
+                    raise ZeroDivisionError
+                num, den, k = den, num, -k
+            return num ** k, den ** k
+        raise ValueError(f"not a rational function: {type(expr).__name__}")
 
 
-def _as_plain_symbols(expr: Basic) -> Basic:
-    """Derivatives and applied functions become symbols, so cancel() sees a rational function."""
-    for kind in (Derivative, AppliedUndef):
-        atoms = sorted(expr.atoms(kind), key=sympy.default_sort_key)
-        expr = expr.xreplace({a: sympy.Dummy(real=True) for a in atoms})
-    return expr
+def _entries(value: Any) -> list[Any]:
+    return [x for row in value for x in row] if isinstance(value, list) else [value]
 
 
 FULL = 1000
@@ -341,7 +414,7 @@ FULL = 1000
 
 def _show(value: Any, digits: int = 15) -> str:
     """A value for a message: 15 significant digits, or all of them with ``FULL``."""
-    if isinstance(value, mpmath.mpc):
+    if isinstance(value, (mpmath.mpf, mpmath.mpc)):
         text = mpmath.nstr(value.real if value.imag == 0 else value, min(digits, mpmath.mp.dps))
     else:
         text = str(value)

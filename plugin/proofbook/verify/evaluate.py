@@ -1,7 +1,7 @@
 """Evaluate a compiled expression at concrete sizes, entry by entry.
 
 One walker serves every method.  A ``Backend`` says what a number is and how to
-differentiate: ``JetBackend`` over ``Fraction`` (randomized exact test) or ``mpmath.mpc``
+differentiate: ``JetBackend`` over ``Fraction`` (randomized exact test) or ``mpmath`` numbers
 (numeric test) perturbs the variable by an infinitesimal; ``SymbolicBackend`` gives every
 entry a SymPy symbol and differentiates with ``sympy.diff``.  The walker implements the
 handbook's layout conventions (``MatDerivative``) once, so the methods cannot disagree on
@@ -14,6 +14,7 @@ d ln|A| / dA with 0.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from fractions import Fraction
 from typing import Any
 
 from sympy import (
@@ -48,6 +49,10 @@ class Backend:
 
     def number(self, value: Rational) -> Any:
         raise NotImplementedError
+
+    def rational(self, value: Fraction) -> Any:
+        """A sampled value as a number of this backend, without a detour through SymPy."""
+        return self.number(Rational(value.numerator, value.denominator))
 
     def constant(self, name: str) -> Any:
         raise NotImplementedError
@@ -224,14 +229,26 @@ class Evaluator:
     # -- derivatives ----------------------------------------------------------------------
 
     def _Derivative(self, node: Derivative, env: Env) -> Any:
-        (var, order), = node.variable_count
-        fn = self._closure(node.expr)
-        if isinstance(var, MatrixElement):
+        """SymPy merges nested derivatives into one node: variables ((x, 1), (y, 2)) mean
+        d^2/dy^2 of d/dx of the expression, taken in that order."""
+        fn: Callable[[Env], Any] = lambda e: scalar(self(node.expr, e))
+        for var, order in node.variable_count:
+            if isinstance(var, MatrixElement):
+                for _ in range(int(order)):
+                    fn = self._by_entry(fn, var)
+            else:
+                fn = self._by_scalar(fn, var.name, int(order))
+        return fn(env)
+
+    def _by_entry(self, fn: Callable[[Env], Any], var: MatrixElement) -> Callable[[Env], Any]:
+        def derivative(env: Env) -> Any:
             name = var.parent.name
             position = (self._index(var.i, env), self._index(var.j, env))
-            current = value_of(env, name)
-            return self.backend.gradient(fn, env, name, current, [[position]])[0]
-        return self.backend.diff_scalar(lambda e: scalar(fn(e)), env, var.name, int(order))
+            return self.backend.gradient(fn, env, name, value_of(env, name), [[position]])[0]
+        return derivative
+
+    def _by_scalar(self, fn: Callable[[Env], Any], name: str, order: int) -> Callable[[Env], Any]:
+        return lambda env: self.backend.diff_scalar(fn, env, name, order)
 
     def _MatDerivative(self, node: MatDerivative, env: Env) -> Any:
         fn = self._closure(node.expr)

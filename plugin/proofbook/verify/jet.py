@@ -53,7 +53,7 @@ INEXACT = Inexact()
 
 
 class Jet:
-    """``standard + infinitesimal part``; coefficients live in any field (Fraction, mpc)."""
+    """``standard + infinitesimal part``; coefficients live in any field (Fraction, mpmath numbers)."""
 
     __slots__ = ("terms",)
 
@@ -77,6 +77,11 @@ class Jet:
 
     def __repr__(self) -> str:
         return f"Jet({self.terms!r})"
+
+    def _mpmath_(self, prec: int, rounding: str) -> Any:
+        """Refuse conversion at once, so ``mpf + jet`` falls through to ``Jet.__radd__``
+        (mpmath would otherwise build ``repr(self)`` for an error message it then drops)."""
+        raise TypeError("a Jet is not an mpmath number")
 
     # arithmetic ---------------------------------------------------------------------------
 
@@ -129,6 +134,76 @@ class Jet:
         return result
 
 
+class Tangent:
+    """Many first-order directions in one coefficient: ``sum_k parts[k] d_k``.
+
+    A gradient moves every entry of a matrix in one evaluation: entry k by ``e_g d_k``, with
+    one tag g for all entries and the direction d_k in the coefficient, where d_j d_k = 0 for
+    all j, k (first order in each direction).  The terms of a jet that hold e_g multiply only
+    with terms free of it, so a Tangent is only ever added to a Tangent or scaled by a
+    number.  An operation then costs as much as the directions present in its operands,
+    instead of one evaluation of the whole expression per direction.
+    """
+
+    __slots__ = ("parts",)
+
+    def __init__(self, parts: dict[int, Any]) -> None:
+        self.parts = parts
+
+    def __repr__(self) -> str:
+        return f"Tangent({self.parts!r})"
+
+    def _mpmath_(self, prec: int, rounding: str) -> Any:
+        raise TypeError("a Tangent is not an mpmath number")
+
+    def __add__(self, other: Any) -> Any:
+        if not isinstance(other, Tangent):
+            return self if _is_zero(other) else NotImplemented
+        parts = dict(self.parts)
+        for k, v in other.parts.items():
+            parts[k] = parts[k] + v if k in parts else v
+        return Tangent(parts)
+
+    __radd__ = __add__
+
+    def __neg__(self) -> Tangent:
+        return Tangent({k: -v for k, v in self.parts.items()})
+
+    def __sub__(self, other: Any) -> Any:
+        return self + (-other)
+
+    def __rsub__(self, other: Any) -> Any:
+        return (-self) + other
+
+    def __mul__(self, other: Any) -> Any:
+        if isinstance(other, (Tangent, Jet)):
+            raise TypeError("a Tangent is only scaled by a number")
+        return Tangent({k: v * other for k, v in self.parts.items()})
+
+    __rmul__ = __mul__
+
+    def __truediv__(self, other: Any) -> Tangent:
+        return Tangent({k: v / other for k, v in self.parts.items()})
+
+
+def _is_zero(value: Any) -> bool:
+    return not isinstance(value, (Jet, Inexact)) and value == 0
+
+
+def component(value: Any, k: int) -> Any:
+    """Direction k of a value whose infinitesimal coefficients are Tangents (from
+    ``coefficient``): a number, or a jet in the tags that remain."""
+    if isinstance(value, Tangent):
+        return value.parts.get(k, 0)
+    if isinstance(value, Jet):
+        return _simplified({key: component(v, k) for key, v in value.terms.items()})
+    return value
+
+
+def _simplified(terms: dict[Tags, Any]) -> Any:
+    return Jet(terms) if any(terms) else terms.get(_STANDARD, 0)
+
+
 def _terms(value: Any) -> dict[Tags, Any]:
     return value.terms if isinstance(value, Jet) else {_STANDARD: value}
 
@@ -139,10 +214,18 @@ def standard(value: Any) -> Any:
 
 
 def coefficient(value: Any, tags: Sequence[int]) -> Any:
-    """The coefficient of the product of the given tags (0 when absent; unknown for INEXACT)."""
+    """The coefficient of the product of the given tags, as a jet in the other tags (0 when
+    absent; unknown for INEXACT).
+
+    The other tags stay: in d/dy (y * d/dx f) the inner derivative is read off a value that
+    still carries the outer perturbation of y, and dropping it would lose d/dy of d/dx f.
+    """
     if isinstance(value, Inexact):
         return INEXACT
-    return value.coefficient(frozenset(tags)) if isinstance(value, Jet) else 0
+    if not isinstance(value, Jet):
+        return 0
+    wanted = frozenset(tags)
+    return _simplified({key - wanted: v for key, v in value.terms.items() if wanted <= key})
 
 
 def reciprocal(value: Any) -> Any:

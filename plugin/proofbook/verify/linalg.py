@@ -1,4 +1,4 @@
-"""Dense matrix arithmetic over any field-like scalars (Fraction, mpc, Jet, SymPy expressions).
+"""Dense matrix arithmetic over any field-like scalars (Fraction, mpmath numbers, Jet, SymPy expressions).
 
 Matrices are lists of rows.  Elimination chooses pivots through ``Field`` so the same code
 serves exact rationals (first nonzero pivot), floating point (largest pivot) and symbolic

@@ -114,14 +114,13 @@ def random_point(table: SymbolTable, dims: dict[str, int], backend: Backend, rng
     """
     reflect = bool(pattern % 2)
     sampler = Sampler(rng, exact)
-    convert = backend.number
-    point = Point({name: convert(Rational(v)) for name, v in dims.items()})
+    point = Point({name: backend.number(Rational(v)) for name, v in dims.items()})
     signed = [d.name for d in table.decls.values() if d.kind == "scalar" and _sign_free(d.assume)]
     for decl in table.decls.values():
         if decl.kind == "scalar":
             negative = bool(pattern >> signed.index(decl.name) & 1) if decl.name in signed else None
             value = sampler.scalar(decl.assume, negative)
-            point.env[decl.name] = convert(Rational(value.numerator, value.denominator))
+            point.env[decl.name] = backend.rational(value)
             point.shown[decl.name] = str(value)
         elif decl.kind == "function":
             point.env[decl.name] = _random_function(sampler, backend, len(decl.of), degree, exact)
@@ -134,14 +133,14 @@ def random_point(table: SymbolTable, dims: dict[str, int], backend: Backend, rng
                 point.shown[decl.name] = f"a random {'polynomial' if exact else 'function'} of {', '.join(decl.of)}"
             else:
                 raw = sampler.matrix(rows, cols, decl.assume)
-                matrix = _finish(_convert(raw, convert), decl, backend, reflect)
+                matrix = _finish(_convert(raw, backend), decl, backend, reflect)
                 point.env[decl.name] = matrix
                 point.shown[decl.name] = _show(matrix if exact else raw)
     return point
 
 
-def _convert(raw: linalg.Mat, convert: Callable[[Rational], Any]) -> linalg.Mat:
-    return [[convert(Rational(x.numerator, x.denominator)) for x in row] for row in raw]
+def _convert(raw: linalg.Mat, backend: Backend) -> linalg.Mat:
+    return [[backend.rational(x) for x in row] for row in raw]
 
 
 def _finish(matrix: linalg.Mat, decl: SymbolDecl, backend: Backend, reflect: bool) -> linalg.Mat:
@@ -169,25 +168,25 @@ def _show(matrix: linalg.Mat) -> str:
 
 def _random_function(sampler: Sampler, backend: Backend, arity: int, degree: int,
                      exact: bool) -> Callable[..., Any]:
-    coefficients = [[sampler.scalar(()) for _ in range(degree + 1)] for _ in range(arity)]
-    mix = [sampler.scalar(()) for _ in range(arity)]
-    num = backend.number
+    coefficients = [[backend.rational(sampler.scalar(())) for _ in range(degree + 1)] for _ in range(arity)]
+    mix = [backend.rational(sampler.scalar(())) for _ in range(arity)]
+    zero, one = backend.rational(Fraction(0)), backend.rational(Fraction(1))
 
     def f(*args: Any) -> Any:
-        total: Any = num(Rational(0))
+        total: Any = zero
         for arg, coeffs in zip(args, coefficients):
-            power: Any = num(Rational(1))
+            power: Any = one
             for c in coeffs:
-                total = total + num(Rational(c.numerator, c.denominator)) * power
+                total = total + c * power
                 power = power * arg
         if arity > 1:
-            product: Any = num(Rational(1))
+            product: Any = one
             for arg in args:
                 product = product * arg
             total = total + product
         if not exact:
             for arg, c in zip(args, mix):
-                total = total + backend.function("exp", num(Rational(c.numerator, c.denominator)) * arg / 4)
+                total = total + backend.function("exp", c * arg / 4)
         return total
 
     return f
@@ -196,7 +195,7 @@ def _random_function(sampler: Sampler, backend: Backend, arity: int, degree: int
 def _random_dependent(sampler: Sampler, backend: Backend, decl: SymbolDecl, rows: int, cols: int,
                       degree: int, exact: bool, reflect: bool) -> Callable[[Env], linalg.Mat]:
     """A matrix whose entries depend on ``decl.of``: sum over monomials m of m * C_m."""
-    terms = [_convert(sampler.matrix(rows, cols, decl.assume), backend.number) for _ in range(degree + 1)]
+    terms = [_convert(sampler.matrix(rows, cols, decl.assume), backend) for _ in range(degree + 1)]
 
     def value(env: Env) -> linalg.Mat:
         args = [x for name in decl.of for x in _flatten(value_of(env, name))]
