@@ -41,7 +41,7 @@ from ..language.symbols import SymbolTable
 from ..model import Counterexample, Evidence, Result
 from .claims import Claim, Settings
 from .backends import ExactBackend, NumericBackend, SymbolicBackend
-from .evaluate import Backend, Evaluator, NotApplicable
+from .evaluate import Backend, Evaluator, NotApplicable, entries_of
 from .jet import Inexact
 from .linalg import Singular
 from .matcalc import agrees_for_all_n
@@ -334,7 +334,7 @@ class _SymbolicEqual:
     """
 
     def __init__(self, lhs: Any, rhs: Any) -> None:
-        values = [sympy.sympify(x) for side in (lhs, rhs) for x in _entries(side)]
+        values = [sympy.sympify(x) for side in (lhs, rhs) for x in entries_of(side)]
         # Derivatives and applied functions become symbols, so each side is a rational
         # function of independent variables; one table for all entries keeps them consistent.
         self.symbols: dict[Basic, Basic] = {}
@@ -403,10 +403,6 @@ class _SymbolicEqual:
                 num, den, k = den, num, -k
             return num ** k, den ** k
         raise ValueError(f"not a rational function: {type(expr).__name__}")
-
-
-def _entries(value: Any) -> list[Any]:
-    return [x for row in value for x in row] if isinstance(value, list) else [value]
 
 
 FULL = 1000

@@ -90,6 +90,11 @@ def value_of(env: Env, name: str) -> Any:
     return value(env) if callable(value) else value
 
 
+def entries_of(value: Any) -> list[Any]:
+    """The entries of a matrix, row by row, or a scalar alone."""
+    return [x for row in value for x in row] if isinstance(value, list) else [value]
+
+
 def entrywise(value: Any, fn: Callable[[Any], Any]) -> Any:
     if isinstance(value, list):
         return [[fn(x) for x in row] for row in value]

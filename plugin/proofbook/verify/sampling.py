@@ -22,7 +22,7 @@ from sympy import Function, Rational, Symbol
 from ..language.symbols import SymbolTable
 from ..model import SymbolDecl
 from . import linalg
-from .evaluate import Backend, Env, value_of
+from .evaluate import Backend, Env, entries_of, value_of
 
 #: Exact points: integers of magnitude 1..EXACT_RANGE (a scalar's sign is set by its assumption
 #: or the sign pattern); a wrong identity whose two sides differ by a rational function of
@@ -198,7 +198,7 @@ def _random_dependent(sampler: Sampler, backend: Backend, decl: SymbolDecl, rows
     terms = [_convert(sampler.matrix(rows, cols, decl.assume), backend) for _ in range(degree + 1)]
 
     def value(env: Env) -> linalg.Mat:
-        args = [x for name in decl.of for x in _flatten(value_of(env, name))]
+        args = [x for name in decl.of for x in entries_of(value_of(env, name))]
         total = terms[0]
         power: Any = backend.number(Rational(1))
         for k, term in enumerate(terms[1:], start=1):
@@ -210,10 +210,6 @@ def _random_dependent(sampler: Sampler, backend: Backend, decl: SymbolDecl, rows
         return _finish(total, decl, backend, reflect)
 
     return value
-
-
-def _flatten(value: Any) -> list[Any]:
-    return [x for row in value for x in row] if isinstance(value, list) else [value]
 
 
 def symbolic_points(table: SymbolTable, dims: dict[str, int]) -> list[Point]:
@@ -267,7 +263,7 @@ def _symbolic_matrix(decl: SymbolDecl, rows: int, cols: int, reflect: bool) -> l
 
 def _symbolic_dependent(decl: SymbolDecl, rows: int, cols: int, reflect: bool) -> Callable[[Env], linalg.Mat]:
     def value(env: Env) -> linalg.Mat:
-        args = [x for name in decl.of for x in _flatten(value_of(env, name))]
+        args = [x for name in decl.of for x in entries_of(value_of(env, name))]
         return _structured(decl, rows, cols,
                            lambda i, j: Function(_entry_name(decl, i, j, cols), real=True)(*args), reflect)
     return value
