@@ -72,3 +72,19 @@ def test_the_symbolic_zero_test_is_canonical() -> None:
     """cancel(together(...)) of this difference is an unevaluated -1024 + 1024 in SymPy 1.14."""
     status, methods, _ = check("(1/2*x + 4)**5", "1/32*x**5 + 5/4*x**4 + 20*x**3 + 160*x**2 + 640*x + 1024", "x")
     assert (status, methods) == ("verified", ALL_THREE)
+
+
+#: Derivatives of an indefinite integral whose integrand also moves with another variable: the
+#: jet methods step aside (an antiderivative is fixed only up to a constant) and the symbolic
+#: proof decides, both ways.
+INTEGRALS = [
+    ("diff(diff(integrate(x**2*y**3, x), x), y)", "3*x**2*y**2", "2*x**2*y**2"),
+    ("diff(diff(integrate(x**2*y**3, x), y), x)", "3*x**2*y**2", "x**2*y**2"),
+    ("diff(y*diff(integrate(x*y, x), x), y)", "2*x*y", "x*y"),
+]
+
+
+@pytest.mark.parametrize("lhs, right, wrong", INTEGRALS, ids=[i[0] for i in INTEGRALS])
+def test_derivatives_of_integrals_by_two_variables(lhs: str, right: str, wrong: str) -> None:
+    assert check(lhs, right, "x", "y")[:2] == ("verified", ["symbolic"])
+    assert check(lhs, wrong, "x", "y")[::2] == ("false", "symbolic")
