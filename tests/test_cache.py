@@ -100,7 +100,7 @@ def test_forged_latex_is_never_shown(tmp_path: Path) -> None:
     assert warm.rejected == 2 and second.verified_now == []
 
 
-@pytest.mark.parametrize("damage", ["{ not json", '{"format": 2, "records": []}', "[1, 2]", ""])
+@pytest.mark.parametrize("damage", ["{ not json", '{"format": 3, "records": []}', "[1, 2]", ""])
 def test_a_damaged_cache_file_costs_only_time(wrong: Path, tmp_path: Path, damage: str,
                                               capsys: pytest.CaptureFixture[str]) -> None:
     cache = tmp_path / "cache"

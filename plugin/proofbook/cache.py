@@ -36,7 +36,7 @@ CACHE_FILE = "results.json"
 #: Records unused for this long are dropped when their file is rewritten.
 RETENTION_DAYS = 30
 
-_FORMAT = 2
+_FORMAT = 3
 Kind = Literal["result", "latex", "registry"]
 
 

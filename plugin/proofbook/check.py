@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 
 from .cache import ResultCache, source_digest
 from .errors import ProofbookError
-from .model import Entry, EntryReport, Evidence, Registry, Result, Source, StepReport
+from .model import Entry, EntryReport, Evidence, Registry, Result, Source, StepReport, weakest
 from .progress import Progress
 from .proofs import proof_errors
 from .verify.claims import Claim, Settings
@@ -304,4 +304,5 @@ def combine(results: list[Result], labels: Iterable[str]) -> Result:
     for result in results:
         for item in result.evidence:
             evidence.setdefault(item.summary, item)
-    return Result("verified", tuple(evidence.values()), seconds=round(sum(r.seconds for r in results), 3))
+    return Result("verified", tuple(evidence.values()), seconds=round(sum(r.seconds for r in results), 3),
+                  level=weakest([r.level or "numeric" for r in results]))

@@ -15,6 +15,14 @@ from .errors import Location
 SymbolKind = Literal["scalar", "vector", "matrix", "index", "function"]
 EntryKind = Literal["definition", "identity"]
 Status = Literal["verified", "false", "inconclusive", "definition"]
+#: How strong the evidence for a verified identity is, strongest first (``LEVELS``):
+#: ``proved`` -- for every value of every dimension (or, with all sizes fixed, a symbolic
+#: proof at those sizes; for a scalar identity, an exact symbolic proof, cross-checked);
+#: ``proved-for-sizes`` -- a symbolic proof at the listed sizes, tested beyond them;
+#: ``tested`` -- a randomized exact test at the listed sizes and points;
+#: ``numeric`` -- high-precision numeric agreement only.
+Level = Literal["proved", "proved-for-sizes", "tested", "numeric"]
+LEVELS: tuple[Level, ...] = ("proved", "proved-for-sizes", "tested", "numeric")
 
 #: Properties a scalar symbol may assume (SymPy assumption names).
 SCALAR_ASSUMPTIONS = ("real", "positive", "negative", "nonnegative", "nonzero", "integer")
@@ -161,6 +169,8 @@ class Result:
     counterexample: Counterexample | None = None
     reason: str | None = None
     seconds: float = 0.0
+    #: The strength of the evidence; set exactly when ``status`` is ``verified``.
+    level: Level | None = None
 
     def describe(self) -> str:
         if self.status == "verified":
@@ -195,6 +205,11 @@ class EntryReport:
     sides: list[str] = field(default_factory=list)
 
 
+def weakest(levels: list[Level]) -> Level:
+    """The level a chain of claims reaches: that of its weakest link."""
+    return max(levels, key=LEVELS.index)
+
+
 def result_to_dict(result: Result) -> dict[str, object]:
     return asdict(result)
 
@@ -206,4 +221,4 @@ def result_from_dict(data: dict[str, object]) -> Result:
     cx = data.get("counterexample")
     counterexample = Counterexample(**cx) if isinstance(cx, dict) else None
     return Result(data["status"], evidence, counterexample,  # type: ignore[arg-type]
-                  data.get("reason"), data.get("seconds", 0.0))  # type: ignore[arg-type]
+                  data.get("reason"), data.get("seconds", 0.0), data.get("level"))  # type: ignore[arg-type]

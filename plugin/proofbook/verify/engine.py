@@ -38,7 +38,7 @@ from sympy.polys.rings import PolyRing
 from ..errors import ProofbookError
 from ..language.parse import compile_source
 from ..language.symbols import SymbolTable
-from ..model import Counterexample, Evidence, Result
+from ..model import Counterexample, Evidence, Level, Result
 from .claims import Claim, Settings
 from .backends import ExactBackend, NumericBackend, SymbolicBackend
 from .evaluate import Backend, Evaluator, NotApplicable, entries_of
@@ -120,8 +120,17 @@ class _Checker:
             evidence = [Evidence("numeric", numeric.summary + "; numeric only: no exact method "
                                  "applied", numeric.sizes)]
         if evidence:
-            return Result("verified", tuple(evidence + self._for_all_n(evidence)))
+            return Result("verified", tuple(evidence + self._for_all_n(evidence)),
+                          level=self._level(evidence))
         return Result("inconclusive", reason="; ".join(self.reasons) or "no method applied")
+
+    def _level(self, evidence: list[Evidence]) -> Level:
+        """What the evidence establishes: a symbolic proof covers every value only where no
+        dimension is left open; otherwise only at the sizes it ran at."""
+        methods = {e.method for e in evidence}
+        if "symbolic" in methods:
+            return "proved-for-sizes" if self.dim_names else "proved"
+        return "tested" if "randomized" in methods else "numeric"
 
     def _for_all_n(self, evidence: list[Evidence]) -> list[Evidence]:
         """SymPy's matrix calculus, asked only once an exact method has verified the claim."""
