@@ -8,7 +8,6 @@ tests are skipped, except under CI (the ``CI`` environment variable), where they
 
 from __future__ import annotations
 
-import os
 import re
 import threading
 from collections.abc import Callable, Iterator
@@ -22,6 +21,8 @@ from urllib.parse import urlsplit
 import pytest
 from bs4 import BeautifulSoup
 from mkdocs.config.defaults import MkDocsConfig
+
+from tools import unavailable
 
 pytestmark = pytest.mark.browser
 
@@ -40,13 +41,6 @@ ALL_TYPESET = """() => {
   const formulas = document.querySelectorAll(".arithmatex");
   return formulas.length > 0 && [...formulas].every(f => f.querySelector(".katex"));
 }"""
-
-
-def unavailable(reason: str) -> None:
-    """Skip, or fail under CI, which must run these tests."""
-    if os.environ.get("CI"):
-        pytest.fail(f"{reason}; CI must run the browser tests", pytrace=False)
-    pytest.skip(reason)
 
 
 class QuietHandler(SimpleHTTPRequestHandler):
