@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Callable
+from html import escape
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
@@ -23,7 +24,8 @@ from proofbook.check import Report, check_registry
 from proofbook.plugin import ProofbookPlugin
 from proofbook.proofs import dependency_edges
 from proofbook.registry.load import load_registry
-from proofbook.render.pages import badge, display_math
+from proofbook.render.levels import dimensions, level_words
+from proofbook.render.pages import display_math
 from proofbook.verify import pool
 
 SiteFactory = Callable[..., Path]  # the types of the fixtures make_site, build_site, build_error
@@ -106,9 +108,14 @@ def test_repo_identities_show_badge_and_evidence(repo_site: MkDocsConfig) -> Non
     reports = report_of(repo_site).entries
     assert {r.result.status for r in reports} == {"verified", "definition"}
     for report in reports:
-        html = read(repo_site, f"handbook/{report.entry.chapter}")
-        assert badge(report.result) in block(html, report.entry.id)
+        shown = block(read(repo_site, f"handbook/{report.entry.chapter}"), report.entry.id)
+        assert f'<details class="pb-badge pb-{report.result.status}' in shown
         assert report.result.evidence or report.result.status == "definition"
+        for evidence in report.result.evidence:
+            assert f"<p>{escape(evidence.summary)}</p>" in shown
+        if report.result.status == "verified":
+            words = level_words(report.result, dimensions(report.entry))
+            assert f"<summary>✔ {escape(words)}</summary>" in shown
 
 
 def test_repo_every_proof_step_is_rendered(repo_site: MkDocsConfig) -> None:
@@ -117,7 +124,8 @@ def test_repo_every_proof_step_is_rendered(repo_site: MkDocsConfig) -> None:
     assert len(reports) >= 10
     for report in reports:
         html = block(read(repo_site, f"handbook/{report.entry.chapter}"), report.entry.id)
-        proof = html[html.index('<details class="note pb-proof">'):html.index("</details>")]
+        start = html.index('<details class="note pb-proof">')
+        proof = html[start:html.index("</details>", start)]
         assert display_math(report.sides[0]) in proof
         assert proof.count('<div class="arithmatex">\\[ = ') == len(report.steps)
         for step in report.steps:
@@ -318,7 +326,8 @@ def test_inconclusive_allowed_is_a_warning(make_site: SiteFactory, build_site: B
     with caplog.at_level(logging.WARNING):
         config = build_site(config_file, tmp_path / "site", strict=False)
     assert any("entry 'trace-ab-grad' (1.2) is inconclusive" in r.getMessage() for r in caplog.records)
-    assert '<p class="pb-badge pb-inconclusive">? inconclusive — timed out after 0.001 s</p>' in read(
+    assert ('<details class="pb-badge pb-inconclusive">\n<summary>? inconclusive</summary>\n'
+            "<p>timed out after 0.001 s</p>\n</details>") in read(
         config, "handbook/traces")
 
 

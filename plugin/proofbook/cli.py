@@ -18,7 +18,7 @@ from .cache import CACHE_FILE, ResultCache, shard_file
 from .check import CheckOptions, Report, check_registry
 from .errors import Location, ProofbookError, ProofbookErrors
 from .export import HandbookMeta, handbook_json, latex_sheet, report_as_dict
-from .model import EntryReport, Registry
+from .model import LEVELS, EntryReport, Registry
 from .progress import Progress
 from .registry.snapshot import load_registry_cached
 from .render.bibtex import bibliography
@@ -75,6 +75,10 @@ def _add_registry_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--cache-dir", metavar="DIR",
                         help=f"where verdicts are remembered (default: {DEFAULT_CACHE_DIR})")
     parser.add_argument("--no-cache", action="store_true", help="verify everything again")
+    parser.add_argument("--require", choices=LEVELS, metavar="LEVEL",
+                        help="fail when an identity's evidence is weaker than LEVEL, one of "
+                             f"{', '.join(LEVELS)} (strongest first; default: the --config site's "
+                             "require option, else numeric: every verified identity passes)")
 
 
 def _add_export_parser(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -107,7 +111,7 @@ def _load_and_check(args: argparse.Namespace) -> tuple[Registry, Report]:
     registry = load_registry_cached(args.paths or paths, cache)
     options = replace(options, jobs=options.jobs if args.jobs is None else args.jobs,
                       time_limit=options.time_limit if args.time_limit is None else args.time_limit,
-                      shard=shard)
+                      shard=shard, require=args.require or options.require)
     report = check_registry(registry, options, cache, Progress.for_console(_note))
     for notice in cache.notices():
         _note(notice)

@@ -14,6 +14,7 @@ from mkdocs.config import config_options as c
 from mkdocs.config.base import ValidationError
 
 from .check import CheckOptions
+from .model import LEVELS
 from .verify.claims import Settings
 
 
@@ -85,6 +86,14 @@ class ProofbookConfig(base.Config):
     memory_limit_mb = AtLeast(int, 0, default=4096)
     """Memory each worker may use, in MiB; a claim that needs more is inconclusive. 0: no limit."""
 
+    require = c.Choice(LEVELS, default="numeric")
+    """The weakest evidence level a published identity may have, one of ``proved``,
+    ``proved-for-sizes``, ``tested`` and ``numeric`` (strongest first; the trust page says what
+    each guarantees). An identity below it fails the build. The default, ``numeric``, accepts
+    every verified identity: its badge always states the level it reached, and a stricter
+    default would reject true formulas that no exact method covers (many definite integrals).
+    A course or a reference that promises proofs sets ``proved``."""
+
     fail_on_inconclusive = c.Type(bool, default=True)
     """Fail the build when a claim could be neither proved nor refuted. When False, such an
     entry is published with an "inconclusive" badge and a warning (which ``--strict`` fails)."""
@@ -147,4 +156,5 @@ class ProofbookConfig(base.Config):
                             numeric_points=self.numeric_points, digits=self.digits,
                             symbolic_budget=float(self.symbolic_budget))
         return CheckOptions(settings=settings, time_limit=float(self.time_limit), jobs=self.jobs,
-                            memory_limit_mb=self.memory_limit_mb or None, bold=self.bold)
+                            memory_limit_mb=self.memory_limit_mb or None, bold=self.bold,
+                            require=self.require)
