@@ -40,7 +40,7 @@ from mkdocs.config import load_config
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import Files
 
-from proofbook.plugin import ProofbookPlugin
+from proofbook.adapters.mkdocs import ProofbookPlugin
 
 ROOT = Path(__file__).resolve().parents[1]
 ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
@@ -61,7 +61,7 @@ def median_of(runs: int, measure: Callable[[], float]) -> float:
 
 
 def check_command(registry: Path, jobs: int | None = None) -> list[str]:
-    command = [sys.executable, "-m", "proofbook.cli", "check", str(registry), "--no-cache"]
+    command = [sys.executable, "-m", "proofbook.adapters.cli", "check", str(registry), "--no-cache"]
     return command + (["--jobs", str(jobs)] if jobs else [])
 
 

@@ -18,7 +18,7 @@ import pytest
 
 from proofbook.cache import CACHE_FILE, RETENTION_DAYS, ResultCache, shard_file
 from proofbook.check import CheckOptions, check_registry
-from proofbook.cli import main
+from proofbook.adapters.cli import main
 from proofbook.model import Result
 from proofbook.registry.snapshot import load_registry_cached
 from proofbook.verify.claims import Settings
@@ -213,7 +213,7 @@ def test_a_bad_shard_is_a_usage_error(shard: str, capsys: pytest.CaptureFixture[
 
 WARM_CHECK = """
 import sys
-from proofbook.cli import main
+from proofbook.adapters.cli import main
 code = main(["check", sys.argv[1], "--cache-dir", sys.argv[2], "--jobs", "1"])
 heavy = sorted(m for m in ("sympy", "mpmath", "jsonschema", "proofbook.registry.load") if m in sys.modules)
 print("imported:", heavy, file=sys.stderr)

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from proofbook.cli import main
+from proofbook.adapters.cli import main
 from samples import WRONG
 
 ROOT = Path(__file__).resolve().parents[1]

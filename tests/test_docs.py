@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from proofbook.config import ProofbookConfig
+from proofbook.adapters.mkdocs.config import ProofbookConfig
 
 DOCS = Path(__file__).resolve().parents[1] / "docs"
 

@@ -13,7 +13,7 @@ import pytest
 
 from proofbook.cache import ResultCache
 from proofbook.check import CheckOptions, Report, check_registry
-from proofbook.cli import main
+from proofbook.adapters.cli import main
 from proofbook.export import HandbookMeta, latex_sheet, tex_escape
 from proofbook.model import Registry
 from proofbook.registry.load import load_registry

@@ -9,7 +9,7 @@ from types import ModuleType
 
 import pytest
 
-from proofbook.cli import main
+from proofbook.adapters.cli import main
 from proofbook.registry.load import load_registry
 
 GENERATOR = Path(__file__).resolve().parent.parent / "benchmarks" / "generate.py"

@@ -28,7 +28,7 @@ from hardening_cases import (CASES, CHAPTER_TITLE_BREAKOUT, DEFINITIONS, FALSE, 
                              MARKER, NOTES_MARKUP, WRONG_STEP, Case, expr, misbehaving_task, three)
 from proofbook.cache import ResultCache
 from proofbook.check import CheckOptions, check_registry
-from proofbook.cli import main
+from proofbook.adapters.cli import main
 from proofbook.registry.load import load_registry
 from proofbook.verify.claims import Settings
 

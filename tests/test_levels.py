@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from proofbook.cli import main
+from proofbook.adapters.cli import main
 from proofbook.check import CheckOptions, Report
 from proofbook.model import EntryReport, Evidence, Level, Result, SymbolDecl, weakest
 from proofbook.render.levels import dimensions, level_words
@@ -90,7 +90,7 @@ def test_require_fails_an_identity_below_the_level(level: Level, require: Level,
 
 def test_cli_require_reaches_the_check(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """``--require`` overrides the default ``numeric`` of the check options."""
-    import proofbook.cli as cli
+    import proofbook.adapters.cli as cli
 
     seen: list[Level] = []
 

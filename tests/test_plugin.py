@@ -21,7 +21,7 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import Abort, PluginError
 
 from proofbook.check import Report, check_registry
-from proofbook.plugin import ProofbookPlugin
+from proofbook.adapters.mkdocs import ProofbookPlugin
 from proofbook.proofs import dependency_edges
 from proofbook.registry.load import load_registry
 from proofbook.render.levels import dimensions, level_words

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from proofbook.cli import main
+from proofbook.adapters.cli import main
 from proofbook.progress import Progress
 from proofbook.verify.pool import run_tasks
 import pool_tasks

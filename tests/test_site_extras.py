@@ -20,7 +20,7 @@ from mkdocs.config import load_config
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import Abort, PluginError
 
-from proofbook import cli
+from proofbook.adapters import cli
 from proofbook.errors import Location
 from proofbook.check import Report
 from proofbook.export import latex_sheet

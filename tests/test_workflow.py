@@ -15,7 +15,7 @@ import yaml
 
 import proofbook
 from proofbook.cache import shard_file
-from proofbook.cli import DEFAULT_CACHE_DIR, _parser
+from proofbook.adapters.cli import DEFAULT_CACHE_DIR, _parser
 
 ROOT = Path(__file__).resolve().parents[1]
 WORKFLOW = ROOT / ".github" / "workflows" / "handbook.yml"
@@ -76,7 +76,7 @@ def test_build_installs_verifies_then_builds_strictly(workflow: dict[Any, Any]) 
 
 
 def test_every_proofbook_command_exists_in_the_cli(workflow: dict[Any, Any]) -> None:
-    """Subcommands and flags of the workflow are accepted by ``proofbook.cli._parser()``."""
+    """Subcommands and flags of the workflow are accepted by ``proofbook.adapters.cli._parser()``."""
     parsed = proofbook_args(build_steps(workflow))
     assert [args.run.__name__ for args in parsed] == ["_check"]
 

@@ -36,18 +36,18 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.nav import Navigation, Section
 from mkdocs.structure.pages import Page
 
-from .cache import ResultCache
-from .check import Report, check_registry
+from ...cache import ResultCache
+from ...check import Report, check_registry
 from .config import ProofbookConfig
-from .errors import ProofbookErrors
-from .model import Registry
-from .progress import Progress
-from .proofs import dependency_edges, used_by
-from .registry.snapshot import load_registry_cached
-from .render import pages
-from .render.assets import PACKAGE_ASSETS, page_assets, prepend_new, site_uri
-from .render.cite import EXPORTS, SiteMeta, byline, cite_block, exports
-from .render.refs import Target, fix_refs, misplaced_message, registry_problems, unknown_message
+from ...errors import ProofbookErrors
+from ...model import Registry
+from ...progress import Progress
+from ...proofs import dependency_edges, used_by
+from ...registry.snapshot import load_registry_cached
+from ...render import pages
+from ...render.assets import PACKAGE_ASSETS, page_assets, prepend_new, site_uri
+from ...render.cite import EXPORTS, SiteMeta, byline, cite_block, exports
+from ...render.refs import Target, fix_refs, misplaced_message, registry_problems, unknown_message
 
 log = get_plugin_logger(__name__)
 

@@ -14,14 +14,14 @@ from dataclasses import replace
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from .cache import CACHE_FILE, ResultCache, shard_file
-from .check import CheckOptions, Report, check_registry
-from .errors import Location, ProofbookError, ProofbookErrors
-from .export import HandbookMeta, handbook_json, latex_sheet, report_as_dict
-from .model import LEVELS, EntryReport, Registry
-from .progress import Progress
-from .registry.snapshot import load_registry_cached
-from .render.bibtex import bibliography
+from ..cache import CACHE_FILE, ResultCache, shard_file
+from ..check import CheckOptions, Report, check_registry
+from ..errors import Location, ProofbookError, ProofbookErrors
+from ..export import HandbookMeta, handbook_json, latex_sheet, report_as_dict
+from ..model import LEVELS, EntryReport, Registry
+from ..progress import Progress
+from ..registry.snapshot import load_registry_cached
+from ..render.bibtex import bibliography
 
 EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT = 0, 1, 2
 #: Where verdicts are remembered unless ``--cache-dir`` or the site's ``cache_dir`` says otherwise.

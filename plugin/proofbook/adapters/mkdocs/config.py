@@ -13,9 +13,9 @@ from mkdocs.config import base
 from mkdocs.config import config_options as c
 from mkdocs.config.base import ValidationError
 
-from .check import CheckOptions
-from .model import LEVELS
-from .verify.claims import Settings
+from ...check import CheckOptions
+from ...model import LEVELS
+from ...verify.claims import Settings
 
 
 class AtLeast(c.Type):  # type: ignore[type-arg]
