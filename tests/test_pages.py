@@ -81,10 +81,13 @@ def page_html(text: str, convert: Convert, url: str = "handbook/traces/") -> str
 
 
 def test_display_math_is_arithmatex_generic(markdown_to_html: Convert) -> None:
-    """Display math keeps backslashes, underscores, stars and the tag through Markdown."""
+    """Display math keeps backslashes, underscores and stars through Markdown; its number is
+    HTML beside it, which no math engine can place over the formula."""
     text = display_math(r"A_{ij} * B_{ij} < \{c\}", "1.8")
-    assert text == r'<div class="arithmatex">\[ A_{ij} * B_{ij} &lt; \{c\} \tag{1.8} \]</div>'
+    assert text == (r'<div class="pb-formula"><div class="arithmatex">\[ A_{ij} * B_{ij} &lt; \{c\} \]</div>'
+                    '<span class="pb-eqno">(1.8)</span></div>')
     assert markdown_to_html(text) == text
+    assert display_math("x") == r'<div class="arithmatex">\[ x \]</div>'
 
 
 def test_inline_math_is_arithmatex_generic(markdown_to_html: Convert) -> None:
@@ -101,7 +104,7 @@ def test_entry_block(markdown_to_html: Convert) -> None:
     html = page_html(entry_block(make_report(entry)), markdown_to_html)
     assert html.startswith('<div class="pb-entry pb-verified" id="log-det-grad">\n<h3 id="gradient-of-lna">'
                            '<a class="pb-ref" href="#log-det-grad"')
-    assert f'<div class="arithmatex">\\[ {LATEX} \\tag{{1.2}} \\]</div>' in html
+    assert f'<div class="pb-formula">\n{display_math(LATEX)}<span class="pb-eqno">(1.2)</span></div>' in html
     assert '<li><span class="pb-symbol">A</span>: n × n matrix, invertible</li>' in html
     assert ('<details class="pb-badge pb-verified pb-level-proved-for-sizes">\n<summary>✔ proved for n ≤ 1, '
             "tested for n ≤ 2</summary>\n<p>Proved for the sizes listed: at those sizes the identity holds "

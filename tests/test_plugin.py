@@ -100,7 +100,7 @@ def test_repo_chapter_one_has_the_13_seed_entries(repo_site: MkDocsConfig) -> No
     positions = [html.index(f'id="{entry.id}"') for entry in chapter.entries]
     assert positions == sorted(positions)
     for k, entry in enumerate(chapter.entries, start=1):
-        assert f"\\tag{{1.{k}}} \\]</div>" in block(html, entry.id)
+        assert f'<span class="pb-eqno">(1.{k})</span>' in block(html, entry.id)
 
 
 def test_repo_identities_show_badge_and_evidence(repo_site: MkDocsConfig) -> None:

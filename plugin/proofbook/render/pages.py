@@ -46,9 +46,18 @@ PRINT = "print.md"
 # -- pieces ------------------------------------------------------------------------------------
 
 def display_math(latex: str, tag: str | None = None) -> str:
-    r"""A display equation in arithmatex's generic form, numbered with ``\tag`` when given."""
-    numbered = f"{latex} \\tag{{{tag}}}" if tag else latex
-    return f'<div class="arithmatex">\\[ {html.escape(numbered, quote=False)} \\]</div>'
+    r"""A display equation in arithmatex's generic form, numbered ``(tag)`` when given.
+
+    The number is HTML beside the math, not a ``\tag`` inside it: a math engine places a tag
+    absolutely, over the formula once the line is too narrow for both, and a site's own engine
+    (MathJax) numbers differently.  As flex items the formula and its number share the line
+    where both fit; where they do not, the number wraps below and the formula scrolls in its
+    own box (``proofbook.css``).
+    """
+    math = f'<div class="arithmatex">\\[ {html.escape(latex, quote=False)} \\]</div>'
+    if tag is None:
+        return math
+    return f'<div class="pb-formula">{math}<span class="pb-eqno">({html.escape(tag)})</span></div>'
 
 
 def inline_math(latex: str) -> str:
