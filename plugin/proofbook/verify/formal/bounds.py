@@ -51,6 +51,8 @@ def word_degree(norm: Normalizer, word: Word) -> int:
 def gen_degree(norm: Normalizer, gen: Gen) -> int:
     if gen[0] == "tr":
         return word_degree(norm, gen[1])
+    if gen in norm.opaque_scalars:
+        return frac_degree(norm, norm.opaque_scalars[gen])
     if gen in norm.opaque:
         return max((term_degree(norm, w, c) for w, c in norm.opaque[gen].terms), default=0)
     return 0

@@ -226,6 +226,9 @@ class Differentiator:
                 return Frac.const(0)
             change = self.norm.trace(self.norm.mul(self.norm.inverse(matrix), dp))
             return change * Frac.gen(("Det", gen[1])) if kind == "Det" else change
+        if kind == "log":
+            inner = self.norm.opaque_scalars[gen]
+            return self.frac(inner) / inner
         raise Outside(f"cannot differentiate {kind}")
 
     def _symbol(self, name: str) -> Frac:

@@ -58,6 +58,7 @@ class Letter:
     cols: str
     symmetric: bool = False
     orthogonal: bool = False
+    positive: bool = False
     depends: tuple[str, ...] = ()
     base: str | None = None
     wrt: tuple[str, ...] = ()
@@ -89,6 +90,10 @@ class Normalizer:
         self.unconstrained: set[str] = set()
         #: Opaque scalar generators (det or log det of a sum) and the matrix each stands for.
         self.opaque: dict[Gen, MatPoly] = {}
+        #: Opaque logarithms and the determinant expression each is the log of.
+        self.opaque_scalars: dict[Gen, Frac] = {}
+        #: Whether some opaque letter is the inverse of a single word (it then cancels).
+        self.opaque_inverses = False
 
     # -- letters ---------------------------------------------------------------------------
 
@@ -139,14 +144,42 @@ class Normalizer:
     # -- words -----------------------------------------------------------------------------
 
     def _reduce(self, word: Iterable[Atom]) -> list[Atom]:
+        """Free reduction: X X⁻¹ = X⁻¹ X = I, and W inv(W) = inv(W) W = I for the opaque
+        inverse of a word W of non-square factors."""
         out: list[Atom] = []
         for atom in word:
             atom = self._atom(atom)
             if out and out[-1][0] == atom[0] and out[-1][1] == atom[1] and out[-1][2] != atom[2]:
                 out.pop()
-            else:
-                out.append(atom)
+                continue
+            out.append(atom)
+            self._cancel_opaque(out)
         return out
+
+    def _cancel_opaque(self, out: list[Atom]) -> None:
+        """W inv(W) or inv(W) W at the end of ``out`` cancels."""
+        if not self.opaque_inverses:
+            return
+        inner = self._inverted_word(out[-1])
+        if inner is not None and tuple(out[-1 - len(inner):-1]) == inner:
+            del out[-1 - len(inner):]
+            return
+        for k in range(len(out) - 2, -1, -1):
+            inner = self._inverted_word(out[k])
+            if inner is not None and tuple(out[k + 1:]) == inner:
+                del out[k:]
+                return
+
+    def _inverted_word(self, atom: Atom) -> Word | None:
+        """For an atom standing for inv(W) with W one word, the atoms of W."""
+        name, t, inv = atom
+        letter = self.letters[name]
+        if letter.kind != "inv" or inv or letter.payload is None or len(letter.payload.terms) != 1:
+            return None
+        word, coeff = letter.payload.terms[0]
+        if coeff != Frac.const(1) or not word:
+            return None
+        return tuple(self.transpose_word(word)) if t else word
 
     def _inner_dims(self, word: list[Atom], rows: str, cols: str) -> list[str]:
         """The dimension at each of the len(word) + 1 positions of a word."""
@@ -296,13 +329,21 @@ class Normalizer:
                 raise Outside("the inverse of zero")
             return value.inverse()
         size = value.shape[0]
-        if len(value.terms) == 1 and self._square_letters(value.terms[0][0], size):
-            word, coeff = value.terms[0]
-            return self.make(value.shape, [([(n, t, not i) for n, t, i in reversed(word)],
-                                             coeff.inverse())])
         if value.is_zero:
             raise Outside("the inverse of a zero matrix")
-        self.incomplete.add("the inverse of a sum or of a product of non-square factors")
+        if len(value.terms) == 1:
+            word, coeff = value.terms[0]
+            if len(word) == 1 and self.letters[word[0][0]].kind == "inv" and not word[0][2]:
+                payload = self.letters[word[0][0]].payload
+                assert payload is not None
+                return self.scale(coeff.inverse(), self.transpose(payload) if word[0][1] else payload)
+            if self._square_letters(word, size):
+                return self.make(value.shape, [([(n, t, not i) for n, t, i in reversed(word)],
+                                                 coeff.inverse())])
+            self.incomplete.add("the inverse of a product of non-square factors")
+            return self.scale(coeff.inverse(), self._opaque(
+                "inv", MatPoly(value.shape, ((word, Frac.const(1)),))))
+        self.incomplete.add("the inverse of a sum")
         return self._opaque("inv", value)
 
     def diagonal_part(self, value: Value) -> Value:
@@ -329,6 +370,7 @@ class Normalizer:
                          if l.kind == kind and l.payload is not None and l.payload.key() == chosen.key()),
                         None)
         if existing is None:
+            self.opaque_inverses = self.opaque_inverses or kind == "inv" and len(chosen.terms) == 1
             existing = self.add_letter(Letter(name, chosen.shape[0], chosen.shape[1],
                                               symmetric=(key == fkey or kind == "diag"),
                                               kind=kind, payload=chosen))
@@ -369,28 +411,40 @@ class Normalizer:
         raise Outside(f"det of a scaled matrix is c^{size}: the dimension {size} is an exponent")
 
     def logdet(self, value: Value) -> Frac:
-        """log det P: the sum of the log-determinants of its factors (any branch)."""
-        det = self.det(value)
+        return self.logdet_of(self.det(value))
+
+    def logdet_of(self, det: Frac) -> Frac:
+        """log of a determinant expression.  log det X of one letter is a generator; over positive-definite letters
+        (det > 0) log det of a product, power or inverse splits into a sum.  Otherwise the
+        split holds only up to a multiple of 2πi (log det(AB) with det A, det B < 0), so the
+        logarithm of that determinant stays one opaque generator whose derivative is
+        d det / det."""
         num, den = det.num, det.den
         if len(num.terms) == 1 and len(den.terms) == 1 and not num.is_zero:
             (mono, c), = num.terms.items()
             (dmono, dc), = den.terms.items()
-            if c == 1 and dc == 1:
+            gens = [g for g, _ in mono + dmono]
+            single = not dmono and len(mono) == 1 and mono[0][1] == 1
+            if c == 1 and dc == 1 and all(g[0] in ("det", "Det") for g in gens) and (
+                    single or all(g[0] == "det" and self.letters[g[1]].positive for g in gens)):
                 total = Frac.const(0)
                 for monomial, sign in ((mono, 1), (dmono, -1)):
                     for gen, e in monomial:
                         total = total + Frac.const(sign * e) * Frac.gen(self._log_gen(gen))
                 return total
-        raise Outside("log of a determinant that is not a product of determinants")
+        if det.is_zero:
+            raise Outside("log of a zero determinant")
+        self.incomplete.add("log of a product of determinants (it splits only up to 2πi)")
+        gen: Gen = ("log", det.key())
+        self.opaque_scalars[gen] = det
+        return Frac.gen(gen)
 
     def _log_gen(self, gen: Gen) -> Gen:
         if gen[0] == "det":
             return ("logdet", gen[1])
-        if gen[0] == "Det":
-            log: Gen = ("LogDet", gen[1])
-            self.opaque[log] = self.opaque[gen]
-            return log
-        raise Outside("log of a scalar other than a determinant")
+        log: Gen = ("LogDet", gen[1])
+        self.opaque[log] = self.opaque[gen]
+        return log
 
     # -- re-canonicalisation ---------------------------------------------------------------
 
@@ -403,12 +457,22 @@ class Normalizer:
         for word, coeff in value.terms:
             term: Value = self._renormalize_frac(coeff)
             factor = self.identity(value.shape[0]) if not word else None
-            for name, t, inv in word:
-                atom = self.letter_value(name, t, inv)
-                factor = atom if factor is None else self.mul(factor, atom)
+            for atom in word:
+                value_of_atom = self._renormalize_atom(atom)
+                factor = value_of_atom if factor is None else self.mul(factor, value_of_atom)
             assert factor is not None
             total = self.add(total, self.mul(term, factor))
         return total
+
+    def _renormalize_atom(self, atom: Atom) -> Value:
+        name, t, inv = atom
+        letter = self.letters[name]
+        if letter.payload is None:
+            return self.letter_value(name, t, inv)
+        payload = self.renormalize(letter.payload)
+        value = self.inverse(payload) if letter.kind == "inv" else self.diagonal_part(payload)
+        value = self.transpose(value) if t else value
+        return self.inverse(value) if inv else value
 
     def _renormalize_frac(self, value: Frac) -> Frac:
         return self._renormalize_poly(value.num) / self._renormalize_poly(value.den)
@@ -427,4 +491,9 @@ class Normalizer:
             word = gen[1]
             size = self.atom_shape(word[0])[0]
             return self.trace_word(word, size)
+        if gen[0] in ("Det", "LogDet"):
+            det = self.det(self.renormalize(self.opaque[gen]))
+            return det if gen[0] == "Det" else self.logdet_of(det)
+        if gen[0] == "log":
+            return self.logdet_of(self._renormalize_frac(self.opaque_scalars[gen]))
         return Frac.gen(gen)

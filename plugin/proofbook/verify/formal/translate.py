@@ -136,7 +136,9 @@ class Translator:
                 self.norm.incomplete.add(f"{name} is orthogonal (QᵀQ = I)")
             symmetric = bool(assume & {"symmetric", "positive_definite", "diagonal"})
             self.norm.add_letter(Letter(name, rows, cols, symmetric=symmetric,
-                                        orthogonal="orthogonal" in assume, depends=tuple(decl.of)))
+                                        orthogonal="orthogonal" in assume,
+                                        positive="positive_definite" in assume,
+                                        depends=tuple(decl.of)))
         return self.norm.letter_value(name)
 
     def _Identity(self, node: Identity) -> Value:
