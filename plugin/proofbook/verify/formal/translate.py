@@ -252,6 +252,8 @@ class Translator:
         var = node.var
         if isinstance(var, Symbol):
             return self._by_scalar(self.value(node.expr), var, 1)
+        if isinstance(var, MatrixElement):  # a 1 x 1 matrix by one entry
+            return self._by_entries(node.expr, [(var, 1)])
         if not isinstance(var, MatrixSymbol):
             raise Outside("a derivative by an expression")
         self.value(var)
