@@ -30,7 +30,7 @@ from sympy import Basic
 from ...language.symbols import SymbolTable
 from .bounds import degree, dimension_roots, structural_degree
 from .normal import Normalizer, Outside, Value
-from .terms import Frac, MatPoly, Word
+from .terms import Frac, MatPoly, TooLarge, Word
 from .translate import Translator
 
 __all__ = ["FormalOutcome", "decide", "degree_bound"]
@@ -48,6 +48,8 @@ def _normal_forms(lhs: Basic, rhs: Basic, table: SymbolTable) -> tuple[Translato
     translator = Translator(table)
     try:
         return translator, translator.value(lhs), translator.value(rhs)
+    except TooLarge as error:
+        raise Outside(str(error)) from None
     except (RecursionError, ZeroDivisionError) as error:
         raise Outside(f"the normal form cannot be computed ({type(error).__name__})") from None
 
@@ -56,11 +58,17 @@ def decide(lhs: Basic, rhs: Basic, table: SymbolTable) -> FormalOutcome:
     """``equal`` (proved for every n), ``different`` (not an identity for every n), or
     ``outside`` the fragment, with the reason."""
     try:
-        translator, left, right = _normal_forms(lhs, rhs, table)
-        norm = translator.norm
-        difference = norm.sub(left, right)
+        return _decide(lhs, rhs, table)
     except Outside as outside:
         return FormalOutcome("outside", outside.reason)
+    except Exception as error:  # a defect here must cost a proof, never a verdict
+        return FormalOutcome("outside", f"the formal engine failed ({type(error).__name__}: {error})")
+
+
+def _decide(lhs: Basic, rhs: Basic, table: SymbolTable) -> FormalOutcome:
+    translator, left, right = _normal_forms(lhs, rhs, table)
+    norm = translator.norm
+    difference = norm.sub(left, right)
     if difference.is_zero:
         terms = len(left.terms) if isinstance(left, MatPoly) else len(left.num.terms)
         return FormalOutcome("equal", f"both sides have the same normal form ({terms} "
@@ -74,7 +82,7 @@ def decide(lhs: Basic, rhs: Basic, table: SymbolTable) -> FormalOutcome:
         return FormalOutcome("outside", "the normal forms differ, but that does not refute the "
                                         "identity: " + "; ".join(reasons))
     return FormalOutcome("different", "the normal forms differ, e.g. in the term "
-                                      + _describe(norm, difference))
+                                      + _describe(difference))
 
 
 def degree_bound(lhs: Basic, rhs: Basic, table: SymbolTable) -> int:
@@ -86,7 +94,7 @@ def degree_bound(lhs: Basic, rhs: Basic, table: SymbolTable) -> int:
         bound = max(degree(norm, left), degree(norm, right))
         if norm.soft_outside:
             bound = max(bound, dimension_roots(norm.sub(left, right)))
-    except Outside:
+    except Exception:  # outside the fragment (or a defect): read the bound off the tree
         bound = max(structural_degree(lhs), structural_degree(rhs))
     return max(bound, 1)
 
@@ -116,7 +124,7 @@ def _count(word: Word, unit: str) -> int:
     return sum(1 for name, _, _ in word if name == unit)
 
 
-def _describe(norm: Normalizer, difference: Value) -> str:
+def _describe(difference: Value) -> str:
     if isinstance(difference, Frac):
         mono = max(difference.num.terms)
         return " ".join(_gen_text(g, e) for g, e in mono) or "1"

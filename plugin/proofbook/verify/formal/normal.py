@@ -28,7 +28,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Union
 
-from .terms import Atom, Frac, Gen, MatPoly, Poly, Shape, Word
+from .terms import Atom, Frac, Gen, MatPoly, Poly, Shape, Word, check_size
 
 Value = Union[Frac, MatPoly]
 
@@ -268,7 +268,7 @@ class Normalizer:
         if isinstance(a, Frac) and isinstance(b, Frac):
             return a + b
         if not (isinstance(a, MatPoly) and isinstance(b, MatPoly)) or a.shape != b.shape:
-            raise Outside("a sum of a matrix and a scalar")
+            raise Outside("a sum of terms of different shapes")
         return self.make(a.shape, [*a.terms, *b.terms])
 
     def scale(self, c: Frac, value: Value) -> Value:
@@ -296,6 +296,7 @@ class Normalizer:
         if a.shape[1] != b.shape[0]:
             raise Outside(f"a product of shapes {a.shape} and {b.shape}")
         shape = (a.shape[0], b.shape[1])
+        check_size(len(a.terms) * len(b.terms))
         return self.make(shape, [(w1 + w2, c1 * c2) for w1, c1 in a.terms for w2, c2 in b.terms])
 
     def transpose(self, value: Value) -> Value:

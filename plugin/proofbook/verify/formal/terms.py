@@ -24,6 +24,19 @@ Atom = tuple[str, bool, bool]
 Word = tuple[Atom, ...]
 
 
+#: The most terms a polynomial or a product may have; beyond it the normal form is refused.
+MAX_TERMS = 20_000
+
+
+class TooLarge(ArithmeticError):
+    """A normal form would have more than MAX_TERMS terms."""
+
+
+def check_size(count: int) -> None:
+    if count > MAX_TERMS:
+        raise TooLarge(f"the normal form has more than {MAX_TERMS} terms")
+
+
 def _mono_mul(a: Monomial, b: Monomial) -> Monomial:
     if not a:
         return b
@@ -92,6 +105,7 @@ class Poly:
             return self.scale(other.terms[()])
         if len(self.terms) == 1 and () in self.terms:
             return other.scale(self.terms[()])
+        check_size(len(self.terms) * len(other.terms))
         terms: dict[Monomial, Fraction] = {}
         for m1, c1 in self.terms.items():
             for m2, c2 in other.terms.items():

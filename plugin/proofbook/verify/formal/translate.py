@@ -41,8 +41,8 @@ class Translator:
     def __init__(self, table: SymbolTable) -> None:
         self.table = table
         self.norm = Normalizer()
-        self.scalar_depends = {d.name: tuple(d.of) for d in table.decls.values()
-                               if d.kind == "scalar" and d.of}
+        self.depends = {d.name: tuple(d.of) for d in table.decls.values()
+                        if d.of and d.kind != "function"}
         #: Fixed sizes other than 1 (the normal form decides identities for every size).
         self.fixed_sizes: set[int] = set()
         self._directions = 0
@@ -77,7 +77,7 @@ class Translator:
         names = []
         for arg in node.args:
             if not isinstance(arg, Symbol) or arg.name not in self.table.decls \
-                    or arg.name in self.scalar_depends:
+                    or arg.name in self.depends:
                 raise Outside(f"{node.func.__name__} applied to an expression (the chain rule "
                               "through a function)")
             names.append(arg.name)
@@ -197,7 +197,7 @@ class Translator:
     # -- derivatives -----------------------------------------------------------------------
 
     def _differentiator(self, direction: Direction) -> Differentiator:
-        return Differentiator(self.norm, direction, self.scalar_depends)
+        return Differentiator(self.norm, direction, self.depends)
 
     def _Derivative(self, node: Derivative) -> Value:
         expr = node.expr
