@@ -371,7 +371,7 @@ def test_degree_bounds() -> None:
 
 # -- the property test ----------------------------------------------------------------------
 
-LETTERS = ("A", "B", "S")
+LETTERS = ("A", "B", "S", "C")
 
 
 @st.composite
@@ -473,14 +473,18 @@ def mutants(node: tuple) -> list[tuple]:
     return out
 
 
-PROPERTY_SYMBOLS = {k: MATRICES[k] for k in ("A", "B", "S", "u", "v", "x", "y")}
+PROPERTY_SYMBOLS = {**{k: MATRICES[k] for k in ("A", "B", "S", "u", "v", "x", "y", "i", "j")},
+                    "C": decl("C", "matrix", SQUARE, (), ("x",))}
+#: What a statement says about the random matrix expression M.
+WRAPS = ["{}", "trace({})", "diff(trace({}), A)", "diff(u.T*{}*v, S)", "diff({}, x)",
+         "diff(trace({}), B[i, j])"]
 
 
 @st.composite
 def statements(draw: st.DrawFn) -> tuple[str, str, str]:
-    """(expression, a valid rewrite of it, a mutant of it), as a matrix, a trace or a
-    gradient of a trace."""
-    wrap = draw(st.sampled_from(["{}", "trace({})", "diff(trace({}), A)", "diff(u.T*{}*v, S)"]))
+    """(expression, a valid rewrite of it, a mutant of it), as a matrix, a trace, a
+    gradient, a derivative by a scalar or by an entry."""
+    wrap = draw(st.sampled_from(WRAPS))
     tree = draw(matrices())
     spots = paths(tree)
     spot = draw(st.sampled_from(spots))
@@ -491,7 +495,7 @@ def statements(draw: st.DrawFn) -> tuple[str, str, str]:
     return tuple(wrap.format(text(t)) for t in (tree, rewrite, mutant))  # type: ignore[return-value]
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(statements())
 def test_formal_verdicts_agree_with_an_exact_test_above_the_bound(case: tuple[str, str, str]) -> None:
     """A rewrite is proved; a mutant is refuted exactly when an exact test at a size above
