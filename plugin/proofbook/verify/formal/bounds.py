@@ -42,7 +42,7 @@ from .terms import Frac, Gen, Word
 
 def word_degree(norm: Normalizer, word: Word) -> int:
     total = 0
-    for name, _, inverted in word:
+    for name, _, _ in word:
         letter = norm.letters[name]
         inner = max((term_degree(norm, w, c) for w, c in letter.payload.terms), default=0) \
             if letter.payload is not None else 1

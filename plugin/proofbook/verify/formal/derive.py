@@ -186,7 +186,7 @@ class Differentiator:
         total = Frac.const(0)
         cache: dict[Gen, Frac] = {}
         for mono, c in poly.terms.items():
-            for k, (gen, e) in enumerate(mono):
+            for gen, e in mono:
                 if gen not in cache:
                     cache[gen] = self.gen(gen)
                 dg = cache[gen]
