@@ -23,7 +23,7 @@ and sums -- unless both normal forms still agree, which proves the identity all 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
 from sympy import Basic
 
@@ -44,14 +44,34 @@ class FormalOutcome:
     reason: str = ""  # why outside, or a short description of what was shown
 
 
-def _normal_forms(lhs: Basic, rhs: Basic, table: SymbolTable) -> tuple[Translator, Value, Value]:
+NormalForms = tuple[Translator, Value, Value]
+#: The last claims' normal forms: the verifier asks ``decide`` and ``degree_bound`` in turn.
+_CACHE: dict[tuple[Any, ...], NormalForms | Outside] = {}
+_CACHE_SIZE = 32
+
+
+def _normal_forms(lhs: Basic, rhs: Basic, table: SymbolTable) -> NormalForms:
+    key = (lhs, rhs, tuple(table.decls.values()))
+    if key not in _CACHE:
+        if len(_CACHE) >= _CACHE_SIZE:
+            _CACHE.clear()
+        _CACHE[key] = _compute(lhs, rhs, table)
+    found = _CACHE[key]
+    if isinstance(found, Outside):
+        raise found
+    return found
+
+
+def _compute(lhs: Basic, rhs: Basic, table: SymbolTable) -> NormalForms | Outside:
     translator = Translator(table)
     try:
         return translator, translator.value(lhs), translator.value(rhs)
+    except Outside as outside:
+        return outside
     except TooLarge as error:
-        raise Outside(str(error)) from None
+        return Outside(str(error))
     except (RecursionError, ZeroDivisionError) as error:
-        raise Outside(f"the normal form cannot be computed ({type(error).__name__})") from None
+        return Outside(f"the normal form cannot be computed ({type(error).__name__})")
 
 
 def decide(lhs: Basic, rhs: Basic, table: SymbolTable) -> FormalOutcome:
@@ -87,7 +107,10 @@ def _decide(lhs: Basic, rhs: Basic, table: SymbolTable) -> FormalOutcome:
 
 def degree_bound(lhs: Basic, rhs: Basic, table: SymbolTable) -> int:
     """A degree d such that an exact test with every dimension at least d + 1 sees any
-    difference of normal forms (see ``bounds`` for what this rests on)."""
+    difference of normal forms (see ``bounds`` for what this rests on).
+
+    It is the larger degree of the two sides, not of their difference: the exact test at
+    that size then also sees a difference the engine would have cancelled wrongly."""
     try:
         translator, left, right = _normal_forms(lhs, rhs, table)
         norm = translator.norm
