@@ -196,6 +196,14 @@ class Translator:
 
     # -- derivatives -----------------------------------------------------------------------
 
+    def _frozen(self, var: Basic, expr: Basic) -> None:
+        """A derivative by a matrix declared ``of: x`` holds it fixed, so any derivative by x
+        inside would see it constant (as the evaluator does); the normal form would not."""
+        decl = self.table.decls.get(var.name)
+        if decl is not None and decl.of and expr.atoms(Derivative, MatDerivative):
+            raise Outside(f"a derivative by {var.name}, which depends on {', '.join(decl.of)}, "
+                          "of an expression with a derivative in it")
+
     def _differentiator(self, direction: Direction) -> Differentiator:
         return Differentiator(self.norm, direction, self.depends)
 
@@ -221,6 +229,9 @@ class Translator:
     def _by_entries(self, expr: Basic, steps: list[tuple[Basic, int]]) -> Value:
         """Derivatives by entries move one entry each (a symmetric matrix's too)."""
         moving = {var.parent.name for var, _ in steps if isinstance(var, MatrixElement)}
+        for var, _ in steps:
+            if isinstance(var, MatrixElement):
+                self._frozen(var.parent, expr)
         with self._unconstrained(moving):
             value = self.value(expr)
             for var, count in steps:
@@ -257,6 +268,7 @@ class Translator:
         if not isinstance(var, MatrixSymbol):
             raise Outside("a derivative by an expression")
         self.value(var)
+        self._frozen(var, node.expr)
         structured = isinstance(node, SymMatDerivative)
         self._directions += 1
         letter = self.norm.letters[var.name]
