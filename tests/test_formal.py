@@ -231,6 +231,10 @@ def test_the_dimension_trap_is_caught_above_the_bound() -> None:
     assert exact_differs(a, b, table, bound + 1) is True
     a, b, table = compiled("(n-7)*(n-12)*trace(A)", "0", MATRICES)
     assert degree_bound(a, b, table) == 12
+    # around a scalar outside the fragment too
+    a, b, table = compiled("(n-1)*(n-2)*(n-3)*(n-4)*(n-5)*(n-6)*sin(x)*trace(A)", "0", MATRICES)
+    assert decide(a, b, table).status == "outside"
+    assert degree_bound(a, b, table) == 6
 
 
 def test_cayley_hamilton_is_never_equal() -> None:

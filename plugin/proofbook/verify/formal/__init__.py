@@ -50,20 +50,20 @@ _CACHE: dict[tuple[Any, ...], NormalForms | Outside] = {}
 _CACHE_SIZE = 32
 
 
-def _normal_forms(lhs: Basic, rhs: Basic, table: SymbolTable) -> NormalForms:
-    key = (lhs, rhs, tuple(table.decls.values()))
+def _normal_forms(lhs: Basic, rhs: Basic, table: SymbolTable, lenient: bool = False) -> NormalForms:
+    key = (lhs, rhs, tuple(table.decls.values()), lenient)
     if key not in _CACHE:
         if len(_CACHE) >= _CACHE_SIZE:
             _CACHE.clear()
-        _CACHE[key] = _compute(lhs, rhs, table)
+        _CACHE[key] = _compute(lhs, rhs, table, lenient)
     found = _CACHE[key]
     if isinstance(found, Outside):
         raise found
     return found
 
 
-def _compute(lhs: Basic, rhs: Basic, table: SymbolTable) -> NormalForms | Outside:
-    translator = Translator(table)
+def _compute(lhs: Basic, rhs: Basic, table: SymbolTable, lenient: bool) -> NormalForms | Outside:
+    translator = Translator(table, lenient)
     try:
         return translator, translator.value(lhs), translator.value(rhs)
     except Outside as outside:
@@ -110,9 +110,11 @@ def degree_bound(lhs: Basic, rhs: Basic, table: SymbolTable) -> int:
     difference of normal forms (see ``bounds`` for what this rests on).
 
     It is the larger degree of the two sides, not of their difference: the exact test at
-    that size then also sees a difference the engine would have cancelled wrongly."""
+    that size then also sees a difference the engine would have cancelled wrongly.  Scalars
+    outside the fragment (sin x, an integral) count as opaque factors here, so that a
+    polynomial p(n) around them still raises the bound above its roots."""
     try:
-        translator, left, right = _normal_forms(lhs, rhs, table)
+        translator, left, right = _normal_forms(lhs, rhs, table, lenient=True)
         norm = translator.norm
         bound = max(degree(norm, left), degree(norm, right))
         if norm.soft_outside:

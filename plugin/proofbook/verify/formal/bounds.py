@@ -53,6 +53,8 @@ def word_degree(norm: Normalizer, word: Word) -> int:
 def gen_degree(norm: Normalizer, gen: Gen) -> int:
     if gen[0] == "tr":
         return word_degree(norm, gen[1])
+    if gen in norm.opaque_degrees:
+        return norm.opaque_degrees[gen]
     if gen in norm.opaque_scalars:
         return frac_degree(norm, norm.opaque_scalars[gen])
     if gen in norm.opaque:

@@ -88,6 +88,9 @@ class Normalizer:
         self.opaque: dict[Gen, MatPoly] = {}
         #: Opaque logarithms and the determinant expression each is the log of.
         self.opaque_scalars: dict[Gen, Frac] = {}
+        #: Scalars outside the fragment kept as generators for a degree bound, and the degree
+        #: of each (``Translator(lenient=True)``).
+        self.opaque_degrees: dict[Gen, int] = {}
         #: Whether some opaque letter is the inverse of a single word (it then cancels).
         self.opaque_inverses = False
 

@@ -22,13 +22,15 @@ from contextlib import ExitStack
 
 from sympy import (
     Add, Basic, Derivative, Determinant, Identity, Inverse, MatAdd, MatMul, MatPow, MatrixSymbol,
-    Mul, Pow, Symbol, Trace, Transpose, ZeroMatrix, log,
+    Mul, Pow, Symbol, Trace, Transpose, ZeroMatrix, log, srepr,
 )
+from sympy.matrices.expressions.matexpr import MatrixExpr
 from sympy.core.function import AppliedUndef
 from sympy.matrices.expressions.matexpr import MatrixElement
 
 from ...language.nodes import MatDerivative, SymMatDerivative
 from ...language.symbols import SymbolTable
+from .bounds import structural_degree
 from .derive import Differentiator, Direction, gradient, jacobian
 from .normal import ONE, Letter, Normalizer, Outside, Value, dim_name
 from .terms import Frac
@@ -38,8 +40,11 @@ class Translator:
     """Normal forms of compiled expressions over one symbol table (both sides share it, so
     their letters and generators meet)."""
 
-    def __init__(self, table: SymbolTable) -> None:
+    def __init__(self, table: SymbolTable, lenient: bool = False) -> None:
         self.table = table
+        #: For a degree bound only: a scalar outside the fragment (sin x, an integral, c^n)
+        #: becomes an opaque generator, so the polynomial in n around it is still seen.
+        self.lenient = lenient
         self.norm = Normalizer()
         self.depends = {d.name: tuple(d.of) for d in table.decls.values()
                         if d.of and d.kind != "function"}
@@ -48,6 +53,16 @@ class Translator:
         self._directions = 0
 
     def value(self, node: Basic) -> Value:
+        try:
+            return self._value(node)
+        except Outside:
+            if not self.lenient or isinstance(node, MatrixExpr):
+                raise
+            gen = ("opaque", srepr(node))
+            self.norm.opaque_degrees[gen] = structural_degree(node)
+            return Frac.gen(gen)
+
+    def _value(self, node: Basic) -> Value:
         method = getattr(self, "_" + type(node).__name__, None)
         if method is not None:
             return method(node)
