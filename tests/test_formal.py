@@ -235,6 +235,10 @@ def test_the_dimension_trap_is_caught_above_the_bound() -> None:
     a, b, table = compiled("(n-1)*(n-2)*(n-3)*(n-4)*(n-5)*(n-6)*sin(x)*trace(A)", "0", MATRICES)
     assert decide(a, b, table).status == "outside"
     assert degree_bound(a, b, table) == 6
+    # and, as a guess, polynomials in n written inside what is outside
+    a, b, table = compiled("det(x*A)", "x**(n + (n - 1)*(n - 2)*(n - 3)*(n - 4)*(n - 5)*(n - 6))*det(A)",
+                           MATRICES)
+    assert degree_bound(a, b, table) == 6
 
 
 def test_cayley_hamilton_is_never_equal() -> None:

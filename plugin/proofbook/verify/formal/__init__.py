@@ -28,7 +28,7 @@ from typing import Any, Literal
 from sympy import Basic
 
 from ...language.symbols import SymbolTable
-from .bounds import degree, dimension_roots, structural_degree
+from .bounds import degree, dimension_roots, structural_degree, subexpression_roots
 from .normal import Normalizer, Outside, Value
 from .terms import Frac, MatPoly, TooLarge, Word
 from .translate import Translator
@@ -119,8 +119,12 @@ def degree_bound(lhs: Basic, rhs: Basic, table: SymbolTable) -> int:
         bound = max(degree(norm, left), degree(norm, right))
         if norm.soft_outside:
             bound = max(bound, dimension_roots(norm.sub(left, right)))
+        inside = not norm.opaque_degrees
     except Exception:  # outside the fragment (or a defect): read the bound off the tree
-        bound = max(structural_degree(lhs), structural_degree(rhs))
+        bound, inside = max(structural_degree(lhs), structural_degree(rhs)), False
+    if not inside:
+        dims = set(table.dims.values())
+        bound = max(bound, subexpression_roots(lhs, dims), subexpression_roots(rhs, dims))
     return max(bound, 1)
 
 

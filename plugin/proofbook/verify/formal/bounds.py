@@ -31,7 +31,8 @@ import math
 from fractions import Fraction
 
 from sympy import (
-    Basic, Derivative, Determinant, MatPow, MatrixSymbol, Poly, Pow, Rational, Symbol,
+    Add, Basic, Derivative, Determinant, MatPow, MatrixSymbol, Mul, Poly, Pow, Rational, Symbol,
+    preorder_traversal,
 )
 from sympy.matrices.expressions.matexpr import MatrixElement
 
@@ -107,6 +108,23 @@ def _largest_root(poly: dict[int, Fraction]) -> int:
     roots = Poly(sum(Rational(c.numerator, c.denominator) * t**k for k, c in poly.items()),
                  t).intervals()
     return max((math.floor(high) for (_, high), _ in roots), default=0)
+
+
+def subexpression_roots(node: Basic, dims: set[Basic]) -> int:
+    """The largest real root of any polynomial in the dimensions written in the expression
+    (all dimensions set equal), such as (n - 1)(n - 6) in an exponent: a guess at the sizes
+    where an expression outside the fragment may behave specially."""
+    t = Symbol("t")
+    best = 0
+    for sub in preorder_traversal(node):
+        if not isinstance(sub, (Add, Mul, Pow)) or not sub.free_symbols or not sub.free_symbols <= dims:
+            continue
+        flat = sub.subs({d: t for d in sub.free_symbols})
+        if flat.is_polynomial(t) and flat.free_symbols:
+            poly = Poly(flat, t)
+            if poly.degree() > 0:
+                best = max(best, max((math.floor(high) for (_, high), _ in poly.intervals()), default=0))
+    return best
 
 
 def structural_degree(node: Basic) -> int:
