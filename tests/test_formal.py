@@ -313,6 +313,15 @@ def test_proved_for_every_n(lhs: str, rhs: str, symbols: dict) -> None:
     assert not exact_differs(a, b, table, degree_bound(a, b, table) + 1)
 
 
+def test_internal_letters_never_meet_user_names() -> None:
+    """A user matrix named like a unit vector or a derivative stays a letter of its own."""
+    symbols = {**MATRICES, "e_i": decl("e_i", "vector", ("n", 1)), "e_j": decl("e_j", "vector", ("n", 1)),
+               "dA": decl("dA", "matrix", SQUARE)}
+    assert formal("A[i, i]", "e_i.T*A*e_i", symbols).status != "equal"
+    assert formal("diff(trace(A*B), A[i, j])", "e_j.T*B*e_i", symbols).status != "equal"
+    assert formal("diff(trace(A*B), A)", "dA", symbols).status == "different"
+
+
 def test_a_one_by_one_matrix_by_an_entry() -> None:
     """diff(uᵀAu, u[i]) is a 1 x 1 matrix derivative by an entry (proofbook's evaluator does
     not take it yet, so there is no exact cross-check here)."""

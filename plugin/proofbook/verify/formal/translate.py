@@ -205,7 +205,7 @@ class Translator:
             return None
         if not isinstance(index, Symbol) or index.name not in self.table.decls:
             raise Outside("an entry with a fixed index")
-        name = f"e_{index.name}"
+        name = f"e[{index.name}]"
         self.norm.add_letter(Letter(name, size, ONE, kind="unit"))
         return self.norm.letter_value(name)
 
