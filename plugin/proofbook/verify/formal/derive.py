@@ -125,18 +125,18 @@ class Differentiator:
         if letter.kind == "inv":
             assert letter.payload is not None
             dp = self.value(letter.payload)
-            if _is_zero(dp):
+            if dp.is_zero:
                 return None
             inv = self.norm.letter_value(name)
             return self.norm.neg(self.norm.mul(self.norm.mul(inv, dp), inv))
         if letter.kind == "diag":
             assert letter.payload is not None
             dp = self.value(letter.payload)
-            return None if _is_zero(dp) else self.norm.diagonal_part(dp)
+            return None if dp.is_zero else self.norm.diagonal_part(dp)
         if letter.kind in ("direction", "unit"):
             return None
         if letter.kind == "jacobian":
-            if self.dir.var in letter.depends:
+            if self.moves(letter.depends):
                 raise Outside("a second derivative of a vector function of a vector")
             return None
         if self.dir.is_scalar:
@@ -230,7 +230,7 @@ class Differentiator:
         if kind in ("Det", "LogDet"):
             matrix = self.norm.opaque[gen]
             dp = self.value(matrix)
-            if _is_zero(dp):
+            if dp.is_zero:
                 return Frac.const(0)
             change = self.norm.trace(self.norm.mul(self.norm.inverse(matrix), dp))
             return change * Frac.gen(("Det", gen[1])) if kind == "Det" else change
@@ -247,10 +247,6 @@ class Differentiator:
         if not self.dir.is_scalar:
             raise Outside(f"the scalar {name} depends on the matrix {self.dir.var}")
         return Frac.gen(("dsym", name, (self.dir.var,)))
-
-
-def _is_zero(value: Value) -> bool:
-    return value.is_zero
 
 
 # -- reading off gradients ---------------------------------------------------------------------
