@@ -44,7 +44,8 @@ from ..model import Counterexample, Evidence, Level, Result
 from .antiderivative import with_base_points
 from .backends import ExactBackend, NumericBackend, SymbolicBackend
 from .claims import Claim, Settings
-from .degree import dimension_degree, letter_degree, rational_degree
+from .degree import dimension_degree, rational_degree
+from .formal import FormalOutcome, decide, degree_bound
 from .evaluate import Backend, Evaluator, NotApplicable, TooLarge, entries_of
 from .jet import Inexact, Jet
 from .linalg import Singular, Unreliable
@@ -134,7 +135,10 @@ class _Checker:
         self.reasons: list[str] = []
         #: Sizes where the exact test met irrational values; the numeric test covers them.
         self.inexact_sizes: set[int] = set()
-        self.letters = max(letter_degree(lhs), letter_degree(rhs))
+        self.exact_everywhere = False
+        #: The formal engine's degree bound: an exact test above it sees any difference of
+        #: normal forms (and every dimension trap of the product-trace fragment).
+        self.degree_bound = self._degree_bound()
         self.top_sizes = self._top_sizes()
         #: Probability bound of the exact test: the largest over the sizes, None if unknown.
         self.false_pass: float | None = 0.0
@@ -150,6 +154,15 @@ class _Checker:
                     evidence.append(found)
         except _Mismatch as mismatch:
             return Result("false", counterexample=mismatch.counterexample)
+        formal = self._formal(evidence)
+        if formal is not None and formal.status == "different":
+            tested = _list(list(next((e.sizes for e in evidence if e.method == "randomized"), ())))
+            return Result("inconclusive", reason=(
+                f"the engines disagree: the formal engine finds the sides different for large "
+                f"sizes ({formal.reason}), but the exact test found no counterexample "
+                f"(sizes {tested or 'none'}; degree bound {self.degree_bound})"))
+        if formal is not None and formal.status == "equal":
+            evidence.append(Evidence("formal", f"formal proof for every size: {formal.reason}"))
         evidence = self._cross_checked(evidence)
         if evidence and all(e.method == "numeric" for e in evidence):
             numeric = evidence[0]
@@ -168,9 +181,41 @@ class _Checker:
             return [e for e in evidence if e.method != "symbolic"]
         return evidence
 
+    def _degree_bound(self) -> int:
+        if not self.dim_names:
+            return 0
+        try:
+            return degree_bound(self.lhs, self.rhs, self.table)
+        except Exception:  # noqa: BLE001 - a bound that cannot be read is the largest size
+            return MAX_SIZE
+
+    def _formal(self, evidence: list[Evidence]) -> FormalOutcome | None:
+        """The formal engine, for claims with matrices, under the symbolic budget."""
+        if not any(d.kind in ("vector", "matrix") for d in self.table.decls.values()):
+            return None
+        budget = CpuBudget(self.settings.symbolic_budget)
+        try:
+            with budget:
+                outcome = decide(self.lhs, self.rhs, self.table)
+            budget.confirm()
+        except BudgetExceeded:
+            self.reasons.append("the formal engine ran out of its budget")
+            return None
+        except Exception as error:  # noqa: BLE001 - the formal engine is one witness among several
+            self.reasons.append(f"the formal engine failed ({type(error).__name__})")
+            return None
+        return outcome
+
+    def _above_bound(self, evidence: list[Evidence]) -> bool:
+        """The exact test agreed at a size above the degree bound (all sizes fixed: no bound)."""
+        tested = next((e.sizes for e in evidence if e.method == "randomized"), ())
+        return bool(tested) and (not self.dim_names or max(tested) > self.degree_bound)
+
     def _level(self, evidence: list[Evidence]) -> Level:
         """What the evidence establishes (see ``Level``)."""
         methods = {e.method for e in evidence}
+        if "formal" in methods and self._above_bound(evidence):
+            return "proved"
         symbolic = next((e for e in evidence if e.method == "symbolic"), None)
         trusted = symbolic is not None and "integrate" not in self.single_engine
         if trusted and not self.dim_names and methods & {"numeric", "randomized"}:
@@ -189,7 +234,7 @@ class _Checker:
         if not self.dim_names:
             return ()
         small = set(self.settings.random_sizes)
-        first = min(max(self.settings.least_top_size, self.letters + 1), MAX_SIZE)
+        first = min(max(self.settings.least_top_size, self.degree_bound + 1), MAX_SIZE)
         dims = set(self.dim_names)
         wanted = max(dimension_degree(self.lhs, dims), dimension_degree(self.rhs, dims)) + 1
         sizes = [first]
@@ -264,6 +309,7 @@ class _Checker:
             if n not in done:
                 done.append(n)
         done = [n for n in done if n not in self.inexact_sizes]
+        self.exact_everywhere = not self.inexact_sizes and bool(done)
         if not done:
             return None
         where = f"points for each n = {_list(done)}" if self.dim_names else f"{self._scalar_points()} points"
@@ -302,7 +348,11 @@ class _Checker:
 
     def _numeric(self) -> Evidence | None:
         s = self.settings
-        if self.dim_names:
+        if self.dim_names and self.exact_everywhere:
+            # The exact test decided every size: one numeric point at a small size, as an
+            # independent engine (floating point, another code path through the arithmetic).
+            sizes, points = (min(3, *s.numeric_sizes),), 1
+        elif self.dim_names:
             sizes = tuple(sorted(set(s.numeric_sizes) | self.inexact_sizes))
             points = s.numeric_points
         else:
