@@ -162,7 +162,11 @@ class _Checker:
                 f"sizes ({formal.reason}), but the exact test found no counterexample "
                 f"(sizes {tested or 'none'}; degree bound {self.degree_bound})"))
         if formal is not None and formal.status == "equal":
-            evidence.append(Evidence("formal", f"formal proof for every size: {formal.reason}"))
+            if any(e.method == "randomized" for e in evidence):
+                evidence.append(Evidence("formal", f"formal proof for every size: {formal.reason}"))
+            else:
+                self.reasons.append("the formal engine finds the sides equal, but no exact test "
+                                    "could cross-check it")
         evidence = self._cross_checked(evidence)
         if evidence and all(e.method == "numeric" for e in evidence):
             numeric = evidence[0]
@@ -319,9 +323,13 @@ class _Checker:
                         f"{self._chance()}", tuple(done))
 
     def _exact_points(self, dims: dict[str, int]) -> int:
-        """Points at one size: enough for the Schwartz-Zippel bound to reach 10^-12."""
+        """Points at one size: ``settings.points`` at the small sizes (their sign and magnitude
+        profiles matter), and at least enough for the Schwartz-Zippel bound to reach 10^-12;
+        at the sizes above the bound, where a point is costly, only the latter."""
         if not self.dim_names:
             points = self._scalar_points()
+        elif max(dims.values()) > max(self.settings.random_sizes, default=0):
+            points = 1
         else:
             points = self.settings.points
         d = rational_degree(self.lhs, self.rhs, self.table, dims, self.degree)

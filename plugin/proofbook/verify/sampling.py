@@ -39,7 +39,7 @@ from .evaluate import Backend, Env, entries_of, value_of
 #: Exact points: numerators of magnitude 1..EXACT_RANGE.  A wrong identity whose sides differ
 #: by a rational function of degree d agrees at such a point with probability at most
 #: d / EXACT_RANGE (Schwartz-Zippel), whatever denominator or scale the profile adds.
-EXACT_RANGE = 2**32
+EXACT_RANGE = 2**62
 NUMERIC_DENOMINATOR = 2**10
 #: Magnitude profiles, in the order points cycle through them.
 MAGNITUDES = ("plain", "fraction", "small", "large")
