@@ -208,3 +208,31 @@ def test_fraction_fallback_gives_the_same_verdicts(without_flint: None) -> None:
 def test_flint_is_used_when_installed() -> None:
     assert rationals.using_flint()
     assert type(rationals.rational(1, 3)).__name__ == "fmpq"
+
+
+@pytest.mark.parametrize("lhs, rhs", [
+    ("sin(x)**2 + cos(x)**2", "1"),
+    ("sin(2*x)", "2*sin(x)*cos(x)"),
+    ("-4*cosh(3*x)**2 + 4*sinh(3*x)**2", "-4"),
+    ("tan(x/2)", "sin(x)/(1 + cos(x))"),
+    ("exp(x + y)", "exp(x)*exp(y)"),
+])
+def test_exponential_polynomial_identities_are_proved_canonically(lhs: str, rhs: str) -> None:
+    """Rewritten as rational functions of exp(x/L) and exp(ix/L): proved, no simplify."""
+    result = check(lhs, rhs, X, Y)
+    assert (result.status, result.level) == ("verified", "proved"), result.describe()
+
+
+@pytest.mark.parametrize("lhs, rhs", [
+    ("sin(x)**2 - cos(x)**2", "1"),
+    ("cosh(3*x)**2 - sinh(3*x)**2", "3"),
+    ("tan(x/2)", "sin(x)/(1 - cos(x))"),
+])
+def test_false_exponential_polynomial_identities_are_rejected(lhs: str, rhs: str) -> None:
+    assert check(lhs, rhs, X, Y).status == "false"
+
+
+def test_a_proof_that_needs_simplify_is_not_proved() -> None:
+    """log(xy) = log x + log y: SymPy's simplify agrees, cross-checked numerically; no proof."""
+    result = check("log(x*y)", "log(x) + log(y)", XP, scalar("y", "positive"))
+    assert (result.status, result.level) == ("verified", "numeric")
