@@ -247,16 +247,21 @@ class _Checker:
         return tuple(s for s in sizes if s not in small)
 
     def _sizes(self, sizes: tuple[int, ...], rectangular: bool = True) -> list[dict[str, int]]:
-        """Every dimension at each size; with several dimensions also increasing and
-        decreasing in declaration order, so each of m < n, m = n, m > n is met."""
+        """Every dimension at each size; with several dimensions also unequal sizes in
+        every order that matters, so each of m < n, m = n, m > n is met."""
         if not self.dim_names:
             return [{}]
         result = []
+        names = self.dim_names
         for s in sizes:
-            result.append({d: s for d in self.dim_names})
-            if rectangular and len(self.dim_names) > 1:
-                result.append({d: s + k for k, d in enumerate(self.dim_names)})
-                result.append({d: s + k for k, d in enumerate(reversed(self.dim_names))})
+            result.append({d: s for d in names})
+            if rectangular and len(names) > 1:
+                # every rotation of the increasing order and of the decreasing one: each
+                # dimension is once the largest and once the smallest, each pair in both orders
+                for order in (names, names[::-1]):
+                    for r in range(len(order) if len(order) > 2 else 1):
+                        rotated = order[r:] + order[:r]
+                        result.append({d: s + k for k, d in enumerate(rotated)})
         return result
 
     def _profile(self, number: int) -> Profile:
@@ -382,7 +387,8 @@ class _Checker:
                 done.append(n)
         if not done:
             return None
-        where = f"{points} points for each n = {_list(done)}" if self.dim_names else f"{points} points"
+        count = f"{points} point{'s' if points != 1 else ''}"
+        where = f"{count} for each n = {_list(done)}" if self.dim_names else count
         return Evidence("numeric", f"numeric test at {s.digits} digits, confirmed at "
                         f"{s.digits + CONFIRM_DIGITS} ({where}){self.note}", tuple(done))
 
