@@ -236,3 +236,17 @@ def test_a_proof_that_needs_simplify_is_not_proved() -> None:
     """log(xy) = log x + log y: SymPy's simplify agrees, cross-checked numerically; no proof."""
     result = check("log(x*y)", "log(x) + log(y)", XP, scalar("y", "positive"))
     assert (result.status, result.level) == ("verified", "numeric")
+
+
+def test_shapes_where_a_side_is_undefined_are_skipped_not_handed_on() -> None:
+    """X^T X is singular for n < p: those shapes are skipped, the others are tested exactly."""
+    result = check("inv(X.T*X)*X.T*X", "eye(p)", matrix("X", ("n", "p")))
+    assert result.status == "verified" and result.level == "proved", result.describe()
+    assert "exact test" in result.describe()
+
+
+def test_a_difference_below_both_precisions_is_never_verified() -> None:
+    """A relative difference of 10^-45 is below the 50-digit test and above the 80-digit one:
+    the precisions disagree at every point, so the claim is inconclusive, not verified."""
+    result = check("exp(x)", "exp(x)*(1 + 1/10**45)", X)
+    assert result.status in ("false", "inconclusive")
