@@ -1,7 +1,8 @@
 """The verification cache: what it skips, what it never trusts, and what a warm run needs.
 
 The rule under test: a cache can make a run faster, never change a verdict. A damaged,
-edited or foreign cache costs only time.
+edited, forged or foreign cache costs only time; only records signed with this installation's
+key count, and the default folder is outside the checkout.
 """
 
 from __future__ import annotations
@@ -81,7 +82,7 @@ def test_a_verdict_edited_from_false_to_verified_is_verified_again(
     code, out, err = check(wrong, cache, capsys)
     assert code == 1 and "wrong-gradient" in out and " false " in out
     assert "wrong.yml:3:5: entry 'wrong-gradient' (1.1) is false" in err
-    assert "1 record(s) in the cache" in err and "did not match their checksum" in err
+    assert "1 record(s) in the cache" in err and "did not match their signature" in err
     assert "1 entry verified now, 0 from the cache" in err
     assert records(cache)[name]["value"]["status"] == "false"  # type: ignore[index]
 
@@ -100,7 +101,8 @@ def test_forged_latex_is_never_shown(tmp_path: Path) -> None:
     assert warm.rejected == 2 and second.verified_now == []
 
 
-@pytest.mark.parametrize("damage", ["{ not json", '{"format": 3, "records": []}', "[1, 2]", ""])
+@pytest.mark.parametrize("damage", ["{ not json", '{"format": 4, "records": []}', "[1, 2]", "",
+                                    '{"format": 4, "key": 5, "records": {}}'])
 def test_a_damaged_cache_file_costs_only_time(wrong: Path, tmp_path: Path, damage: str,
                                               capsys: pytest.CaptureFixture[str]) -> None:
     cache = tmp_path / "cache"
@@ -118,7 +120,7 @@ def test_a_cache_of_another_format_is_ignored_quietly(wrong: Path, tmp_path: Pat
     cache.mkdir()
     (cache / CACHE_FILE).write_text('{"format": 1, "results": {}, "latex": {}}')
     code, _, err = check(wrong, cache, capsys)
-    assert code == 1 and "could not be read" not in err and "checksum" not in err
+    assert code == 1 and "could not be read" not in err and "signature" not in err
 
 
 def test_an_unwritable_cache_is_a_notice(wrong: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -190,7 +192,7 @@ def test_shard_files_merge_by_copying(tmp_path: Path, capsys: pytest.CaptureFixt
         code, out, err = check(registry, tmp_path / f"job{k}", capsys, "--shard", f"{k}/2")
         assert code == 0, err
         assert out.splitlines()[-1].startswith(f"shard {k}/2: ")
-        assert [p.name for p in (tmp_path / f"job{k}").iterdir()] == [shard_file((k, 2))]
+        assert [p.name for p in (tmp_path / f"job{k}").glob("*.json")] == [shard_file((k, 2))]
         parts.append({line.split()[1] for line in out.splitlines()[:-1]})
     everything = {e.id for e in load_registry_cached([registry], ResultCache()).entries}
     assert parts[0] | parts[1] == everything and not parts[0] & parts[1]
@@ -200,7 +202,7 @@ def test_shard_files_merge_by_copying(tmp_path: Path, capsys: pytest.CaptureFixt
         shutil.copytree(tmp_path / f"job{k}", merged, dirs_exist_ok=True)
     code, out, err = check(registry, merged, capsys)
     assert code == 0 and "0 entries verified now, 28 from the cache" in err
-    assert sorted(p.name for p in merged.iterdir()) == [shard_file((1, 2)), shard_file((2, 2))]  # nothing new
+    assert sorted(p.name for p in merged.glob("*.json")) == [shard_file((1, 2)), shard_file((2, 2))]  # nothing new
 
 
 @pytest.mark.parametrize("shard", ["0/2", "3/2", "1", "a/b", "1/0"])

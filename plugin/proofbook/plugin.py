@@ -37,9 +37,10 @@ from mkdocs.structure.nav import Navigation, Section
 from mkdocs.structure.pages import Page
 
 from .cache import ResultCache
+from .cachekey import default_cache_dir
 from .check import Report, check_registry
 from .config import ProofbookConfig
-from .errors import ProofbookErrors
+from .errors import ProofbookErrors, listed
 from .model import Registry
 from .progress import Progress
 from .proofs import dependency_edges, used_by
@@ -78,7 +79,8 @@ class ProofbookPlugin(BasePlugin[ProofbookConfig]):
                               "add 'md_in_html' under markdown_extensions in mkdocs.yml.")
         base = os.path.dirname(config.config_file_path or "")
         self.paths = [shown_path(os.path.join(base, path)) for path in self.config.registry]
-        folder = Path(base, self.config.cache_dir) if self.config.cache_dir else None
+        folder = (default_cache_dir(Path(base)) if self.config.cache_dir is None
+                  else Path(base, self.config.cache_dir) if self.config.cache_dir else None)
         if self.cache is None or self.cache.folder != folder:
             self.cache = ResultCache(folder)
         assets = page_assets(self.config.math)
@@ -153,7 +155,7 @@ class ProofbookPlugin(BasePlugin[ProofbookConfig]):
         problems = report.problems(self.config.fail_on_inconclusive) + registry_problems(registry)
         if problems:
             raise registry_error(problems)
-        for problem in report.problems(fail_on_inconclusive=True):  # inconclusive, yet allowed
+        for problem in listed(report.problems(fail_on_inconclusive=True)):  # inconclusive, yet allowed
             log.warning(problem)
         log.info(f"{report.summary()}; {report.activity()}")
         return registry, report
@@ -238,7 +240,7 @@ def page_url(config: MkDocsConfig, src_uri: str) -> str:
 def registry_error(problems: list[str]) -> PluginError:
     """One error for the whole registry: a count, then one paragraph per problem."""
     noun = "problem" if len(problems) == 1 else "problems"
-    return PluginError("\n".join([f"proofbook: {len(problems)} {noun} in the registry:", *problems]))
+    return PluginError("\n".join([f"proofbook: {len(problems)} {noun} in the registry:", *listed(problems)]))
 
 
 def link_pages(nav_pages: list[Page]) -> None:

@@ -30,6 +30,7 @@ from sympy.matrices.expressions.matexpr import MatrixElement
 from ..errors import Location, ProofbookError
 from ..model import Source
 from .nodes import MatDerivative, SymMatDerivative
+from .shapes import ShapeText, describe
 from .names import ELEMENTARY, FUNCTIONS
 from .symbols import SymbolTable, dimension
 
@@ -73,15 +74,14 @@ class Typed:
         return self.shape is not None and self.shape[1] == S.One
 
 
+def shape_text(shape: Shape) -> ShapeText:
+    """The shape as the cache keeps it."""
+    return None if shape is None else (str(shape[0]), str(shape[1]))
+
+
 def describe_shape(shape: Shape) -> str:
     """Shapes as a reader says them: 'a scalar', 'an n x 1 vector', 'an m x n matrix'."""
-    if shape is None:
-        return "a scalar"
-    rows, cols = shape
-    if cols == S.One and rows != S.One:
-        return f"a column vector of length {rows}"
-    article = "an" if str(rows)[0] in "aefhilmnorsx8" else "a"
-    return f"{article} {rows} x {cols} matrix"
+    return describe(shape_text(shape))
 
 
 class _Fail(Exception):

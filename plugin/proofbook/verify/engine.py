@@ -39,6 +39,7 @@ from ..errors import ProofbookError
 from ..language.parse import compile_source
 from ..language.symbols import SymbolTable
 from ..model import Counterexample, Evidence, Level, Result
+from .numbertext import exact_text
 from .claims import Claim, Settings
 from .backends import ExactBackend, NumericBackend, SymbolicBackend
 from .evaluate import Backend, Evaluator, NotApplicable, entries_of
@@ -422,7 +423,7 @@ def _show(value: Any, digits: int = 15) -> str:
     if isinstance(value, (mpmath.mpf, mpmath.mpc)):
         text = mpmath.nstr(value.real if value.imag == 0 else value, min(digits, mpmath.mp.dps))
     else:
-        text = str(value)
+        text = exact_text(value)
     return text if len(text) <= 120 or digits == FULL else text[:117] + "..."
 
 
