@@ -13,7 +13,7 @@ import json
 import os
 import time
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from .cache import ResultCache, source_digest
 from .errors import ProofbookError
@@ -204,7 +204,7 @@ def _compile(entry: Entry, keyed: list[tuple[str, Source]],
     try:
         table = SymbolTable.build(entry.symbols)
     except ProofbookError as error:
-        return {}, [error]
+        return {}, [replace(error, entry_id=entry.id)]
     errors = []
     compiled: dict[Source, _Compiled] = {}
     for _, source in keyed:

@@ -97,14 +97,15 @@ def _load_and_check(args: argparse.Namespace) -> tuple[Registry, Report]:
     """Load and verify the registry that ``_add_registry_arguments`` names.
 
     Raises ``ProofbookErrors`` when a file cannot be loaded; ``main`` reports them."""
-    paths, options, cache_dir = _site_options(args.config) if args.config else (
-        ["registry"], CheckOptions(), default_cache_dir(Path.cwd()))
+    paths, options, cache_dir, root = _site_options(args.config) if args.config else (
+        ["registry"], CheckOptions(), default_cache_dir(Path.cwd()), None)
     if args.cache_dir:
         cache_dir = Path(args.cache_dir)
     shard = getattr(args, "shard", None)
     cache = ResultCache(None if args.no_cache else cache_dir,
                         write_as=shard_file(shard) if shard else CACHE_FILE)
-    registry = load_registry_cached(args.paths or paths, cache)
+    registry = (load_registry_cached(args.paths, cache) if args.paths  # typed paths are trusted as given
+                else load_registry_cached(paths, cache, root, contained=root is not None or not args.config))
     options = replace(options, jobs=options.jobs if args.jobs is None else args.jobs,
                       time_limit=options.time_limit if args.time_limit is None else args.time_limit,
                       shard=shard)
@@ -114,9 +115,9 @@ def _load_and_check(args: argparse.Namespace) -> tuple[Registry, Report]:
     return registry, report
 
 
-def _site_options(config_file: str) -> tuple[list[str], CheckOptions, Path | None]:
-    """Registry paths, check options and cache folder (None: no cache) of the proofbook plugin
-    in a mkdocs.yml."""
+def _site_options(config_file: str) -> tuple[list[str], CheckOptions, Path | None, Path | None]:
+    """Registry paths, check options, cache folder (None: no cache) and the folder the registry
+    must lie in (None: anywhere, with ``allow_outside``) of the proofbook plugin in a mkdocs.yml."""
     from mkdocs.config import load_config
     from mkdocs.exceptions import MkDocsException
 
@@ -133,7 +134,8 @@ def _site_options(config_file: str) -> tuple[list[str], CheckOptions, Path | Non
     options = plugin.config
     cache_dir = None if not options.cache or options.cache_dir == "" else (
         default_cache_dir(base) if options.cache_dir is None else base / options.cache_dir)
-    return [str(base / path) for path in options.registry], options.check_options(), cache_dir
+    root = None if options.allow_outside else base
+    return [str(base / path) for path in options.registry], options.check_options(), cache_dir, root
 
 
 def _shard(text: str) -> tuple[int, int]:

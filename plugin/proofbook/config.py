@@ -51,6 +51,11 @@ class ProofbookConfig(base.Config):
     registry = c.ListOfItems(c.Type(str), default=["registry"])
     """Registry files, or folders of ``.yml`` files, relative to mkdocs.yml; chapters in order."""
 
+    allow_outside = c.Type(bool, default=False)
+    """Let registry paths, and the symlinks in registry folders, lead outside the folder of
+    mkdocs.yml. Off by default: a chapter that a pull request links to a file elsewhere on the
+    build machine is refused, not published."""
+
     # -- how hard each identity is checked ------------------------------------------------------
 
     exact_sizes = c.ListOfItems(AtLeast(int, 1), default=[1, 2])

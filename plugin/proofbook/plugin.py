@@ -62,6 +62,8 @@ class ProofbookPlugin(BasePlugin[ProofbookConfig]):
     def __init__(self) -> None:
         self.cache: ResultCache | None = None
         self.paths: list[str] = []
+        #: The project folder (of mkdocs.yml), inside which the registry must lie.
+        self.root = Path(".")
         self.targets: dict[str, Target] = {}
         #: The generated pages of the navigation, in order.
         self.generated: list[File] = []
@@ -78,6 +80,7 @@ class ProofbookPlugin(BasePlugin[ProofbookConfig]):
             raise PluginError("proofbook: the handbook pages need the md_in_html Markdown extension; "
                               "add 'md_in_html' under markdown_extensions in mkdocs.yml.")
         base = os.path.dirname(config.config_file_path or "")
+        self.root = Path(base or ".")
         self.paths = [shown_path(os.path.join(base, path)) for path in self.config.registry]
         folder = (default_cache_dir(Path(base)) if self.config.cache_dir is None
                   else Path(base, self.config.cache_dir) if self.config.cache_dir else None)
@@ -146,7 +149,7 @@ class ProofbookPlugin(BasePlugin[ProofbookConfig]):
         """Load and check the registry; raise one PluginError listing every problem."""
         cache = self.cache if self.config.cache and self.cache is not None else ResultCache()
         try:
-            registry = load_registry_cached(self.paths, cache)
+            registry = load_registry_cached(self.paths, cache, self.root, not self.config.allow_outside)
         except ProofbookErrors as errors:
             raise registry_error([str(e) for e in errors.errors]) from None
         report = check_registry(registry, self.config.check_options(), cache, Progress.for_console(log.info))

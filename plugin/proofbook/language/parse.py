@@ -29,6 +29,8 @@ from sympy.matrices.expressions.matexpr import MatrixElement
 
 from ..errors import Location, ProofbookError
 from ..model import Source
+from ..numbertext import exact_text
+from .growth import MAX_BITS, Growth, digits
 from .nodes import MatDerivative, SymMatDerivative
 from .shapes import ShapeText, describe
 from .names import ELEMENTARY, FUNCTIONS
@@ -41,6 +43,7 @@ MAX_EXPONENT = 64
 #: Bound on the product of nested constant exponents, ((x**64)**64)**64 being 262144.
 MAX_TOTAL_EXPONENT = 256
 MAX_INTEGER = 10**12
+MAX_DECIMAL_DIGITS = 30
 MAX_DIFF_ORDER = 6
 
 Shape = tuple[Basic, Basic] | None
@@ -203,6 +206,7 @@ class _Compiler:
     def __init__(self, table: SymbolTable, text: str) -> None:
         self.table = table
         self.text = text
+        self.growth = Growth()
 
     def visit(self, node: ast.AST) -> Typed:
         method = getattr(self, "visit_" + type(node).__name__, None)
@@ -211,7 +215,18 @@ class _Compiler:
             raise _Fail(node, f"{what} is not allowed in an expression.",
                         "Only numbers, declared symbols, + - * / **, .T, M[i, j] and the "
                         "documented functions are.")
-        return method(node)
+        typed = method(node)
+        if isinstance(node, (ast.BinOp, ast.UnaryOp, ast.Call)):
+            self._bounded(node, typed)
+        return typed
+
+    def _bounded(self, node: ast.AST, typed: Typed) -> None:
+        """Refuse a value that could outgrow what exact arithmetic does in milliseconds."""
+        bits = self.growth.bits(typed.expr)
+        if bits > MAX_BITS:
+            raise _Fail(node, f"this expression is too large to check: its exact value can have "
+                              f"about {digits(bits):,} digits (at most {digits(MAX_BITS):,}).",
+                        "Use smaller numbers and exponents, or split the identity with a proof.")
 
     # -- leaves -------------------------------------------------------------------------
 
@@ -223,6 +238,9 @@ class _Compiler:
         if isinstance(value, float):
             if "e" in segment.lower() or "j" in segment.lower():
                 raise _Fail(node, f"write the number {segment} as a plain decimal or a fraction.")
+            if sum(c.isdigit() for c in segment) > MAX_DECIMAL_DIGITS or abs(value) > MAX_INTEGER:
+                raise _Fail(node, f"the number {_quote(segment, 30)} is too large or too long (at most "
+                                  f"{MAX_INTEGER} and {MAX_DECIMAL_DIGITS} digits).")
             return Typed(Rational(Fraction(segment)), None)
         if abs(value) > MAX_INTEGER:
             raise _Fail(node, f"the number {segment} is too large (at most {MAX_INTEGER}).")
@@ -345,7 +363,7 @@ class _Compiler:
         if value is None:
             raise _Fail(node, "a constant exponent must be a rational number, such as 3, -1 or 1/2.")
         if abs(value) > MAX_EXPONENT:
-            raise _Fail(node, f"the exponent {value} is too large (at most {MAX_EXPONENT}).")
+            raise _Fail(node, f"the exponent {exact_text(value)} is too large (at most {MAX_EXPONENT}).")
         return Typed(value, None)
 
     def visit_Attribute(self, node: ast.Attribute) -> Typed:
@@ -532,6 +550,7 @@ class _Compiler:
 
     def call_integrate(self, node: ast.Call, f: ast.AST, var: ast.AST, *bounds: ast.AST) -> Typed:
         body = self._scalar(f, "the integrand")
+        self._not_nested(f, body, Integral, "integral")
         x = self._bound_variable(var, "integrate")
         if bounds:
             low, high = (self._scalar(b, "a bound of integrate()") for b in bounds)
@@ -540,12 +559,20 @@ class _Compiler:
 
     def call_sum(self, node: ast.Call, f: ast.AST, var: ast.AST, low: ast.AST, high: ast.AST) -> Typed:
         body = self._scalar(f, "the summand")
+        self._not_nested(f, body, Sum, "sum")
         k = self._bound_variable(var, "sum")
         decl = self.table.decls[str(k)]
         if "integer" not in decl.assume:
             raise _Fail(var, f"the summation variable '{k}' must be declared with assume: [integer].")
         bounds = [self._scalar(b, "a bound of sum()") for b in (low, high)]
         return Typed(Sum(body, (k, *bounds)), None)
+
+    def _not_nested(self, node: ast.AST, body: Basic, cls: type[Basic], noun: str) -> None:
+        """SymPy merges a sum of a sum (an integral of an integral) into one object with two
+        ranges, which the verifier does not evaluate: refused here, with its position."""
+        if body.has(cls):
+            raise _Fail(node, f"a {noun} inside a {noun} is not supported.",
+                        f"Write the inner {noun} in closed form, or prove the identity in steps.")
 
     def _bound_variable(self, node: ast.AST, name: str) -> Symbol:
         if isinstance(node, ast.Name) and node.id in self.table.decls \
@@ -562,7 +589,7 @@ for _name, _func in _ELEMENTARY.items():
 def _rational_value(expr: Basic) -> Rational | None:
     """The value of a constant built from number literals with + - * / and powers, or None.
 
-    Safe to compute: literals and exponents are bounded where they are parsed.
+    Safe to compute: ``_Compiler.visit`` has bounded the size of its value (``growth``).
     """
     if expr.is_Rational:
         return expr

@@ -39,7 +39,7 @@ from ..errors import ProofbookError
 from ..language.parse import compile_source
 from ..language.symbols import SymbolTable
 from ..model import Counterexample, Evidence, Level, Result
-from .numbertext import exact_text
+from ..numbertext import exact_text
 from .claims import Claim, Settings
 from .backends import ExactBackend, NumericBackend, SymbolicBackend
 from .evaluate import Backend, Evaluator, NotApplicable, entries_of
