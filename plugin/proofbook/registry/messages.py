@@ -282,6 +282,12 @@ def guess_or_period(value: str, options: Any) -> str:
 
 
 def _guess(value: str, options: Any) -> str | None:
+    return _closest(value, tuple(options))
+
+
+@cache
+def _closest(value: str, options: tuple[str, ...]) -> str | None:
+    """Memoized: a registry with thousands of 'titel' keys asks thousands of times."""
     return next(iter(difflib.get_close_matches(value, list(options), n=1)), None)
 
 

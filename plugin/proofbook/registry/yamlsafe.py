@@ -125,26 +125,14 @@ def parse(text: str, file: str) -> Document:
     if root is None or root.tag == _YAML_TAG + "null":
         raise ProofbookError("the file is empty.", Location(file, 1, 1),
                              hint="A chapter file needs chapter: <title> and entries:.")
-    _check_entry_count(root, file)
     document = Document(file)
     document.data = _Walker(document, text.splitlines()).value(root, ())
     return document
 
 
-def _check_entry_count(root: Node, file: str) -> None:
-    """Refuse a chapter of more than MAX_ENTRIES entries before schema and loader see them."""
-    if not isinstance(root, MappingNode):
-        return
-    for key, value in root.value:
-        if isinstance(key, ScalarNode) and key.value == "entries" and isinstance(value, SequenceNode) \
-                and len(value.value) > MAX_ENTRIES:
-            raise ProofbookError(
-                f"the chapter has {len(value.value):,} entries; a file may have at most {MAX_ENTRIES:,}.",
-                _location(file, value.start_mark), hint="Split the chapter into several files.")
-
-
 class _StrictLoader(yaml.SafeLoader):
-    """A SafeLoader whose composer stops at the first anchor or alias and at deep nesting."""
+    """A SafeLoader whose composer stops at the first anchor or alias, at deep nesting, at
+    MAX_NODES values and at MAX_ENTRIES entries (the only list at the top of a chapter)."""
 
     def __init__(self, text: str, file: str) -> None:
         super().__init__(text)
@@ -163,6 +151,10 @@ class _StrictLoader(yaml.SafeLoader):
         if self.depth >= MAX_DEPTH:
             raise ProofbookError(f"the YAML is nested more than {MAX_DEPTH} levels deep.",
                                  _location(self.file, event.start_mark))
+        if self.depth == 2 and isinstance(parent, SequenceNode) and index >= MAX_ENTRIES:
+            raise ProofbookError(f"the chapter has more than {MAX_ENTRIES:,} entries.",
+                                 _location(self.file, event.start_mark),
+                                 hint="Split the chapter into several files.")
         self.nodes += 1
         if self.nodes > MAX_NODES:
             raise ProofbookError(f"the file has more than {MAX_NODES:,} YAML values.",
