@@ -571,7 +571,8 @@ class _Compiler:
         """SymPy merges a sum of a sum (an integral of an integral) into one object with two
         ranges, which the verifier does not evaluate: refused here, with its position."""
         if body.has(cls):
-            raise _Fail(node, f"a {noun} inside a {noun} is not supported.",
+            article = "an" if noun[0] in "aeiou" else "a"
+            raise _Fail(node, f"{article} {noun} inside {article} {noun} is not supported.",
                         f"Write the inner {noun} in closed form, or prove the identity in steps.")
 
     def _bound_variable(self, node: ast.AST, name: str) -> Symbol:
