@@ -13,6 +13,7 @@ without a site are trusted as given, and what is found in a folder must lie insi
 from __future__ import annotations
 
 import os
+import re
 import stat
 from collections.abc import Sequence
 from pathlib import Path
@@ -23,6 +24,8 @@ from ..errors import Location, ProofbookError
 SUFFIXES = (".yml", ".yaml")
 #: Largest registry file accepted; a chapter is a few dozen KiB.
 MAX_BYTES = 1024 * 1024
+#: What os.listdir makes of bytes that are not UTF-8 (surrogate escapes), which no page can show.
+_UNDECODED = re.compile("[\ud800-\udfff]")
 
 
 def chapter_files(paths: Sequence[str | Path], root: Path | None = None,
@@ -51,6 +54,10 @@ def chapter_files(paths: Sequence[str | Path], root: Path | None = None,
                 problem = _outside(path / name, boundary) if contained else None
                 if problem is not None:
                     errors.append(problem.at(os.path.join(shown, name)))
+                elif _UNDECODED.search(name):
+                    errors.append(ProofbookError(
+                        "the file name is not UTF-8 text.", Location(os.path.join(shown, name)),
+                        hint="Rename the file; chapter file names appear in pages and exports."))
                 else:
                     files.append((path / name, os.path.join(shown, name)))
         elif path.exists():
