@@ -38,6 +38,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from .cachekey import CacheKey, cache_key
+from .errors import escaped
 from .model import Result, result_from_dict, result_to_dict
 
 #: The record file of builds and full checks.
@@ -244,7 +245,7 @@ class ResultCache:
             if tmp is not None:
                 Path(tmp).unlink(missing_ok=True)
             return
-        self._read_from_target = set()
+        self._read_from_target = set(records)
         self.save_error = None
         self._dirty = False
 
@@ -274,7 +275,7 @@ class ResultCache:
         if self.save_error:
             lines.append(f"the cache could not be written: {self.save_error}; the next build will "
                          "verify again what this one verified.")
-        return lines
+        return [escaped(line) for line in lines]
 
 
 class _Unreadable(Exception):

@@ -16,7 +16,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 
 from .cache import ResultCache, source_digest
-from .errors import ProofbookError
+from .errors import ProofbookError, escaped
 from .language import shapes
 from .language.shapes import ShapeText
 from .model import Entry, EntryReport, Evidence, Registry, Result, Source, StepReport, weakest
@@ -73,7 +73,7 @@ class Report:
         """One paragraph per problem: input errors, false or inconclusive claims, bad steps."""
         lines = [str(e) for e in self.errors]
         for report in self.entries:
-            lines.extend(_entry_problems(report, fail_on_inconclusive))
+            lines.extend(escaped(line) for line in _entry_problems(report, fail_on_inconclusive))
         return lines
 
 
