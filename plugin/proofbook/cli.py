@@ -104,8 +104,10 @@ def _load_and_check(args: argparse.Namespace) -> tuple[Registry, Report]:
     shard = getattr(args, "shard", None)
     cache = ResultCache(None if args.no_cache else cache_dir,
                         write_as=shard_file(shard) if shard else CACHE_FILE)
-    registry = (load_registry_cached(args.paths, cache) if args.paths  # typed paths are trusted as given
-                else load_registry_cached(paths, cache, root, contained=root is not None or not args.config))
+    if args.paths:  # paths typed on the command line are trusted as given
+        registry = load_registry_cached(args.paths, cache)
+    else:  # a site's paths stay inside its folder unless it sets allow_outside (root None)
+        registry = load_registry_cached(paths, cache, root, contained=not (args.config and root is None))
     options = replace(options, jobs=options.jobs if args.jobs is None else args.jobs,
                       time_limit=options.time_limit if args.time_limit is None else args.time_limit,
                       shard=shard)
