@@ -30,7 +30,7 @@ from sympy.matrices.expressions.matexpr import MatrixElement
 from ..errors import Location, ProofbookError
 from ..model import Source
 from ..numbertext import exact_text
-from .growth import MAX_BITS, Growth, digits
+from .growth import MAX_BITS, MAX_CONSTANT_BITS, Growth, digits
 from .nodes import MatDerivative, SymMatDerivative
 from .shapes import ShapeText, describe
 from .names import ELEMENTARY, FUNCTIONS
@@ -171,6 +171,8 @@ def _located(base: Location, line: int, column: int | None) -> Location:
     return base.shifted(line - 1, None if line > 1 else base.column)
 
 
+_SMALLER = "Use smaller numbers and exponents, or split the identity with a proof."
+
 _FAMILY = {ast.Add: "sum", ast.Sub: "sum", ast.Mult: "product", ast.Div: "product"}
 
 
@@ -222,11 +224,13 @@ class _Compiler:
 
     def _bounded(self, node: ast.AST, typed: Typed) -> None:
         """Refuse a value that could outgrow what exact arithmetic does in milliseconds."""
-        bits = self.growth.bits(typed.expr)
+        bits, numbers = self.growth.size(typed.expr)
         if bits > MAX_BITS:
             raise _Fail(node, f"this expression is too large to check: its exact value can have "
-                              f"about {digits(bits):,} digits (at most {digits(MAX_BITS):,}).",
-                        "Use smaller numbers and exponents, or split the identity with a proof.")
+                              f"about {digits(bits):,} digits (at most {digits(MAX_BITS):,}).", _SMALLER)
+        if numbers > MAX_CONSTANT_BITS:
+            raise _Fail(node, f"the numbers in this expression combine into one of about "
+                              f"{digits(numbers):,} digits (at most {digits(MAX_CONSTANT_BITS):,}).", _SMALLER)
 
     # -- leaves -------------------------------------------------------------------------
 
@@ -364,6 +368,9 @@ class _Compiler:
             raise _Fail(node, "a constant exponent must be a rational number, such as 3, -1 or 1/2.")
         if abs(value) > MAX_EXPONENT:
             raise _Fail(node, f"the exponent {exact_text(value)} is too large (at most {MAX_EXPONENT}).")
+        if value.is_Rational and value.q > MAX_INTEGER:
+            raise _Fail(node, f"the exponent {exact_text(value)} has a denominator over {MAX_INTEGER}.",
+                        "Write the exponent as a simple fraction, such as 1/2 or 3/4.")
         return Typed(value, None)
 
     def visit_Attribute(self, node: ast.Attribute) -> Typed:
