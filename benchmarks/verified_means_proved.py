@@ -73,7 +73,7 @@ def seed_chapter() -> tuple[float, float]:
 
 
 def cold_check(registry: Path, jobs: int) -> float:
-    command = [sys.executable, "-m", "proofbook.cli", "check", str(registry), "--no-cache", "--jobs", str(jobs)]
+    command = [sys.executable, "-m", "proofbook.adapters.cli", "check", str(registry), "--no-cache", "--jobs", str(jobs)]
     began = time.perf_counter()
     subprocess.run(command, check=True, stdout=subprocess.DEVNULL, cwd=ROOT)
     return time.perf_counter() - began

@@ -15,8 +15,9 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from ..cache import CACHE_FILE, ResultCache, shard_file
+from ..cachekey import default_cache_dir
 from ..check import CheckOptions, Report, check_registry
-from ..errors import Location, ProofbookError, ProofbookErrors
+from ..errors import Location, ProofbookError, ProofbookErrors, listed
 from ..export import HandbookMeta, handbook_json, latex_sheet, report_as_dict
 from ..model import LEVELS, EntryReport, Registry
 from ..progress import Progress
@@ -24,8 +25,6 @@ from ..registry.snapshot import load_registry_cached
 from ..render.bibtex import bibliography
 
 EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT = 0, 1, 2
-#: Where verdicts are remembered unless ``--cache-dir`` or the site's ``cache_dir`` says otherwise.
-DEFAULT_CACHE_DIR = ".cache/proofbook"
 
 #: ``export --format``: name → writer of the whole handbook as text.
 EXPORTERS: dict[str, Callable[[Registry, Report, HandbookMeta], str]] = {
@@ -73,7 +72,8 @@ def _add_registry_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--time-limit", type=float, metavar="S",
                         help="seconds per claim before it is inconclusive (default: 60)")
     parser.add_argument("--cache-dir", metavar="DIR",
-                        help=f"where verdicts are remembered (default: {DEFAULT_CACHE_DIR})")
+                        help="where verdicts are remembered (default: a folder for this project in "
+                             "the user's cache folder, ~/.cache/proofbook)")
     parser.add_argument("--no-cache", action="store_true", help="verify everything again")
     parser.add_argument("--require", choices=LEVELS, metavar="LEVEL",
                         help="fail when an identity's evidence is weaker than LEVEL, one of "
@@ -101,14 +101,17 @@ def _load_and_check(args: argparse.Namespace) -> tuple[Registry, Report]:
     """Load and verify the registry that ``_add_registry_arguments`` names.
 
     Raises ``ProofbookErrors`` when a file cannot be loaded; ``main`` reports them."""
-    paths, options, cache_dir = _site_options(args.config) if args.config else (
-        ["registry"], CheckOptions(), Path(DEFAULT_CACHE_DIR))
+    paths, options, cache_dir, root = _site_options(args.config) if args.config else (
+        ["registry"], CheckOptions(), default_cache_dir(Path.cwd()), None)
     if args.cache_dir:
         cache_dir = Path(args.cache_dir)
     shard = getattr(args, "shard", None)
     cache = ResultCache(None if args.no_cache else cache_dir,
                         write_as=shard_file(shard) if shard else CACHE_FILE)
-    registry = load_registry_cached(args.paths or paths, cache)
+    if args.paths:  # paths typed on the command line are trusted as given
+        registry = load_registry_cached(args.paths, cache)
+    else:  # a site's paths stay inside its folder unless it sets allow_outside (root None)
+        registry = load_registry_cached(paths, cache, root, contained=not (args.config and root is None))
     options = replace(options, jobs=options.jobs if args.jobs is None else args.jobs,
                       time_limit=options.time_limit if args.time_limit is None else args.time_limit,
                       shard=shard, require=args.require or options.require)
@@ -118,9 +121,9 @@ def _load_and_check(args: argparse.Namespace) -> tuple[Registry, Report]:
     return registry, report
 
 
-def _site_options(config_file: str) -> tuple[list[str], CheckOptions, Path | None]:
-    """Registry paths, check options and cache folder (None: no cache) of the proofbook plugin
-    in a mkdocs.yml."""
+def _site_options(config_file: str) -> tuple[list[str], CheckOptions, Path | None, Path | None]:
+    """Registry paths, check options, cache folder (None: no cache) and the folder the registry
+    must lie in (None: anywhere, with ``allow_outside``) of the proofbook plugin in a mkdocs.yml."""
     from mkdocs.config import load_config
     from mkdocs.exceptions import MkDocsException
 
@@ -135,8 +138,10 @@ def _site_options(config_file: str) -> tuple[list[str], CheckOptions, Path | Non
                                               Location(config_file), hint="Add proofbook under plugins:.")])
     base = Path(config_file).parent
     options = plugin.config
-    cache_dir = base / options.cache_dir if options.cache and options.cache_dir else None
-    return [str(base / path) for path in options.registry], options.check_options(), cache_dir
+    cache_dir = None if not options.cache or options.cache_dir == "" else (
+        default_cache_dir(base) if options.cache_dir is None else base / options.cache_dir)
+    root = None if options.allow_outside else base
+    return [str(base / path) for path in options.registry], options.check_options(), cache_dir, root
 
 
 def _shard(text: str) -> tuple[int, int]:
@@ -207,7 +212,7 @@ def _note(line: str) -> None:
 
 def _print_errors(lines: list[str]) -> None:
     print(f"\nproofbook: {len(lines)} problem(s):", file=sys.stderr)
-    for line in lines:
+    for line in listed(lines):
         print(line, file=sys.stderr)
 
 

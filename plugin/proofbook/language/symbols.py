@@ -5,9 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sympy import Basic, Function, Integer, MatrixSymbol, Symbol
+from sympy.core.facts import InconsistentAssumptions
 
 from ..errors import ProofbookError
 from ..model import SymbolDecl
+
 
 def dimension(size: str | int) -> Basic:
     """A dimension as SymPy sees it: a positive integer symbol ``n`` or a fixed Integer."""
@@ -17,10 +19,18 @@ def dimension(size: str | int) -> Basic:
 
 
 def scalar_symbol(decl: SymbolDecl) -> Symbol:
-    """A real scalar symbol with the declared assumptions (real unless told otherwise)."""
+    """A real scalar symbol with the declared assumptions (real unless told otherwise).
+
+    The loader refuses contradictory assumptions; should SymPy still find some, the error
+    names the declaration rather than escaping as InconsistentAssumptions."""
     flags = {name: True for name in decl.assume}
     flags.setdefault("real", True)
-    return Symbol(decl.name, **flags)
+    try:
+        return Symbol(decl.name, **flags)
+    except InconsistentAssumptions:
+        raise ProofbookError(f"the assumptions of symbol '{decl.name}' ({', '.join(decl.assume)}) "
+                             "contradict each other: no number has them all.", decl.location,
+                             hint="Remove the assumption that does not hold.") from None
 
 
 @dataclass(frozen=True)

@@ -38,6 +38,7 @@ from ..errors import ProofbookError
 from ..language.parse import compile_source
 from ..language.symbols import SymbolTable
 from ..model import Counterexample, Evidence, Level, Result
+from ..numbertext import exact_text
 from .antiderivative import with_base_points
 from .backends import ExactBackend, NumericBackend, SymbolicBackend
 from .claims import Claim, Settings
@@ -592,7 +593,7 @@ def _show(value: Any, digits: int = 15) -> str:
     if isinstance(value, (mpmath.mpf, mpmath.mpc)):
         text = mpmath.nstr(value.real if value.imag == 0 else value, min(digits, mpmath.mp.dps))
     else:
-        text = str(value)
+        text = exact_text(value)
     return text if len(text) <= 120 or digits == FULL else text[:117] + "..."
 
 

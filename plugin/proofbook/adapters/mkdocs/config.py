@@ -52,6 +52,11 @@ class ProofbookConfig(base.Config):
     registry = c.ListOfItems(c.Type(str), default=["registry"])
     """Registry files, or folders of ``.yml`` files, relative to mkdocs.yml; chapters in order."""
 
+    allow_outside = c.Type(bool, default=False)
+    """Let registry paths, and the symlinks in registry folders, lead outside the folder of
+    mkdocs.yml. Off by default: a chapter that a pull request links to a file elsewhere on the
+    build machine is refused, not published."""
+
     # -- how hard each identity is checked ------------------------------------------------------
 
     exact_sizes = c.ListOfItems(AtLeast(int, 1), default=[1, 2])
@@ -102,11 +107,13 @@ class ProofbookConfig(base.Config):
     """Remember verdicts between builds. False: every build verifies every entry again, reading
     and writing no cache (as ``proofbook check --no-cache`` does)."""
 
-    cache_dir = c.Type(str, default=".cache/proofbook")
+    cache_dir = c.Optional(c.Type(str))
     """Folder, relative to mkdocs.yml, that keeps verdicts, LaTeX and the loaded registry
-    between builds, so that unchanged entries are neither verified again nor need SymPy. Keep it
-    out of version control, and cache it in CI. An empty string keeps them in memory only (for
-    the rebuilds of one ``mkdocs serve``)."""
+    between builds, so that unchanged entries are neither verified again nor need SymPy.
+    Default: a folder for this project in the user's cache folder (``~/.cache/proofbook``),
+    outside the checkout. Only records signed with this installation's key (or
+    ``PROOFBOOK_CACHE_KEY``) are used, so a cache file that comes with a pull request counts for
+    nothing. An empty string keeps them in memory only (for the rebuilds of one ``mkdocs serve``)."""
 
     # -- the handbook pages ---------------------------------------------------------------------
 

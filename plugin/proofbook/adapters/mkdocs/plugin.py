@@ -37,9 +37,10 @@ from mkdocs.structure.nav import Navigation, Section
 from mkdocs.structure.pages import Page
 
 from ...cache import ResultCache
+from ...cachekey import default_cache_dir
 from ...check import Report, check_registry
 from .config import ProofbookConfig
-from ...errors import ProofbookErrors
+from ...errors import ProofbookErrors, listed
 from ...model import Registry
 from ...progress import Progress
 from ...proofs import dependency_edges, used_by
@@ -61,6 +62,8 @@ class ProofbookPlugin(BasePlugin[ProofbookConfig]):
     def __init__(self) -> None:
         self.cache: ResultCache | None = None
         self.paths: list[str] = []
+        #: The project folder (of mkdocs.yml), inside which the registry must lie.
+        self.root = Path(".")
         self.targets: dict[str, Target] = {}
         #: The generated pages of the navigation, in order.
         self.generated: list[File] = []
@@ -77,8 +80,10 @@ class ProofbookPlugin(BasePlugin[ProofbookConfig]):
             raise PluginError("proofbook: the handbook pages need the md_in_html Markdown extension; "
                               "add 'md_in_html' under markdown_extensions in mkdocs.yml.")
         base = os.path.dirname(config.config_file_path or "")
+        self.root = Path(base or ".")
         self.paths = [shown_path(os.path.join(base, path)) for path in self.config.registry]
-        folder = Path(base, self.config.cache_dir) if self.config.cache_dir else None
+        folder = (default_cache_dir(Path(base)) if self.config.cache_dir is None
+                  else Path(base, self.config.cache_dir) if self.config.cache_dir else None)
         if self.cache is None or self.cache.folder != folder:
             self.cache = ResultCache(folder)
         assets = page_assets(self.config.math)
@@ -144,7 +149,7 @@ class ProofbookPlugin(BasePlugin[ProofbookConfig]):
         """Load and check the registry; raise one PluginError listing every problem."""
         cache = self.cache if self.config.cache and self.cache is not None else ResultCache()
         try:
-            registry = load_registry_cached(self.paths, cache)
+            registry = load_registry_cached(self.paths, cache, self.root, not self.config.allow_outside)
         except ProofbookErrors as errors:
             raise registry_error([str(e) for e in errors.errors]) from None
         report = check_registry(registry, self.config.check_options(), cache, Progress.for_console(log.info))
@@ -153,7 +158,7 @@ class ProofbookPlugin(BasePlugin[ProofbookConfig]):
         problems = report.problems(self.config.fail_on_inconclusive) + registry_problems(registry)
         if problems:
             raise registry_error(problems)
-        for problem in report.problems(fail_on_inconclusive=True):  # inconclusive, yet allowed
+        for problem in listed(report.problems(fail_on_inconclusive=True)):  # inconclusive, yet allowed
             log.warning(problem)
         log.info(f"{report.summary()}; {report.activity()}")
         return registry, report
@@ -238,7 +243,7 @@ def page_url(config: MkDocsConfig, src_uri: str) -> str:
 def registry_error(problems: list[str]) -> PluginError:
     """One error for the whole registry: a count, then one paragraph per problem."""
     noun = "problem" if len(problems) == 1 else "problems"
-    return PluginError("\n".join([f"proofbook: {len(problems)} {noun} in the registry:", *problems]))
+    return PluginError("\n".join([f"proofbook: {len(problems)} {noun} in the registry:", *listed(problems)]))
 
 
 def link_pages(nav_pages: list[Page]) -> None:
