@@ -12,10 +12,11 @@ through three steps:
 2. **clean**: nh3 (the Rust sanitizer ammonia) parses that HTML as a browser would and keeps
    only an allow-list of tags, attributes and classes; every URL must be http(s), mailto or
    relative (``safe_url``), checked after entity decoding;
-3. **seal**: the clean HTML is written on one line, with every character that Markdown, a
-   Markdown extension or another plugin's page hook could read as syntax (``[ ] ` { } $ \``
-   and more) spelled as a character reference.  The page puts it in a raw HTML block, which
-   Python-Markdown passes through untouched, and browsers decode the references.
+3. **seal**: the clean HTML is written on one line, with every character of its text and
+   attribute values that Markdown, a Markdown extension or another plugin's page hook could
+   read as syntax (``[ ] ` { } $ \\ < = >`` and more) spelled as a character reference.
+   The page puts it in a raw HTML block, which Python-Markdown passes through untouched, and
+   browsers decode the references.
 
 Plain text fields (sources, tags, symbol names) are escaped and sealed the same way
 (``text_html``).  References are the one thing left for later: a placeholder becomes
@@ -70,9 +71,12 @@ SCHEMES = frozenset({"http", "https", "mailto"})
 DROP_CONTENT = frozenset({"script", "style", "textarea", "noscript", "template", "iframe", "object",
                           "svg", "math", "select", "title", "xmp", "noembed", "noframes"})
 
-#: Characters Markdown or a page hook could read as syntax, as character references; none of
-#: them occurs in the tag syntax nh3 writes (names, ``=``, ``"``, ``/``, named entities).
-_SEAL = str.maketrans({c: f"&#{ord(c)};" for c in "\n\r[]`{}$\\*_~^|:#!%'+@"})
+#: Characters Markdown, a Markdown extension or a page hook could read as syntax, and ``< = >``
+#: (no tag to find, no ``onerror=`` for a scanner to misread), as character references.
+_SEAL = str.maketrans({c: f"&#{ord(c)};" for c in "\n\r[]`{}$\\*_~^|:#!%'+@<=>"})
+#: A tag as nh3 writes it: a lowercase name, attributes with double-quoted values.
+_TAG = re.compile(r'<(/?[a-z][a-z0-9]*)((?:\s[a-z][a-z0-9-]*="[^"]*")*)\s*/?>')
+_ATTRIBUTE = re.compile(r'\s([a-z][a-z0-9-]*)="([^"]*)"')
 #: Control characters other than tab and line feed: no prose needs them, and they let text
 #: forge log lines or hide a URL scheme.
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
@@ -244,10 +248,22 @@ def seal(fragment: str) -> str:
     reference placeholders become ``[[id]]`` / ``[[id|label]]`` for ``refs.fix_refs``."""
     pieces, last = [], 0
     for match in _PLACEHOLDER.finditer(fragment):
-        pieces.append(fragment[last:match.start()].translate(_SEAL))
-        label = match.group(2).translate(_SEAL)
-        pieces.append(f"[[{match.group(1)}|{label}]]" if label else f"[[{match.group(1)}]]")
+        label = _seal_html(match.group(2))
+        pieces += [_seal_html(fragment[last:match.start()]),
+                   f"[[{match.group(1)}|{label}]]" if label else f"[[{match.group(1)}]]"]
         last = match.end()
+    pieces.append(_seal_html(fragment[last:]))
+    return "".join(pieces)
+
+
+def _seal_html(fragment: str) -> str:
+    """Text and attribute values sealed, tags kept; anything that is not a tag nh3 writes is
+    text, so a tag this does not recognize is shown, never run."""
+    pieces, last = [], 0
+    for tag in _TAG.finditer(fragment):
+        attributes = "".join(f' {name}="{value.translate(_SEAL)}"' for name, value in _ATTRIBUTE.findall(tag[2]))
+        pieces += [fragment[last:tag.start()].translate(_SEAL), f"<{tag[1]}{attributes}>"]
+        last = tag.end()
     pieces.append(fragment[last:].translate(_SEAL))
     return "".join(pieces)
 
