@@ -191,9 +191,13 @@ def chapter_page(chapter: Chapter, blocks: Mapping[str, str], level: int = 1) ->
 
     A whole page (level 1) also states its title in front matter: MkDocs would otherwise take
     it from the heading's text, decoded, and themes print it in ``<title>`` unescaped, so
-    there angle brackets become look-alikes (‹ ›) that cannot open a tag.
+    there angle brackets become look-alikes (‹ ›) that cannot open a tag.  Below that (the
+    print page, which shows no table of contents) the heading is raw HTML, out of the table
+    of contents, whose labels themes print decoded into attributes.
     """
-    parts = [f"{'#' * level} {chapter_heading(chapter)}"]
+    parts = [f"{'#' * level} {chapter_heading(chapter)}" if level == 1 else
+             f'<h{level} class="pb-chapter" id="{chapter.slug}">'
+             f"{sanitize.text_html(f'{chapter.number}. {one_line(chapter.title)}')}</h{level}>"]
     if level == 1:
         title = f"{chapter.number}. {one_line(chapter.title)}".translate(_TITLE_SAFE)
         parts.insert(0, f"---\ntitle: {json.dumps(title, ensure_ascii=False)}\n---")
