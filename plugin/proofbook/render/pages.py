@@ -124,7 +124,7 @@ def _justification(step: StepReport) -> str:
         reasons += [step.step.rule.replace("-", " ")] if step.step.rule else []
     status = step.result.status
     mark = "✔ " if status == "verified" else "? "
-    unchecked = f" — not checked: {html.escape(step.result.describe())}" if status != "verified" else ""
+    unchecked = f" — not checked: {sanitize.text_html(step.result.describe())}" if status != "verified" else ""
     return f'<p class="pb-why pb-{status}">{mark}{" · ".join(reasons)}{unchecked}</p>'
 
 
