@@ -443,6 +443,8 @@ XSS_MARKDOWN = [
     ("katex-includegraphics", "$\\includegraphics{https://evil.example/x.png}$"),
     ("katex-rule-cover", "$\\rule{3000px}{3000px}$"),
     ("katex-raisebox", "$\\raisebox{3000px}{x}$"),
+    ("katex-negative-kern", "$\\kern-15em\\rule{8em}{8em}$"),
+    ("katex-negative-raise", "$\\raisebox{-30em}{\\rule{8em}{8em}}$"),
     ("katex-macro-bomb", "$\\def\\a{\\b\\b\\b\\b}\\def\\b{\\c\\c\\c\\c}\\def\\c{\\d\\d\\d\\d}"
                          "\\def\\d{xxxxxxxxxx}\\a\\a\\a\\a\\a\\a\\a\\a$"),
     ("katex-gdef", "$\\gdef\\mathbf#1{WRONG}$ and $\\mathbf{A}$"),
