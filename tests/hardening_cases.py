@@ -462,7 +462,7 @@ BENIGN_MARKDOWN = [
     ("comparison-in-math", "$a_i < b_j$", '<span class="arithmatex">\\(a_i &lt; b_j\\)</span>'),
     ("bracket-math", "\\(\\mathbf{A}^{-1}\\)", '<span class="arithmatex">\\(\\mathbf{A}^{-1}\\)</span>'),
     ("display-math", "$$\n\\operatorname{Tr}(X) = \\operatorname{Tr}(X^T)\n$$",
-     '<div class="arithmatex">\\[\n\\operatorname{Tr}(X) = \\operatorname{Tr}(X^T)\n\\]</div>'),
+     '<p class="arithmatex">\\[\n\\operatorname{Tr}(X) = \\operatorname{Tr}(X^T)\n\\]</p>'),
     ("list", "- one\n- two", "<li>one</li>"),
     ("relative-image", "![plot](plot.png)", '<img alt="plot" src="plot.png">'),
     ("dollar-prices", "costs $5 and $6", "costs $5 and $6"),
