@@ -596,14 +596,17 @@ def _definition(ident: str, k: int, notes: str) -> str:
 def hostile_output_registry() -> dict[str, str]:
     """Chapter files with every row above in every field that reaches a page.
 
-    ``e1`` is an identity whose proof steps' notes hold every Markdown row; each row is also
+    ``e1`` is an identity whose proof steps' notes hold every Markdown row (and cite the first
+    definitions, whose titles are the text rows, so they reach the graph); each row is also
     the notes of a definition of its own (``x-<name>``, ``ok-<name>``); the chapter intros hold
     them too, in as many chapters as the length limit needs; the text rows are the titles,
     sources and tags.
     """
     rows = [text for _, text in XSS_MARKDOWN] + [text for _, text, _ in BENIGN_MARKDOWN]
     texts = _paragraphs(rows)
-    steps = "".join(f"      - step: 2*x\n        rule: algebra\n        note: {_quoted(t)}\n" for t in texts)
+    # the first step cites a definition of each text row's title, so the titles reach the graph
+    cited = json.dumps([f"x-{name}" for name, _ in XSS_MARKDOWN[:len(XSS_TEXT)]])
+    steps = "".join(f"      - step: 2*x\n        by: {cited}\n        note: {_quoted(t)}\n" for t in texts)
     identity = (f"  - id: e1\n    title: {_quoted(XSS_TEXT[2])}\n    symbols: {{x: scalar}}\n"
                 f"    lhs: x + x\n    rhs: 2*x\n    source: {_quoted(XSS_TEXT[3])}\n"
                 f"    tags: {json.dumps([t[:40] for t in XSS_TEXT[:2]])}\n    proof:\n{steps}")

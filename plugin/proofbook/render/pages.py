@@ -239,8 +239,10 @@ def _listing(items: Sequence[str]) -> str:
     return " and ".join([", ".join(items[:-1]), items[-1]] if len(items) > 1 else items)
 
 
+#: Characters of a title that Mermaid or a reader of the page source could take for syntax, as
+#: Mermaid's entity codes (``:`` and ``=``: no ``javascript:`` or ``onerror=`` even as text).
 _MERMAID_ESCAPES = str.maketrans({"#": "#35;", '"': "#quot;", "<": "#lt;", ">": "#gt;",
-                                  "`": "#96;", "~": "#126;"})
+                                  "`": "#96;", "~": "#126;", ":": "#58;", "=": "#61;"})
 
 
 def _node(ident: str) -> str:

@@ -279,7 +279,6 @@ def _seal_html(fragment: str) -> str:
     return "".join(pieces)
 
 
-@lru_cache(maxsize=4096)
 def markdown_html(text: str) -> str:
     """Registry Markdown as safe, sealed HTML (one line), references left for ``fix_refs``."""
     return seal(clean(render(text)))
