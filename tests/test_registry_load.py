@@ -622,3 +622,13 @@ def test_paths_and_symlinks_stay_inside_the_root(tmp_path: Path) -> None:
     assert [e.id for e in load_registry([project / "registry"], root=project, contained=False).entries] == ["e1", "e2"]
     with pytest.raises(ProofbookErrors):
         load_registry([elsewhere], root=project)
+
+
+def test_json_surrogate_pairs_are_the_character_they_encode(tmp_path: Path) -> None:
+    """``"\\ud83d\\ude00"`` (JSON's spelling of 😀, which PyYAML reads as two halves) is one
+    character; only a half on its own is refused."""
+    (tmp_path / "r.yml").write_text(
+        'chapter: C\nentries:\n  - id: e\n    title: "smile \\ud83d\\ude00"\n    kind: definition\n'
+        "    symbols: {x: scalar}\n    lhs: x\n    rhs: x\n    source: s\n", encoding="utf-8")
+    entry, = load_registry([tmp_path / "r.yml"]).entries
+    assert entry.title == "smile 😀"

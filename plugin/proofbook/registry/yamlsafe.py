@@ -34,6 +34,15 @@ MAX_NODES = 100_000
 MAX_ENTRIES = 2_000
 #: Text Python cannot encode (a YAML "\ud800" escape gives a lone surrogate).
 _SURROGATE = re.compile("[\ud800-\udfff]")
+#: A high and a low surrogate in a row: what "\ud83d\ude00" (JSON's way of writing 😀, which
+#: PyYAML reads as two halves) means.
+_PAIR = re.compile("[\ud800-\udbff][\udc00-\udfff]")
+
+
+def joined_pairs(text: str) -> str:
+    """``text`` with each surrogate pair joined into the character it stands for; a lone half
+    stays, for ``_not_unicode`` to refuse."""
+    return _PAIR.sub(lambda m: m.group().encode("utf-16", "surrogatepass").decode("utf-16"), text)
 
 JsonPath = tuple[str | int, ...]
 
@@ -210,7 +219,7 @@ class _Walker:
         if isinstance(node, ScalarNode) and kind in ("str", "timestamp"):
             if self._not_unicode(node, path):
                 return None
-            return node.value
+            return joined_pairs(node.value)
         collection = kind in ("seq", "map")
         read_as = _KEY_KINDS.get(kind, "a list or mapping" if collection else f"!!{kind}")
         spelled = f" {short(node.value)}" if isinstance(node, ScalarNode) else ""
@@ -225,7 +234,7 @@ class _Walker:
         kind = _tag_name(node.tag)
         if kind not in ("int", "float", "bool", "null"):
             self._not_unicode(node, path)
-            return node.value
+            return joined_pairs(node.value)
         if kind in ("int", "float") and node.style is None:
             self.doc.numbers[path] = node.value
         try:
@@ -238,7 +247,7 @@ class _Walker:
     def _not_unicode(self, node: ScalarNode, path: JsonPath) -> bool:
         """Record a problem for text that no encoder accepts (it would pass ``check`` and crash
         the build and every export); True if there was one."""
-        found = _SURROGATE.search(node.value)
+        found = _SURROGATE.search(joined_pairs(node.value))
         if found is None:
             return False
         self.doc.problems.append(Problem(
