@@ -100,6 +100,9 @@ def compile_source(source: Source, table: SymbolTable, entry_id: str | None = No
     Raises ``ProofbookError`` naming the file, line, column and entry.
     """
     text = source.text
+    if table.problem is not None:
+        raise ProofbookError(table.problem.message, table.problem.location or source.location,
+                             entry_id, table.problem.hint)
     if len(text) > MAX_LENGTH:
         raise ProofbookError(
             f"the expression is {len(text)} characters long; the limit is {MAX_LENGTH}.",
@@ -515,6 +518,11 @@ class _Compiler:
                 return element.expr
         elif isinstance(node, ast.Name) and node.id in self.table.decls:
             decl = self.table.decls[node.id]
+            if decl.kind == "scalar" and decl.of:
+                raise _Fail(node, f"cannot differentiate with respect to '{node.id}', which "
+                                  f"depends on {', '.join(decl.of)}.",
+                            f"Differentiate with respect to {decl.of[0]}, or declare {node.id} "
+                            "without of:.")
             if decl.kind in ("scalar", "vector", "matrix"):
                 return self.table.objects[node.id]
             raise _Fail(node, f"cannot differentiate with respect to '{node.id}', which is "
@@ -549,7 +557,7 @@ class _Compiler:
 
     def _bound_variable(self, node: ast.AST, name: str) -> Symbol:
         if isinstance(node, ast.Name) and node.id in self.table.decls \
-                and self.table.decls[node.id].kind == "scalar":
+                and self.table.decls[node.id].kind == "scalar" and not self.table.decls[node.id].of:
             return self.table.objects[node.id]  # type: ignore[return-value]
         raise _Fail(node, f"the second argument of {name}() must be a declared scalar symbol.")
 

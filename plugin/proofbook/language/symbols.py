@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from sympy import Basic, Function, Integer, MatrixSymbol, Symbol
 
+from ..errors import ProofbookError
 from ..model import SymbolDecl
 
 def dimension(size: str | int) -> Basic:
@@ -29,9 +30,13 @@ class SymbolTable:
     decls: dict[str, SymbolDecl]
     objects: dict[str, Basic]
     dims: dict[str, Basic]
+    #: A declaration the expressions cannot use (``compile_source`` reports it, located).
+    problem: ProofbookError | None = None
 
     @classmethod
     def build(cls, decls: tuple[SymbolDecl, ...]) -> SymbolTable:
+        """Objects are made kind by kind, so ``of:`` means the same in any declaration order;
+        a scalar with ``of:`` is a function of what it names (``y`` stands for y(x))."""
         by_name = {d.name: d for d in decls}
         dims: dict[str, Basic] = {}
         objects: dict[str, Basic] = {}
@@ -48,10 +53,12 @@ class SymbolTable:
             if decl.kind in ("vector", "matrix"):
                 rows, cols = decl.shape or (1, 1)
                 objects[decl.name] = MatrixSymbol(decl.name, dimension(rows), dimension(cols))
-            elif decl.kind == "function":
+        problem = next((p for p in map(lambda d: _dependency_problem(d, by_name), decls) if p), None)
+        for decl in decls:
+            if decl.kind == "function" or (decl.kind == "scalar" and decl.of):
                 args = [objects[name] for name in decl.of if name in objects]
                 objects[decl.name] = Function(decl.name, real=True)(*args)
-        return cls(by_name, objects, dims)
+        return cls(by_name, objects, dims, problem)
 
     def decl_of(self, obj: Basic) -> SymbolDecl | None:
         """The declaration behind a SymPy symbol, matrix symbol or applied function."""
@@ -61,3 +68,26 @@ class SymbolTable:
         if name is None:
             return None
         return self.decls.get(str(name))
+
+
+def _dependency_problem(decl: SymbolDecl, decls: dict[str, SymbolDecl]) -> ProofbookError | None:
+    """What a symbol may depend on: symbols that depend on nothing themselves (no chains or
+    cycles, so the declaration order never matters); a function or a scalar only on scalars."""
+    for name in decl.of:
+        other = decls.get(name)
+        if other is None:
+            continue
+        if other.of:
+            return ProofbookError(
+                f"symbol '{decl.name}' depends on '{name}', which itself depends on "
+                f"{', '.join(other.of)}.", decl.location,
+                hint=f"Declare {decl.name} with of: [{', '.join(other.of)}] directly.")
+        if decl.kind in ("function", "scalar") and other.kind != "scalar":
+            return ProofbookError(
+                f"{decl.kind} '{decl.name}' depends on the {other.kind} '{name}'; a scalar or a "
+                "function can depend only on scalars.", decl.location,
+                hint="Use a scalar, or write the dependence out (e.g. with trace()).")
+        if "integer" in decl.assume and decl.kind in ("function", "scalar"):
+            return ProofbookError(f"'{decl.name}' depends on {name} and cannot be assumed integer.",
+                                  decl.location, hint="Remove integer from assume:.")
+    return None

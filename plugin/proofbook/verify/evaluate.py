@@ -27,7 +27,7 @@ from sympy.matrices.expressions.matexpr import MatrixElement
 
 from ..language.nodes import MatDerivative, SymMatDerivative
 from . import linalg
-from .linalg import Mat
+from .linalg import Mat, Unreliable
 
 FUNCTION_NAMES: dict[type, str] = {
     log: "log", exp: "exp", sin: "sin", cos: "cos", tan: "tan", sinh: "sinh", cosh: "cosh",
@@ -40,6 +40,10 @@ Direction = list[tuple[int, int]]
 
 class NotApplicable(Exception):
     """This method cannot evaluate the expression (e.g. an integral over a perturbed bound)."""
+
+
+class TooLarge(NotApplicable):
+    """A value beyond the bounds on size (digits, exponents) this method computes with."""
 
 
 class Backend:
@@ -62,6 +66,10 @@ class Backend:
 
     def power(self, base: Any, exponent: Any) -> Any:
         raise NotImplementedError
+
+    def integer_power(self, base: Any, k: int) -> Any:
+        """``base ** k`` for a whole number k >= 0 (exact methods bound the size first)."""
+        return base ** k
 
     def integer(self, value: Any) -> int:
         """A summation bound as a Python int; NotApplicable if it is not one."""
@@ -163,7 +171,9 @@ class Evaluator:
         exponent = node.exp
         if exponent.is_Integer:
             k = int(exponent)
-            return base ** k if k >= 0 else (self.backend.number(S.One) / base) ** (-k)
+            if k < 0:
+                base, k = self.backend.number(S.One) / base, -k
+            return self.backend.integer_power(base, k)
         return self.backend.power(base, scalar(self(exponent, env)))
 
     def _Trace(self, node: Trace, env: Env) -> Any:
@@ -185,6 +195,11 @@ class Evaluator:
 
     def _Sum(self, node: Sum, env: Env) -> Any:
         return self.backend.summation(self, node, env)
+
+    def _AtBase(self, node: Basic, env: Env) -> Any:
+        """An expression at the base point of an indefinite integral (``antiderivative``)."""
+        expr, x, base = node.args
+        return self(expr, {**env, x.name: value_of(env, base.name)})
 
     # -- matrices -------------------------------------------------------------------------
 
