@@ -16,7 +16,7 @@ from __future__ import annotations
 import math
 
 from sympy import (
-    Add, Basic, Determinant, Inverse, MatAdd, MatMul, MatPow, Mul, Pow, Rational, Symbol, Trace,
+    Add, Basic, Determinant, Inverse, MatAdd, MatMul, MatPow, Mul, Pow, Symbol, Trace,
 )
 
 #: About 315,000 decimal digits: exact arithmetic on such numbers takes milliseconds.
