@@ -7,9 +7,8 @@ check of directly nested powers), so every node gets an upper bound on the numbe
 its exact value, computed from the tree alone: a literal counts its own bits, a symbol the bits
 of a sampled value, a product the sum of its factors', a power its base's times the exponent.
 An expression over ``MAX_BITS`` (or whose literals combine into a number over
-``MAX_CONSTANT_BITS``) is refused before
-anything is computed, in the parent process as in the workers, so a false identity can never
-hide behind a value too large to evaluate or print.
+``MAX_CONSTANT_BITS``) is refused before anything is computed, in the parent process as in
+the workers, so a false identity can never hide behind a value too large to evaluate or print.
 """
 
 from __future__ import annotations
