@@ -16,12 +16,13 @@ import shutil
 import stat
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
 
 from proofbook.cache import CACHE_FILE, RETENTION_DAYS, ResultCache, shard_file
-from proofbook.cachekey import CacheKey, cache_key, default_cache_dir
+from proofbook.cachekey import CacheKey, cache_key, default_cache_dir, user_cache_home
 from proofbook.check import CheckOptions, check_registry
 from proofbook.adapters.cli import main
 from proofbook.model import Result, result_from_dict
@@ -414,3 +415,14 @@ def test_a_record_file_that_is_not_a_regular_file_is_not_read(tmp_path: Path) ->
     """A FIFO (or a device) named *.json would block or never end: it is refused unread."""
     os.mkfifo(tmp_path / "pipe.json")
     assert ResultCache(tmp_path).unreadable == ["pipe.json"]
+
+
+@pytest.mark.parametrize("xdg", ["", "relative/cache"])
+def test_without_a_home_the_cache_is_never_in_the_working_directory(xdg: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """No HOME (a bare container) and no absolute XDG_CACHE_HOME: a per-user temporary folder,
+    not ``./~/.cache`` inside the checkout."""
+    monkeypatch.setenv("XDG_CACHE_HOME", xdg)
+    monkeypatch.delenv("HOME")
+    monkeypatch.setattr(os.path, "expanduser", lambda path: path)
+    home = user_cache_home()
+    assert home.is_absolute() and home.parent == Path(tempfile.gettempdir())

@@ -586,10 +586,10 @@ def test_ids_match_the_whole_text(tmp_path: Path, text: str) -> None:
 
 
 def test_a_chapter_of_too_many_entries_is_refused_while_composing(tmp_path: Path) -> None:
-    write(tmp_path, HEAD + "  - {id: e, title: T, lhs: x, rhs: x}\n" * 2001)
+    write(tmp_path, HEAD + "  - {id: e, title: T, lhs: x, rhs: x}\n" * 2001 + "  - {}\n" * 100_000)
     started = time.perf_counter()
     (error,) = problems(tmp_path)
-    assert time.perf_counter() - started < 2
+    assert time.perf_counter() - started < 5  # the 100,000 entries after the 2,001st are never read
     assert (error.message, error.location.line) == ("the chapter has more than 2,000 entries.", 2004)
 
 
@@ -632,3 +632,10 @@ def test_json_surrogate_pairs_are_the_character_they_encode(tmp_path: Path) -> N
         "    symbols: {x: scalar}\n    lhs: x\n    rhs: x\n    source: s\n", encoding="utf-8")
     entry, = load_registry([tmp_path / "r.yml"]).entries
     assert entry.title == "smile 😀"
+
+
+def test_a_folder_of_too_many_chapter_files_is_refused(tmp_path: Path) -> None:
+    for k in range(1001):
+        (tmp_path / f"{k:04d}-c.yml").touch()
+    (error,) = problems(tmp_path)
+    assert error.message == "the registry folder has 1,001 chapter files; at most 1,000 are read."

@@ -19,6 +19,7 @@ import hashlib
 import os
 import secrets
 import stat
+import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -47,9 +48,17 @@ class CacheKey:
 
 
 def user_cache_home(environ: Mapping[str, str] = os.environ) -> Path:
-    """``$XDG_CACHE_HOME/proofbook``, or ``~/.cache/proofbook``."""
-    base = environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return Path(base) / "proofbook"
+    """``$XDG_CACHE_HOME/proofbook``, or ``~/.cache/proofbook``; without a home folder (a bare
+    CI container), a per-user folder in the temporary folder, never one relative to the
+    working directory, which is the checkout."""
+    given = environ.get("XDG_CACHE_HOME", "")
+    if os.path.isabs(given):
+        return Path(given) / "proofbook"
+    home = os.path.expanduser("~")
+    if os.path.isabs(home):
+        return Path(home) / ".cache" / "proofbook"
+    user = os.getuid() if hasattr(os, "getuid") else "user"
+    return Path(tempfile.gettempdir()) / f"proofbook-{user}"
 
 
 def default_cache_dir(project: Path, environ: Mapping[str, str] = os.environ) -> Path:

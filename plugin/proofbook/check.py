@@ -16,7 +16,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 
 from .cache import ResultCache, source_digest
-from .errors import ProofbookError, escaped
+from .errors import Location, ProofbookError, escaped
 from .language import shapes
 from .language.shapes import ShapeText
 from .model import LEVELS, Entry, EntryReport, Evidence, Level, Registry, Result, Source, StepReport, weakest
@@ -324,10 +324,15 @@ def _failure_errors(failed: dict[Claim, str]) -> list[ProofbookError]:
     """A failure of the verifier is never an allowed "inconclusive": it fails every build, at
     the claim's line, as bad input does (a value too large to handle, a construct the verifier
     does not support), whatever ``fail_on_inconclusive`` says."""
-    return [ProofbookError(f"the verifier failed on the {claim.label} ({failure}).", claim.lhs.location,
+    return [ProofbookError(f"the verifier failed on the {claim.label} ({failure}).", _where(claim),
                            claim.entry_id, "Rewrite the expression, or split it with a proof; "
                            "if it is valid, please report this as a bug of proofbook.")
             for claim, failure in failed.items()]
+
+
+def _where(claim: Claim) -> Location:
+    """The line a claim is about: a proof step's own expression, else the statement's start."""
+    return claim.rhs.location if claim.label.startswith("proof") else claim.lhs.location
 
 
 # -- reports ----------------------------------------------------------------------------------

@@ -6,9 +6,9 @@ involved.  A bound on the nesting pattern is not enough (``x**((2**64*1)**64)`` 
 check of directly nested powers), so every node gets an upper bound on the number of bits of
 its exact value, computed from the tree alone: a literal counts its own bits, a symbol the bits
 of a sampled value, a product the sum of its factors', a power its base's times the exponent.
-An expression over ``MAX_BITS`` (a constant over ``MAX_CONSTANT_BITS``) is refused before
-anything is computed, in the parent process as in the workers, so a false identity can never
-hide behind a value too large to evaluate or print.
+An expression over ``MAX_BITS`` (or whose literals combine into a number over
+``MAX_CONSTANT_BITS``) is refused before anything is computed, in the parent process as in
+the workers, so a false identity can never hide behind a value too large to evaluate or print.
 """
 
 from __future__ import annotations
@@ -16,13 +16,13 @@ from __future__ import annotations
 import math
 
 from sympy import (
-    Add, Basic, Determinant, Inverse, MatAdd, MatMul, MatPow, Mul, Pow, Rational, Symbol, Trace,
+    Add, Basic, Determinant, Inverse, MatAdd, MatMul, MatPow, Mul, Pow, Symbol, Trace,
 )
 
 #: About 315,000 decimal digits: exact arithmetic on such numbers takes milliseconds.
 MAX_BITS = 2**20
-#: A constant (no symbols) is printed, and may be folded, as one number: at most about 4,200
-#: digits, under the 4,300 that Python converts to text at all.
+#: The literals of an expression may be combined into one number (folding an exponent, printing
+#: a fraction): at most about 4,200 digits, under the 4,300 Python converts to text at all.
 MAX_CONSTANT_BITS = 14_000
 #: Bits of a sampled real value (random rationals have numerators below 10**6), and of an
 #: integer one (sampled in -8..8; dimensions are at most 12).

@@ -24,6 +24,8 @@ from ..errors import Location, ProofbookError
 SUFFIXES = (".yml", ".yaml")
 #: Largest registry file accepted; a chapter is a few dozen KiB.
 MAX_BYTES = 1024 * 1024
+#: Most chapter files in one registry folder.
+MAX_FILES = 1000
 #: What os.listdir makes of bytes that are not UTF-8 (surrogate escapes), which no page can show.
 _UNDECODED = re.compile("[\ud800-\udfff]")
 
@@ -46,6 +48,11 @@ def chapter_files(paths: Sequence[str | Path], root: Path | None = None,
         if path.is_dir():
             names = sorted(p.name for p in path.iterdir() if p.suffix in SUFFIXES
                            and p.is_file() and not p.name.startswith("."))
+            if len(names) > MAX_FILES:
+                errors.append(ProofbookError(
+                    f"the registry folder has {len(names):,} chapter files; at most {MAX_FILES:,} "
+                    "are read.", Location(shown), hint="Merge chapters, or split the handbook."))
+                continue
             if not names:
                 errors.append(ProofbookError(
                     "the registry folder has no .yml or .yaml files.", Location(shown),

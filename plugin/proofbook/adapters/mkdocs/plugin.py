@@ -40,7 +40,7 @@ from ...cache import ResultCache
 from ...cachekey import default_cache_dir
 from ...check import Report, check_registry
 from .config import ProofbookConfig
-from ...errors import ProofbookErrors, listed
+from ...errors import ProofbookErrors, escaped, listed
 from ...model import Registry
 from ...progress import Progress
 from ...proofs import dependency_edges, used_by
@@ -246,7 +246,7 @@ def page_url(config: MkDocsConfig, src_uri: str) -> str:
 def registry_error(problems: list[str]) -> PluginError:
     """One error for the whole registry: a count, then one paragraph per problem."""
     noun = "problem" if len(problems) == 1 else "problems"
-    return PluginError("\n".join([f"proofbook: {len(problems)} {noun} in the registry:", *listed(problems)]))
+    return PluginError("\n".join([f"proofbook: {len(problems)} {noun} in the registry:", *listed([escaped(p) for p in problems])]))
 
 
 def link_pages(nav_pages: list[Page]) -> None:
