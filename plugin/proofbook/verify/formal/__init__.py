@@ -29,6 +29,7 @@ from sympy import Basic
 
 from ...language.symbols import SymbolTable
 from .bounds import degree, dimension_roots, structural_degree, subexpression_roots
+from .inverses import vanishes
 from .normal import Normalizer, Outside, Value
 from .terms import Frac, MatPoly, TooLarge, Word
 from .translate import Translator
@@ -93,6 +94,9 @@ def _decide(lhs: Basic, rhs: Basic, table: SymbolTable) -> FormalOutcome:
         terms = len(left.terms) if isinstance(left, MatPoly) else len(left.num.terms)
         return FormalOutcome("equal", f"both sides have the same normal form ({terms} "
                                       f"term{'s' if terms != 1 else ''}) for every size")
+    if vanishes(norm, difference):
+        return FormalOutcome("equal", "the normal forms agree after rewriting with "
+                                      "inv(P) P = P inv(P) = I, for every size")
     bound = max(degree(norm, left), degree(norm, right), dimension_roots(difference))
     reasons = sorted(norm.soft_outside | norm.incomplete) + _index_problems(norm, difference)
     small = sorted(k for k in translator.fixed_sizes if k <= bound)
