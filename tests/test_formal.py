@@ -211,6 +211,8 @@ def test_the_standard_polynomial_s4_is_different() -> None:
     ("Q*A", "A*Q", "Q is orthogonal (QᵀQ = I)"),
     ("G*A*G", "G*G*A", "G is diagonal (diagonal matrices commute)"),
     ("inv(A + B)*(A + B)", "2*eye(n)", "the inverse of a sum"),
+    # true, but B B⁻¹ cancels before inv(I + B)(I + B) = I can: the rewriting is not complete
+    ("trace(inv(B))", "trace(inv(eye(n) + B)*(eye(n) + B)*inv(B))", "the inverse of a sum"),
     ("inv(A + u*v.T)", "inv(A) + inv(A)*u*v.T*inv(A)/(1 + trace(v.T*inv(A)*u))", "the inverse of a sum"),
     ("log(det(A*B))", "log(det(A)) + log(det(B))",
      "log of a product of determinants (it splits only up to 2πi)"),
@@ -337,6 +339,8 @@ def test_a_one_by_one_matrix_by_an_entry() -> None:
     ("inv(A + u*v.T)", "inv(A) - inv(A)*u*v.T*inv(A)/(1 + trace(v.T*inv(A)*u))"),  # Sherman-Morrison
     ("A*inv(eye(n) + B*A)", "inv(eye(n) + A*B)*A"),                               # push-through
     ("inv(A + B*C*D)", "inv(A) - inv(A)*B*inv(inv(C) + D*inv(A)*B)*D*inv(A)"),   # Woodbury
+    # inside a 1 x 1 piece of a trace, after a derivative by an entry
+    ("diff(trace(A), B[i, j])", "diff(trace(inv(eye(n) + B)*(eye(n) + B)*A), B[i, j])"),
 ])
 def test_inverses_of_sums_by_rewriting(lhs: str, rhs: str) -> None:
     """inv(P) P = P inv(P) = I, after multiplying the difference by P: proved, and an exact
@@ -447,6 +451,10 @@ def text(node: tuple) -> str:
         return f"inv({args[0]})"
     if kind == "inv_T":
         return f"inv({args[0]}.T)"
+    if kind == "inv_sum":
+        return f"inv(eye(n) + {args[0]})"
+    if kind == "sum":
+        return f"(eye(n) + {args[0]})"
     if kind == "T":
         return f"({text(args[0])}).T"
     if kind == "neg":
@@ -484,6 +492,7 @@ def rewrites(node: tuple, symmetric: bool = True) -> list[tuple]:
            ("mul", ("mul", node, ("L", "A")), ("inv", "A")),          # X A A⁻¹ = X
            ("mul", ("inv", "B"), ("mul", ("L", "B"), node)),          # B⁻¹ B X = X
            ("mul", ("I",), node),
+           ("mul", ("inv_sum", "D"), ("mul", ("sum", "D"), node)),     # (I + D)⁻¹ (I + D) X = X
            ("add", ("scale", "x", node), ("scale", "(1 - x)", node))]  # scalar rearrangement
     kind = node[0]
     if kind == "mul":
@@ -518,7 +527,7 @@ def mutants(node: tuple) -> list[tuple]:
     return out
 
 
-PROPERTY_SYMBOLS = {**{k: MATRICES[k] for k in ("A", "B", "S", "u", "v", "x", "y", "i", "j")},
+PROPERTY_SYMBOLS = {**{k: MATRICES[k] for k in ("A", "B", "D", "S", "u", "v", "x", "y", "i", "j")},
                     "C": decl("C", "matrix", SQUARE, (), ("x",))}
 #: What a statement says about the random matrix expression M.
 WRAPS = ["{}", "trace({})", "diff(trace({}), A)", "diff(u.T*{}*v, S)", "diff({}, x)",

@@ -84,11 +84,17 @@ def reduce(norm: Normalizer, value: Value) -> Value:
 
 
 def reduce_traces(norm: Normalizer, value: Value) -> Value:
-    """Rewrite inside the traces of the coefficients too: tr(W) with W rotated so that an
-    opaque inverse starts it (for L w_max) or ends it (for w_max L)."""
-    if isinstance(value, MatPoly):
-        return norm.make(value.shape, [(w, _reduce_frac(norm, c)) for w, c in value.terms])
-    return _reduce_frac(norm, value)
+    """Rewrite inside the traces of the coefficients too, until nothing changes: tr(W) with W
+    rotated so that an opaque inverse starts it (for L w_max) or ends it (for w_max L)."""
+    for _ in range(MAX_PASSES):
+        if isinstance(value, MatPoly):
+            rewritten: Value = norm.make(value.shape, [(w, _reduce_frac(norm, c)) for w, c in value.terms])
+        else:
+            rewritten = _reduce_frac(norm, value)
+        if rewritten == value:
+            return value
+        value = rewritten
+    return value
 
 
 def _reduce_frac(norm: Normalizer, value: Frac) -> Frac:
@@ -111,8 +117,8 @@ def _reduce_gen(norm: Normalizer, gen: Gen) -> Frac:
              if norm.letters[name].kind == "inv" and not inverted]
     if not spots:
         return Frac.gen(gen)
-    size = norm.atom_shape(word[0])[0]
     for rotated in (word[spots[0]:] + word[:spots[0]], word[spots[-1] + 1:] + word[:spots[-1] + 1]):
+        size = norm.atom_shape(rotated[0])[0]
         reduced = reduce(norm, norm.make((size, size), [(rotated, Frac.const(1))]))
         trace = norm.trace(reduced)
         if trace != Frac.gen(gen):
