@@ -18,6 +18,12 @@ an exact test with every dimension above d then finds a counterexample (``bounds
 Outside that fragment the answer is ``outside`` with the reason: the dimension used as a
 scalar, det of a sum, orthogonal or diagonal letters, functions other than log det, integrals
 and sums -- unless both normal forms still agree, which proves the identity all the same.
+Inverses of sums get one more, sound, chance (``inverses``): rewriting with
+inv(P) P = P inv(P) = I, also after multiplying the difference by P.
+
+The public API: ``decide(lhs, rhs, table) -> FormalOutcome`` and
+``degree_bound(lhs, rhs, table) -> int``, on the trees ``compile_source`` returns.  Neither
+raises: a defect inside the engine costs a proof ("outside"), never a verdict.
 """
 
 from __future__ import annotations
