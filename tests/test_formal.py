@@ -6,6 +6,7 @@ from __future__ import annotations
 import itertools
 import random
 import time
+from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
@@ -19,11 +20,11 @@ from proofbook.language.symbols import SymbolTable
 from proofbook.model import Source, SymbolDecl
 from proofbook.registry.load import load_registry
 from proofbook.verify.backends import ExactBackend
-from proofbook.verify.evaluate import Evaluator, entries_of
+from proofbook.verify import linalg
+from proofbook.verify.evaluate import Evaluator, entries_of, value_of
 from proofbook.verify.formal import FormalOutcome, decide, degree_bound
 from proofbook.verify.jet import Inexact
 from proofbook.verify.linalg import Singular
-from proofbook.verify.sampling import Profile, random_point
 
 REPO = Path(__file__).resolve().parent.parent
 HERE = Location("test.yml", 1, 1)
@@ -67,24 +68,73 @@ def formal(lhs: str, rhs: str, symbols: dict[str, SymbolDecl] = MATRICES) -> For
     return decide(*compiled(lhs, rhs, symbols))
 
 
+def _rational(rng: random.Random, positive: bool = False) -> Fraction:
+    value = Fraction(rng.randint(1, 10**6), rng.randint(1, 10**3))
+    return value if positive or rng.random() < 0.5 else -value
+
+
+def _matrix(rng: random.Random, rows: int, cols: int, assume: tuple[str, ...]) -> linalg.Mat:
+    """A random rational matrix with the declared structure (orthogonal: a Cayley transform)."""
+    m = [[_rational(rng) for _ in range(cols)] for _ in range(rows)]
+    if "positive_definite" in assume:
+        return linalg.add(linalg.matmul(m, linalg.transpose(m)), linalg.identity(rows))
+    if "symmetric" in assume:
+        return [[m[min(i, j)][max(i, j)] for j in range(cols)] for i in range(rows)]
+    if "diagonal" in assume:
+        return [[m[i][j] if i == j else Fraction(0) for j in range(cols)] for i in range(rows)]
+    if "orthogonal" in assume:
+        skew = [[m[i][j] if i < j else -m[j][i] if i > j else Fraction(0) for j in range(cols)]
+                for i in range(rows)]
+        eye = linalg.identity(rows)
+        return linalg.matmul(linalg.add(eye, linalg.scale(-1, skew)),
+                             linalg.inverse(linalg.add(eye, skew), ExactBackend.field))
+    return m
+
+
+def random_env(table: SymbolTable, size: int, rng: random.Random) -> dict[str, Any]:
+    """Values for every symbol at one size: rationals, structured matrices, and random
+    polynomials for what depends on a scalar (so no derivative vanishes by construction)."""
+    env: dict[str, Any] = {d: Fraction(size) for d in table.dims}
+    for decl in table.decls.values():
+        if decl.kind == "scalar":
+            env[decl.name] = _rational(rng, "positive" in decl.assume)
+        elif decl.kind == "function":
+            c = [_rational(rng) for _ in range(6)]
+            env[decl.name] = lambda *a, c=c: c[0] + sum(
+                (c[k + 1] + c[k + 3] * x) * x for k, x in enumerate(a[:2])) + c[5] * a[0] * a[-1]
+        elif decl.kind in ("vector", "matrix"):
+            rows, cols = (size if isinstance(d, str) else d for d in decl.shape)
+            terms = [_matrix(rng, rows, cols, decl.assume) for _ in range(4 if decl.of else 1)]
+            env[decl.name] = terms[0] if not decl.of else (lambda e, t=terms, of=decl.of: _polynomial(
+                t, [y for x in of for y in entries_of(value_of(e, x))]))
+    return env
+
+
+def _polynomial(terms: list[linalg.Mat], args: list[Any]) -> linalg.Mat:
+    """T0 + x T1 + x² T2 + y T3, x and y the first and last entry of what it depends on."""
+    x, y = args[0], args[-1]
+    total = terms[0]
+    for factor, term in ((x, terms[1]), (x * x, terms[2]), (y, terms[3])):
+        total = linalg.add(total, linalg.scale(factor, term))
+    return total
+
+
 def exact_differs(lhs: Any, rhs: Any, table: SymbolTable, size: int, points: int = 2,
                   seed: int = 0) -> bool | None:
     """An independent exact test: proofbook's evaluator over rationals at random points with
     every dimension = ``size``; None when no point could be evaluated exactly (a value
     such as log det A is not rational)."""
-    backend = ExactBackend()
-    evaluate = Evaluator(backend)
-    dims = {d: size for d in table.dims}
+    evaluate = Evaluator(ExactBackend())
     names = [d.name for d in table.decls.values() if d.kind == "index"]
     decided = False
     rng = random.Random(seed)
-    for p in range(points):
+    for _ in range(points):
         for _ in range(8):
-            point = random_point(table, dims, backend, rng, True, 4, Profile(negative=p, reflect=bool(p % 2)))
+            point_env = random_env(table, size, rng)
             try:
                 for values in itertools.product(range(size), repeat=len(names)):
                     indices = dict(zip(names, values))
-                    env = {**point.env, **indices}
+                    env = {**point_env, **indices}
                     left, right = evaluate(lhs, env), evaluate(rhs, env)
                     pairs = list(zip(entries_of(left), entries_of(right)))
                     if any(isinstance(x, Inexact) for pair in pairs for x in pair):
@@ -210,7 +260,10 @@ def test_the_standard_polynomial_s4_is_different() -> None:
     # structure the normal form does not use
     ("Q*A", "A*Q", "Q is orthogonal (QᵀQ = I)"),
     ("G*A*G", "G*G*A", "G is diagonal (diagonal matrices commute)"),
-    ("inv(A + B)*(A + B)", "eye(n)", "the inverse of a sum"),
+    ("inv(A + B)*(A + B)", "2*eye(n)", "the inverse of a sum"),
+    # true, but B B⁻¹ cancels before inv(I + B)(I + B) = I can: the rewriting is not complete
+    ("trace(inv(B))", "trace(inv(eye(n) + B)*(eye(n) + B)*inv(B))", "the inverse of a sum"),
+    ("inv(A + u*v.T)", "inv(A) + inv(A)*u*v.T*inv(A)/(1 + trace(v.T*inv(A)*u))", "the inverse of a sum"),
     ("log(det(A*B))", "log(det(A)) + log(det(B))",
      "log of a product of determinants (it splits only up to 2πi)"),
     ("A[i, i]", "A[i, j]", "an entry index occurs twice in a term or not in every term"),
@@ -330,6 +383,27 @@ def test_a_one_by_one_matrix_by_an_entry() -> None:
 
 
 @pytest.mark.parametrize("lhs, rhs", [
+    ("inv(A + B)*(A + B)", "eye(n)"),
+    ("trace(inv(A + B)*(A + B)*C)", "trace(C)"),
+    ("inv(eye(n) + A)", "eye(n) - A*inv(eye(n) + A)"),
+    ("inv(A + u*v.T)", "inv(A) - inv(A)*u*v.T*inv(A)/(1 + trace(v.T*inv(A)*u))"),  # Sherman-Morrison
+    ("A*inv(eye(n) + B*A)", "inv(eye(n) + A*B)*A"),                               # push-through
+    ("inv(A + B*C*D)", "inv(A) - inv(A)*B*inv(inv(C) + D*inv(A)*B)*D*inv(A)"),   # Woodbury
+    # inside a 1 x 1 piece of a trace, after a derivative by an entry
+    ("diff(trace(A), B[i, j])", "diff(trace(inv(eye(n) + B)*(eye(n) + B)*A), B[i, j])"),
+])
+def test_inverses_of_sums_by_rewriting(lhs: str, rhs: str) -> None:
+    """inv(P) P = P inv(P) = I, after multiplying the difference by P: proved, and an exact
+    test agrees (at n = 5: the bound of an inverse of a sum is a heuristic, and exact
+    inverses of nested sums at n = 8 take seconds)."""
+    a, b, table = compiled(lhs, rhs, MATRICES)
+    outcome = decide(a, b, table)
+    assert outcome == FormalOutcome(
+        "equal", "the normal forms agree after rewriting with inv(P) P = P inv(P) = I, for every size")
+    assert exact_differs(a, b, table, min(degree_bound(a, b, table) + 1, 5)) is False
+
+
+@pytest.mark.parametrize("lhs, rhs", [
     ("diff(trace(S*A), S)", "A"),            # the unconstrained gradient by a symmetric S
     ("diff(u.T*A*u, u)", "2*A*u"),           # needs A symmetric
     ("diff(A*u, u)", "A.T"),                  # Jacobian layout: (i, j) = d a_i / d u_j
@@ -371,8 +445,11 @@ def test_dependent_symbols(lhs: str, rhs: str, status: str, reason: str) -> None
 
 
 def test_a_normal_form_too_large_is_refused() -> None:
-    outcome = formal("(A + B + C + D)**8", "(D + C + B + A)**8")
-    assert outcome == FormalOutcome("outside", "the normal form has more than 20000 terms")
+    started = time.perf_counter()
+    for lhs in ("(x + y + 1)**64*A", "(A + B + C + D)**8"):
+        outcome = formal(lhs, "A")
+        assert outcome == FormalOutcome("outside", "the normal form needs more than 5000 terms in one step")
+    assert time.perf_counter() - started < 5
 
 
 def test_degree_bounds() -> None:
@@ -421,6 +498,10 @@ def text(node: tuple) -> str:
         return f"inv({args[0]})"
     if kind == "inv_T":
         return f"inv({args[0]}.T)"
+    if kind == "inv_sum":
+        return f"inv(eye(n) + {args[0]})"
+    if kind == "sum":
+        return f"(eye(n) + {args[0]})"
     if kind == "T":
         return f"({text(args[0])}).T"
     if kind == "neg":
@@ -458,6 +539,7 @@ def rewrites(node: tuple, symmetric: bool = True) -> list[tuple]:
            ("mul", ("mul", node, ("L", "A")), ("inv", "A")),          # X A A⁻¹ = X
            ("mul", ("inv", "B"), ("mul", ("L", "B"), node)),          # B⁻¹ B X = X
            ("mul", ("I",), node),
+           ("mul", ("inv_sum", "D"), ("mul", ("sum", "D"), node)),     # (I + D)⁻¹ (I + D) X = X
            ("add", ("scale", "x", node), ("scale", "(1 - x)", node))]  # scalar rearrangement
     kind = node[0]
     if kind == "mul":
@@ -492,7 +574,7 @@ def mutants(node: tuple) -> list[tuple]:
     return out
 
 
-PROPERTY_SYMBOLS = {**{k: MATRICES[k] for k in ("A", "B", "S", "u", "v", "x", "y", "i", "j")},
+PROPERTY_SYMBOLS = {**{k: MATRICES[k] for k in ("A", "B", "D", "S", "u", "v", "x", "y", "i", "j")},
                     "C": decl("C", "matrix", SQUARE, (), ("x",))}
 #: What a statement says about the random matrix expression M.
 WRAPS = ["{}", "trace({})", "diff(trace({}), A)", "diff(u.T*{}*v, S)", "diff({}, x)",

@@ -18,6 +18,12 @@ an exact test with every dimension above d then finds a counterexample (``bounds
 Outside that fragment the answer is ``outside`` with the reason: the dimension used as a
 scalar, det of a sum, orthogonal or diagonal letters, functions other than log det, integrals
 and sums -- unless both normal forms still agree, which proves the identity all the same.
+Inverses of sums get one more, sound, chance (``inverses``): rewriting with
+inv(P) P = P inv(P) = I, also after multiplying the difference by P.
+
+The public API: ``decide(lhs, rhs, table) -> FormalOutcome`` and
+``degree_bound(lhs, rhs, table) -> int``, on the trees ``compile_source`` returns.  Neither
+raises: a defect inside the engine costs a proof ("outside"), never a verdict.
 """
 
 from __future__ import annotations
@@ -29,6 +35,7 @@ from sympy import Basic
 
 from ...language.symbols import SymbolTable
 from .bounds import degree, dimension_roots, structural_degree, subexpression_roots
+from .inverses import vanishes
 from .normal import Normalizer, Outside, Value
 from .terms import Frac, MatPoly, TooLarge, Word
 from .translate import Translator
@@ -93,6 +100,9 @@ def _decide(lhs: Basic, rhs: Basic, table: SymbolTable) -> FormalOutcome:
         terms = len(left.terms) if isinstance(left, MatPoly) else len(left.num.terms)
         return FormalOutcome("equal", f"both sides have the same normal form ({terms} "
                                       f"term{'s' if terms != 1 else ''}) for every size")
+    if vanishes(norm, difference):
+        return FormalOutcome("equal", "the normal forms agree after rewriting with "
+                                      "inv(P) P = P inv(P) = I, for every size")
     bound = max(degree(norm, left), degree(norm, right), dimension_roots(difference))
     reasons = sorted(norm.soft_outside | norm.incomplete) + _index_problems(norm, difference)
     small = sorted(k for k in translator.fixed_sizes if k <= bound)

@@ -2,7 +2,8 @@
 
 The degree of a term of a normal form is the number of letters in its word and in the traces
 of its coefficient, inverse letters included (derivative letters A′ and direction letters
-too, so the order of a derivative is counted); determinants and log-determinants count 0.
+too, so the order of a derivative is counted; an opaque inverse of a sum is one letter);
+determinants and log-determinants count 0.
 ``degree`` is the largest over the terms of both sides.
 
 - Inverse-free: a nonzero polynomial of degree d is not an identity of n x n matrices for
@@ -42,13 +43,8 @@ from .terms import Frac, Gen, Word
 
 
 def word_degree(norm: Normalizer, word: Word) -> int:
-    total = 0
-    for name, _, _ in word:
-        letter = norm.letters[name]
-        inner = max((term_degree(norm, w, c) for w, c in letter.payload.terms), default=0) \
-            if letter.payload is not None else 1
-        total += inner
-    return total
+    """Letters of a word; an opaque inv(P) or diag(P) is one letter of its own."""
+    return len(word)
 
 
 def gen_degree(norm: Normalizer, gen: Gen) -> int:
