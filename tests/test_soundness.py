@@ -262,3 +262,16 @@ def test_a_true_definite_integral_that_sympy_gets_wrong_is_verified_numerically(
 
 def test_an_integral_with_a_pole_inside_is_never_verified() -> None:
     assert check("integrate(1/x, x, -1, 1)", "0", X).status == "inconclusive"
+
+
+def test_internal_names_never_collide_with_user_names() -> None:
+    """The symbolic proof names the entries of A 'A[1,1]', which no declared name can be."""
+    a = matrix("A", (1, 1))
+    assert check("trace(A)", "A_11", a, scalar("A_11")).status == "false"
+    assert check("trace(A)", "_A", a, scalar("_A")).status == "false"
+
+
+def test_a_function_of_a_matrix_is_refused() -> None:
+    result = check("f", "f", A, SymbolDecl("f", "function", of=("A",)))
+    assert result.status == "inconclusive"
+    assert "a scalar or a function can depend only on scalars" in result.reason
