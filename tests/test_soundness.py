@@ -275,3 +275,12 @@ def test_a_function_of_a_matrix_is_refused() -> None:
     result = check("f", "f", A, SymbolDecl("f", "function", of=("A",)))
     assert result.status == "inconclusive"
     assert "a scalar or a function can depend only on scalars" in result.reason
+
+
+def test_vectors_may_depend_on_dependent_vectors_but_not_in_a_cycle() -> None:
+    b = SymbolDecl("b", "vector", ("n", 1), (), ("x",))
+    a = SymbolDecl("a", "vector", ("n", 1), (), ("b",))
+    assert check("diff(a.T*a, x)", "2*a.T*diff(a, x)", a, b, X).status == "verified"
+    cyclic = (SymbolDecl("a", "vector", ("n", 1), (), ("b",)), SymbolDecl("b", "vector", ("n", 1), (), ("a",)))
+    result = check("a", "a", *cyclic)
+    assert result.status == "inconclusive" and "depends on itself through of:" in result.reason
