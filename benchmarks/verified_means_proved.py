@@ -112,10 +112,15 @@ def main(argv: list[str] | None = None) -> None:
             times, _ = entry_times(folder)
             entry = max(times, key=lambda k: times[k][0])
             slowest[name] = (entry, *times[entry])
+        one_process = (sum(w for w, _ in times.values()), sum(c for _, c in times.values()))
     powers = power_identities()
     rows = [("Seed chapter, every claim in one process", f"{seed_wall:.2f} s (CPU {seed_cpu:.2f} s)",
              ratio(seed_wall, "seed")),
-            (f"{args.count} generated identities, cold check, 2 workers", f"{large:.1f} s", ratio(large, "large"))]
+            (f"{args.count} generated identities, cold check, 2 workers", f"{large:.1f} s", ratio(large, "large")),
+            (f"{args.count} generated identities, every claim in one process",
+             f"{one_process[0]:.1f} s (CPU {one_process[1]:.1f} s)",
+             f"half the CPU time, what 2 idle cores need: {one_process[1] / 2:.1f} s, "
+             + ratio(one_process[1] / 2, "large"))]
     rows += [(f"Slowest entry of {name}: {entry}", f"{wall:.2f} s (CPU {cpu:.2f} s)", ratio(wall, "entry"))
              for name, (entry, wall, cpu) in slowest.items()]
     rows += [(f"`{claim}`", f"{seconds:.2f} s, {status}", ratio(seconds, "power"))

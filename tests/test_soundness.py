@@ -245,8 +245,42 @@ def test_shapes_where_a_side_is_undefined_are_skipped_not_handed_on() -> None:
     assert "exact test" in result.describe()
 
 
-def test_a_difference_below_both_precisions_is_never_verified() -> None:
-    """A relative difference of 10^-45 is below the 50-digit test and above the 80-digit one:
-    the precisions disagree at every point, so the claim is inconclusive, not verified."""
+def test_a_difference_below_the_first_precision_is_found_at_the_second() -> None:
+    """A relative difference of 10^-45 is below the 50-digit test's tolerance; at 80 digits it
+    stays the same (it is real, not rounding), so the claim is false."""
     result = check("exp(x)", "exp(x)*(1 + 1/10**45)", X)
-    assert result.status in ("false", "inconclusive")
+    assert result.status == "false"
+    assert check("integrate(exp(-x**2), x, -10, 10)", "sqrt(pi)", X).status == "false"  # erf(10) < 1
+
+
+def test_a_true_definite_integral_that_sympy_gets_wrong_is_verified_numerically() -> None:
+    """SymPy's integrate is not asked: it would refute this true claim."""
+    y = scalar("y")
+    result = check("integrate(1/(2 + y*cos(x)), x, 0, 2*pi)", "2*pi/sqrt(4 - y**2)", X, y)
+    assert (result.status, result.level) == ("verified", "numeric"), result.describe()
+
+
+def test_an_integral_with_a_pole_inside_is_never_verified() -> None:
+    assert check("integrate(1/x, x, -1, 1)", "0", X).status == "inconclusive"
+
+
+def test_internal_names_never_collide_with_user_names() -> None:
+    """The symbolic proof names the entries of A 'A[1,1]', which no declared name can be."""
+    a = matrix("A", (1, 1))
+    assert check("trace(A)", "A_11", a, scalar("A_11")).status == "false"
+    assert check("trace(A)", "_A", a, scalar("_A")).status == "false"
+
+
+def test_a_function_of_a_matrix_is_refused() -> None:
+    result = check("f", "f", A, SymbolDecl("f", "function", of=("A",)))
+    assert result.status == "inconclusive"
+    assert "a scalar or a function can depend only on scalars" in result.reason
+
+
+def test_vectors_may_depend_on_dependent_vectors_but_not_in_a_cycle() -> None:
+    b = SymbolDecl("b", "vector", ("n", 1), (), ("x",))
+    a = SymbolDecl("a", "vector", ("n", 1), (), ("b",))
+    assert check("diff(a.T*a, x)", "2*a.T*diff(a, x)", a, b, X).status == "verified"
+    cyclic = (SymbolDecl("a", "vector", ("n", 1), (), ("b",)), SymbolDecl("b", "vector", ("n", 1), (), ("a",)))
+    result = check("a", "a", *cyclic)
+    assert result.status == "inconclusive" and "depends on itself through of:" in result.reason

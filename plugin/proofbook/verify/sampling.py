@@ -267,8 +267,12 @@ class _Maker:
 
 
 def random_point(table: SymbolTable, dims: dict[str, int], backend: Backend, rng: random.Random,
-                 exact: bool, degree: int, profile: Profile) -> Point:
-    """Random values for every symbol, following ``profile``."""
+                 exact: bool, degree: int, profile: Profile | int) -> Point:
+    """Random values for every symbol, following ``profile`` (or, as an int, a sign pattern:
+    bit s makes the s-th sign-free scalar negative, and an odd one reflects orthogonal
+    matrices)."""
+    if isinstance(profile, int):
+        profile = Profile(profile, None, "plain", bool(profile % 2))
     sampler = Sampler(rng, exact, profile.magnitude)
     make = _Maker(backend, sampler, exact, degree, profile)
     point = Point({name: backend.number(Rational(v)) for name, v in dims.items()})
