@@ -648,6 +648,10 @@ TEX_NOTES = [
     ("form-feed", "x\f\\input{{{secret}}}"),
     ("code-span", "`\\input{{{secret}}}`"),
     ("reference-label", "[[e1|$\\input{{{secret}}}$]]"),
+    # allowed commands used wrongly: they would stop pdflatex ("Missing { inserted")
+    ("missing-superscript", "$x^$ and $x_$"),
+    ("missing-fraction-argument", "$\\frac{{a}}$ and $\\sqrt$"),
+    ("argument-is-a-brace", "$\\mathbf}}{{x$"),
 ]
 
 #: Math from notes that the export keeps as math (its body as the .tex file must show it).

@@ -208,6 +208,7 @@ def test_tex_benign_math_stays_math(name: str, note: str, tex: str) -> None:
 @pytest.mark.parametrize("math", [
     "\\input{x}", "x^^5c", "a % b", "#1", "a~b", "a & b", "{", "}", "\\", "\\left( x",
     "\\begin{filecontents}", "\\begin{pmatrix} a \\end{bmatrix}", "\\frac", "{\\sqrt}", "é",
+    "x^", "x_}", "\\frac{a}", "\\frac a", "x^&",
 ])
 def test_safe_math_refuses(math: str) -> None:
     """Anything outside the allow-list, or unbalanced, fails the whole formula."""

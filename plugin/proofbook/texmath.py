@@ -58,6 +58,10 @@ _TAKES_ARGUMENT = frozenset("""frac dfrac tfrac binom dbinom tbinom sqrt mathbf 
     mathbin mathord hat widehat tilde widetilde bar overline underline vec dot ddot acute grave breve
     check overbrace underbrace overrightarrow overleftarrow stackrel overset underset left right middle
     big Big bigg Bigg bigl bigr Bigl Bigr biggl biggr Biggl Biggr""".split())
+#: Commands that need two arguments.
+_TWO_ARGUMENTS = frozenset("frac dfrac tfrac binom dbinom tbinom stackrel overset underset".split())
+#: Tokens that cannot be an argument: they close or separate something.
+_NOT_ARGUMENTS = frozenset({"}", "&", "\\\\", "^", "_"})
 #: Control symbols: spacing, and the specials and braces as characters.
 SYMBOLS = frozenset({"\\,", "\\;", "\\:", "\\!", "\\ ", "\\{", "\\}", "\\|", "\\%", "\\&", "\\#",
                      "\\_", "\\$"})
@@ -137,6 +141,8 @@ class _Reader:
             return " "
         if token == "^^":  # TeX reads ^^5c as a backslash, ^^M as a line end
             raise _Unsafe(token)
+        if token in ("^", "_") and not self._has_arguments(1):
+            raise _Unsafe(f"{token} without its argument")
         if _PLAIN.fullmatch(token):
             return token
         return self._unicode(token)
@@ -152,8 +158,9 @@ class _Reader:
             self.delimiters -= 1
             if self.delimiters < 0:
                 raise _Unsafe("\\right without \\left")
-        if name in _TAKES_ARGUMENT and self._next() in (None, "}"):
-            raise _Unsafe(f"\\{name} without its argument")
+        needed = 2 if name in _TWO_ARGUMENTS else 1 if name in _TAKES_ARGUMENT else 0
+        if needed and not self._has_arguments(needed):
+            raise _Unsafe(f"\\{name} without its arguments")
         return f"\\{name}"
 
     def _environment(self, command: str) -> str:
@@ -168,12 +175,25 @@ class _Reader:
             raise _Unsafe("\\end without its \\begin")
         return f"\\{command}{{{parts[1]}}}"
 
-    def _next(self) -> str | None:
-        """The next token that is not a space."""
-        for token in self.tokens[self.position:]:
-            if not token.isspace():
-                return token
-        return None
+    def _has_arguments(self, count: int) -> bool:
+        """Whether ``count`` arguments follow: each a ``{...}`` group or one token, not a closing
+        one.  A formula that would stop pdflatex with "Missing { inserted" fails here instead."""
+        position = self.position
+        while count > 0:
+            while position < len(self.tokens) and self.tokens[position].isspace():
+                position += 1
+            if position >= len(self.tokens) or self.tokens[position] in _NOT_ARGUMENTS:
+                return False
+            token = self.tokens[position]
+            if token == "{":
+                depth = 0
+                for position in range(position, len(self.tokens)):
+                    depth += {"{": 1, "}": -1}.get(self.tokens[position], 0)
+                    if depth == 0:
+                        break
+            count -= len(token) if token.isalpha() and token.isascii() else 1  # "ab": two letters, two arguments
+            position += 1
+        return True
 
     def _unicode(self, char: str) -> str:
         if char in _UNICODE_PLAIN:
