@@ -267,7 +267,8 @@ def test_symbolic_budget_exhaustion_falls_through_to_other_methods() -> None:
     settings = Settings(symbolic_budget=0.0001, exact_sizes=(2,))
     result = verify_claim(claim("diff(trace(A*B*A.T*C), A)", "C.T*A*B.T + C*A*B", MATRIX_SYMBOLS), settings)
     assert result.status == "verified"
-    assert [e.method for e in result.evidence] == ["randomized", "numeric"]
+    assert "symbolic" not in [e.method for e in result.evidence]
+    assert "ran out of its" not in result.describe()
 
 
 def test_claim_that_cannot_be_decided_is_inconclusive() -> None:

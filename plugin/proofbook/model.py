@@ -129,7 +129,8 @@ class Registry:
 class Evidence:
     """One line of evidence for a verified identity, e.g. ``exact symbolic proof for n = 1, 2``."""
 
-    method: Literal["symbolic", "randomized", "numeric", "matrix-calculus"]
+    #: ``formal``: the every-n engine (``proofbook.verify.formal``) found equal normal forms.
+    method: Literal["symbolic", "randomized", "numeric", "formal"]
     summary: str
     sizes: tuple[int, ...] = ()
 

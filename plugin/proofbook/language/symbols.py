@@ -71,13 +71,14 @@ class SymbolTable:
 
 
 def _dependency_problem(decl: SymbolDecl, decls: dict[str, SymbolDecl]) -> ProofbookError | None:
-    """What a symbol may depend on: symbols that depend on nothing themselves (no chains or
-    cycles, so the declaration order never matters); a function or a scalar only on scalars."""
+    """What a symbol may depend on, so that the declaration order never matters: a function or
+    a scalar only on scalars; nothing on a function or a dependent scalar (no chains through
+    them); and no cycles (a vector or matrix may depend on another dependent one)."""
     for name in decl.of:
         other = decls.get(name)
         if other is None:
             continue
-        if other.of:
+        if other.of and other.kind in ("scalar", "function"):
             return ProofbookError(
                 f"symbol '{decl.name}' depends on '{name}', which itself depends on "
                 f"{', '.join(other.of)}.", decl.location,
@@ -90,4 +91,21 @@ def _dependency_problem(decl: SymbolDecl, decls: dict[str, SymbolDecl]) -> Proof
         if "integer" in decl.assume and decl.kind in ("function", "scalar"):
             return ProofbookError(f"'{decl.name}' depends on {name} and cannot be assumed integer.",
                                   decl.location, hint="Remove integer from assume:.")
+    if _in_cycle(decl.name, decls):
+        return ProofbookError(f"symbol '{decl.name}' depends on itself through of:.", decl.location,
+                              hint="Remove one of the dependences.")
     return None
+
+
+def _in_cycle(start: str, decls: dict[str, SymbolDecl]) -> bool:
+    seen: set[str] = set()
+    todo = list(decls[start].of)
+    while todo:
+        name = todo.pop()
+        if name == start:
+            return True
+        if name in seen or name not in decls:
+            continue
+        seen.add(name)
+        todo.extend(decls[name].of)
+    return False

@@ -21,7 +21,7 @@ from sympy import Basic, Integral, Rational, Sum, Symbol
 
 from . import linalg, quadrature, rationals
 from .evaluate import (
-    Backend, Direction, Env, Evaluator, NotApplicable, TooLarge, entrywise, value_of,
+    Backend, Direction, Env, Evaluator, NotApplicable, TooLarge, Unreliable, entrywise, value_of,
 )
 from .jet import INEXACT, Inexact, Jet, Tangent, apply, coefficient, component, new_tag, standard
 
@@ -202,6 +202,8 @@ class NumericBackend(_JetBackend):
     def __init__(self, digits: int, guard_digits: int) -> None:
         self.digits = digits
         self.guard_digits = guard_digits
+        #: A sum smaller than its largest term by this factor kept fewer than the guard digits.
+        self._lost_all = mpmath.mpf(10) ** (digits - guard_digits)
         # Pivots below 10^-(3/5 digits) of the largest entry: singular to working precision.
         self.field = linalg.Field(size=lambda x: abs(standard(x)),
                                   relative=mpmath.mpf(10) ** -(digits * 3 // 5))
@@ -220,6 +222,16 @@ class NumericBackend(_JetBackend):
         if not isinstance(value, Jet) and value.imag == 0 and value.real == int(value.real):
             return int(value.real)
         raise NotApplicable("a summation bound that is not a whole number")
+
+    def checked_sum(self, total: Any, terms: list[Any]) -> Any:
+        """``Unreliable`` when a sum cancels below the rounding of its terms (cosh(x)^2 -
+        sinh(x)^2 at x = 10^5 is 0 at any feasible precision): the point is replaced."""
+        numbers = (mpmath.mpf, mpmath.mpc)
+        largest = max((abs(v) for v in map(standard, terms) if isinstance(v, numbers)), default=0)
+        value = standard(total)
+        if largest and isinstance(value, numbers) and abs(value) * self._lost_all < largest:
+            raise Unreliable("a sum cancels below the working precision")
+        return total
 
     def function(self, name: str, value: Any) -> Any:
         a = standard(value)

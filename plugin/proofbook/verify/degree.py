@@ -1,10 +1,7 @@
 """Degrees read off an expression, which decide how far a finite test reaches.
 
-- ``letter_degree``: the number of matrix factors in a product, trace or power (the degree in
-  the matrix letters), plus the order of each derivative.  By Amitsur-Levitzki no polynomial
-  identity of degree below 2n holds in n x n matrices, and by Razmyslov-Procesi every trace
-  identity follows from Cayley-Hamilton, of degree n + 1: a test at a size above this bound
-  meets every dimension trap of the product-trace fragment.
+(The degree in the matrix letters, for sizes above the Amitsur-Levitzki and Razmyslov-Procesi
+bounds, is the formal engine's ``degree_bound``.)
 - ``dimension_degree``: the degree of the expression as a polynomial in the dimension names
   used as numbers ((n - 1)(n - 2) trace(A)); d + 1 distinct sizes decide such a polynomial.
 - ``rational_degree``: at given sizes, a bound on the degree of the numerator of lhs - rhs as
@@ -23,21 +20,6 @@ from sympy.matrices.expressions.matexpr import MatrixElement
 
 from ..language.nodes import MatDerivative
 from ..language.symbols import SymbolTable
-
-
-def letter_degree(expr: Basic) -> int:
-    """The degree in the matrix letters, derivatives counted by their order."""
-    if isinstance(expr, MatrixSymbol):
-        return 1
-    if isinstance(expr, (MatMul, Mul)):
-        return sum(letter_degree(a) for a in expr.args)
-    if isinstance(expr, (MatPow, Pow)) and expr.exp.is_Integer:
-        return abs(int(expr.exp)) * letter_degree(expr.base)
-    if isinstance(expr, Derivative):
-        return letter_degree(expr.expr) + sum(int(c) for _, c in expr.variable_count)
-    if isinstance(expr, MatDerivative):
-        return letter_degree(expr.expr) + 1
-    return max((letter_degree(a) for a in expr.args), default=0)
 
 
 def dimension_degree(expr: Basic, dims: set[str]) -> int:

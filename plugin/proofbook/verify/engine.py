@@ -33,9 +33,6 @@ from typing import Any
 import mpmath
 import sympy
 from sympy import Basic, Derivative, Integral, Sum
-from sympy.core.function import AppliedUndef
-from sympy.polys.domains import QQ
-from sympy.polys.rings import PolyRing
 
 from ..errors import ProofbookError
 from ..language.parse import compile_source
@@ -44,16 +41,20 @@ from ..model import Counterexample, Evidence, Level, Result
 from .antiderivative import with_base_points
 from .backends import ExactBackend, NumericBackend, SymbolicBackend
 from .claims import Claim, Settings
-from .degree import dimension_degree, letter_degree, rational_degree
+from .degree import dimension_degree, rational_degree
+from .formal import FormalOutcome, decide, degree_bound
 from .evaluate import Backend, Evaluator, NotApplicable, TooLarge, entries_of
 from .jet import Inexact, Jet
 from .linalg import Singular, Unreliable
+from .zerotest import SymbolicEqual
 from .sampling import (
     EXACT_RANGE, MAGNITUDES, NoParametrisation, Point, Profile, may_be_zero, random_point,
     signed_scalars, symbolic_points,
 )
 
 MAX_RESAMPLES = 8
+#: A numeric point is given up after this many replacements that all failed the same way.
+SAME_FAILURES = 4
 #: Digits of the numeric test's working precision not trusted for agreement: rounding in an
 #: inverse of a random matrix costs a few; a relative difference above 10^-(digits - 10) is
 #: a real discrepancy.
@@ -71,6 +72,11 @@ MAX_SIZE = 12
 #: MAX_EXACT_POINTS there.
 TARGET_DIGITS = 12
 MAX_EXACT_POINTS = 6
+
+
+class _Undefined(NotApplicable):
+    """No point of a shape where both sides are defined (X Xᵀ singular for X of rank < n):
+    the claim says nothing there, so the shape is skipped, not handed to another method."""
 
 
 class _Mismatch(Exception):
@@ -134,7 +140,10 @@ class _Checker:
         self.reasons: list[str] = []
         #: Sizes where the exact test met irrational values; the numeric test covers them.
         self.inexact_sizes: set[int] = set()
-        self.letters = max(letter_degree(lhs), letter_degree(rhs))
+        self.exact_everywhere = False
+        #: The formal engine's degree bound: an exact test above it sees any difference of
+        #: normal forms (and every dimension trap of the product-trace fragment).
+        self.degree_bound = self._degree_bound()
         self.top_sizes = self._top_sizes()
         #: Probability bound of the exact test: the largest over the sizes, None if unknown.
         self.false_pass: float | None = 0.0
@@ -150,6 +159,19 @@ class _Checker:
                     evidence.append(found)
         except _Mismatch as mismatch:
             return Result("false", counterexample=mismatch.counterexample)
+        formal = self._formal(evidence)
+        if formal is not None and formal.status == "different":
+            tested = _list(list(next((e.sizes for e in evidence if e.method == "randomized"), ())))
+            return Result("inconclusive", reason=(
+                f"the engines disagree: the formal engine finds the sides different for large "
+                f"sizes ({formal.reason}), but the exact test found no counterexample "
+                f"(sizes {tested or 'none'}; degree bound {self.degree_bound})"))
+        if formal is not None and formal.status == "equal":
+            if any(e.method == "randomized" for e in evidence):
+                evidence.append(Evidence("formal", f"formal proof for every size: {formal.reason}"))
+            else:
+                self.reasons.append("the formal engine finds the sides equal, but no exact test "
+                                    "could cross-check it")
         evidence = self._cross_checked(evidence)
         if evidence and all(e.method == "numeric" for e in evidence):
             numeric = evidence[0]
@@ -168,11 +190,45 @@ class _Checker:
             return [e for e in evidence if e.method != "symbolic"]
         return evidence
 
+    def _degree_bound(self) -> int:
+        if not self.dim_names:
+            return 0
+        try:
+            return degree_bound(self.lhs, self.rhs, self.table)
+        except Exception:  # noqa: BLE001 - a bound that cannot be read is the largest size
+            return MAX_SIZE
+
+    def _formal(self, evidence: list[Evidence]) -> FormalOutcome | None:
+        """The formal engine, for claims with matrices, under the symbolic budget."""
+        if not any(d.kind in ("vector", "matrix") for d in self.table.decls.values()):
+            return None
+        budget = CpuBudget(self.settings.symbolic_budget)
+        try:
+            with budget:
+                outcome = decide(self.lhs, self.rhs, self.table)
+            budget.confirm()
+        except BudgetExceeded:
+            self.reasons.append("the formal engine ran out of its budget")
+            return None
+        except Exception as error:  # noqa: BLE001 - the formal engine is one witness among several
+            self.reasons.append(f"the formal engine failed ({type(error).__name__})")
+            return None
+        return outcome
+
+    def _above_bound(self, evidence: list[Evidence]) -> bool:
+        """The exact test agreed at a size above the degree bound (all sizes fixed: no bound)."""
+        tested = next((e.sizes for e in evidence if e.method == "randomized"), ())
+        return bool(tested) and (not self.dim_names or max(tested) > self.degree_bound)
+
     def _level(self, evidence: list[Evidence]) -> Level:
         """What the evidence establishes (see ``Level``)."""
         methods = {e.method for e in evidence}
+        if "formal" in methods and self._above_bound(evidence):
+            return "proved"
         symbolic = next((e for e in evidence if e.method == "symbolic"), None)
-        trusted = symbolic is not None and "integrate" not in self.single_engine
+        # A proof rests on the canonical zero tests, and on SymPy's closed-form sums at most;
+        # one that needed integrate or simplify is evidence, cross-checked, but no proof.
+        trusted = symbolic is not None and not self.single_engine & {"integrate", "simplify", "doit"}
         if trusted and not self.dim_names and methods & {"numeric", "randomized"}:
             return "proved"
         if trusted and self.dim_names and "randomized" in methods:
@@ -189,7 +245,7 @@ class _Checker:
         if not self.dim_names:
             return ()
         small = set(self.settings.random_sizes)
-        first = min(max(self.settings.least_top_size, self.letters + 1), MAX_SIZE)
+        first = min(max(self.settings.least_top_size, self.degree_bound + 1), MAX_SIZE)
         dims = set(self.dim_names)
         wanted = max(dimension_degree(self.lhs, dims), dimension_degree(self.rhs, dims)) + 1
         sizes = [first]
@@ -198,16 +254,24 @@ class _Checker:
         return tuple(s for s in sizes if s not in small)
 
     def _sizes(self, sizes: tuple[int, ...], rectangular: bool = True) -> list[dict[str, int]]:
-        """Every dimension at each size; with several dimensions also increasing and
-        decreasing in declaration order, so each of m < n, m = n, m > n is met."""
+        """Every dimension at each size; with several dimensions also unequal sizes in
+        every order that matters, so each of m < n, m = n, m > n is met."""
         if not self.dim_names:
             return [{}]
         result = []
+        names = self.dim_names
         for s in sizes:
-            result.append({d: s for d in self.dim_names})
-            if rectangular and len(self.dim_names) > 1:
-                result.append({d: s + k for k, d in enumerate(self.dim_names)})
-                result.append({d: s + k for k, d in enumerate(reversed(self.dim_names))})
+            result.append({d: s for d in names})
+            if rectangular and len(names) > 1:
+                # every rotation of the increasing order and of the decreasing one: each
+                # dimension is once the largest and once the smallest, each pair in both orders
+                # (rotations at the small sizes only; above them, where a point is costly, the
+                # increasing and the decreasing order)
+                small = s <= max(self.settings.random_sizes, default=0)
+                for order in (names, names[::-1]):
+                    for r in range(len(order) if len(order) > 2 and small else 1):
+                        rotated = order[r:] + order[:r]
+                        result.append({d: s + k for k, d in enumerate(rotated)})
         return result
 
     def _profile(self, number: int) -> Profile:
@@ -252,11 +316,16 @@ class _Checker:
         number = 0
         for dims in self._sizes(sizes):
             n = next(iter(dims.values()), 0)
-            points = self._exact_points(dims)
+            points, per_point = self._exact_points(dims)
             try:
-                for _ in range(points):
-                    self._check_point("exact", backend, evaluate, dims, number, _exact_equal)
-                    number += 1
+                passed = self._points(points, number, lambda k: self._check_point(
+                    "exact", backend, evaluate, dims, k, _exact_equal))
+                number += points
+                if per_point is not None and self.false_pass is not None:
+                    self.false_pass = max(self.false_pass, per_point ** passed)
+            except _Undefined as why:
+                self.reasons.append(f"exact test: {_shape(dims)} skipped: {why}")
+                continue
             except NotApplicable as why:
                 self.inexact_sizes.add(n)
                 self.reasons.append(f"exact test not applicable: {why}")
@@ -264,6 +333,7 @@ class _Checker:
             if n not in done:
                 done.append(n)
         done = [n for n in done if n not in self.inexact_sizes]
+        self.exact_everywhere = not self.inexact_sizes and bool(done)
         if not done:
             return None
         where = f"points for each n = {_list(done)}" if self.dim_names else f"{self._scalar_points()} points"
@@ -272,23 +342,44 @@ class _Checker:
         return Evidence("randomized", f"exact test at random rational points ({where}){self.note}; "
                         f"{self._chance()}", tuple(done))
 
-    def _exact_points(self, dims: dict[str, int]) -> int:
-        """Points at one size: enough for the Schwartz-Zippel bound to reach 10^-12."""
+    def _exact_points(self, dims: dict[str, int]) -> tuple[int, float | None]:
+        """Points at one size: ``settings.points`` at the small sizes (their sign and magnitude
+        profiles matter), and at least enough for the Schwartz-Zippel bound to reach 10^-12;
+        at the sizes above the bound, where a point is costly, only the latter.  Also the
+        probability that one point passes a false identity (None: no bound applies)."""
         if not self.dim_names:
             points = self._scalar_points()
+        elif max(dims.values()) > max(self.settings.random_sizes, default=0):
+            points = 1
         else:
             points = self.settings.points
         d = rational_degree(self.lhs, self.rhs, self.table, dims, self.degree)
         if d is None:
             self.false_pass = None
-            return points
+            return points, None
         per_point = min(1.0, d / EXACT_RANGE)
         if per_point < 1:
             needed = math.ceil(TARGET_DIGITS / -math.log10(per_point))
             points = max(points, min(needed, MAX_EXACT_POINTS))
-        if self.false_pass is not None:
-            self.false_pass = max(self.false_pass, per_point ** points)
-        return points
+        return points, per_point
+
+    @staticmethod
+    def _points(points: int, first: int, check: Callable[[int], None]) -> int:
+        """Run ``check`` on points first .. first + points - 1; a point where the claim is
+        undefined is skipped (it says nothing there), and the shape only when all are."""
+        passed, undefined = 0, None
+        for k in range(first, first + points):
+            try:
+                check(k)
+                passed += 1
+            except _Undefined as why:
+                if not passed and undefined is not None and str(why) == str(undefined):
+                    raise  # twice the same failure before any success: the shape is undefined
+                undefined = why
+        if not passed:
+            assert undefined is not None
+            raise undefined
+        return passed
 
     def _chance(self) -> str:
         if self.false_pass is None:
@@ -302,7 +393,11 @@ class _Checker:
 
     def _numeric(self) -> Evidence | None:
         s = self.settings
-        if self.dim_names:
+        if self.dim_names and self.exact_everywhere:
+            # The exact test decided every size: one numeric point at n = 2, as an
+            # independent engine (floating point, another code path through the arithmetic).
+            sizes, points = (min(2, *s.numeric_sizes),), 1
+        elif self.dim_names:
             sizes = tuple(sorted(set(s.numeric_sizes) | self.inexact_sizes))
             points = s.numeric_points
         else:
@@ -314,9 +409,8 @@ class _Checker:
         for dims in self._sizes(sizes):
             n = next(iter(dims.values()), 0)
             try:
-                for _ in range(points):
-                    self._numeric_point(dims, number)
-                    number += 1
+                self._points(points, number, lambda k: self._numeric_point(dims, k))
+                number += points
             except NotApplicable as why:
                 self.reasons.append(f"numeric test not applicable: {why}")
                 continue
@@ -324,14 +418,15 @@ class _Checker:
                 done.append(n)
         if not done:
             return None
-        where = f"{points} points for each n = {_list(done)}" if self.dim_names else f"{points} points"
+        count = f"{points} point{'s' if points != 1 else ''}"
+        where = f"{count} for each n = {_list(done)}" if self.dim_names else count
         return Evidence("numeric", f"numeric test at {s.digits} digits, confirmed at "
                         f"{s.digits + CONFIRM_DIGITS} ({where}){self.note}", tuple(done))
 
     def _numeric_point(self, dims: dict[str, int], number: int) -> None:
         """One point at two precisions; replaced while it is undefined or ill-conditioned."""
         s = self.settings
-        why = "no point found"
+        why, seen = "no point found", []
         for attempt in range(MAX_RESAMPLES):
             profile = self._profile(number) if attempt < 2 else self._profile(number).plainer()
             rng_seed = self._rng("numeric", dims, number * MAX_RESAMPLES + attempt)[1]
@@ -350,8 +445,11 @@ class _Checker:
                 return
             except _REPLACE as error:
                 why = str(error) or type(error).__name__
-        raise NotApplicable(f"no point where both sides are defined and well-conditioned in "
-                            f"{MAX_RESAMPLES} tries ({why})")
+                seen.append(why)
+                if len(seen) >= SAME_FAILURES and len(set(seen)) == 1:
+                    break  # the same failure each time: more points will not help
+        raise _Undefined(f"no point where both sides are defined and well-conditioned in "
+                            f"{len(seen)} tries ({why})")
 
     def _compare_numeric(self, runs: list[list[tuple[dict[str, int], Any, Any]]],
                          dims: dict[str, int], point: Point, seed: int) -> None:
@@ -373,7 +471,7 @@ class _Checker:
 
     def _check_point(self, method: str, backend: Backend, evaluate: Evaluator,
                      dims: dict[str, int], number: int, equal: Callable[[Any, Any], bool | None]) -> None:
-        why = "no point found"
+        why, last = "no point found", None
         for attempt in range(MAX_RESAMPLES):
             profile = self._profile(number) if attempt < 2 else self._profile(number).plainer()
             rng, seed = self._rng(method, dims, number * MAX_RESAMPLES + attempt)
@@ -385,8 +483,10 @@ class _Checker:
                                   equal, dims, point, indices, seed)
                 return
             except _REPLACE as error:
-                why = str(error) or type(error).__name__
-        raise NotApplicable(f"no point where both sides are defined in {MAX_RESAMPLES} tries ({why})")
+                why, last = str(error) or type(error).__name__, error
+        if isinstance(last, TooLarge):
+            raise NotApplicable(f"values too large for exact arithmetic ({why})")
+        raise _Undefined(f"no point where both sides are defined in {MAX_RESAMPLES} tries ({why})")
 
     def _compare(self, method: str, lhs: Any, rhs: Any, equal: Callable[[Any, Any], bool | None],
                  dims: dict[str, int], point: Point, indices: dict[str, int], seed: int | None) -> None:
@@ -412,6 +512,11 @@ class _Checker:
     # -- symbolic proof -------------------------------------------------------------------
 
     def _symbolic(self) -> Evidence | None:
+        if any(side.has(Integral) for side in (self.lhs, self.rhs)):
+            # SymPy's definite integrals are not evidence (in 1.14 it integrates
+            # 1/(1 + y cos x) over a period to 0), and a wrong one would refute a true claim.
+            self.reasons.append("no symbolic proof: SymPy's integrate is not trusted")
+            return None
         proved = []
         backend = SymbolicBackend()
         evaluate = Evaluator(backend)
@@ -425,7 +530,7 @@ class _Checker:
                         for indices in self._indices(dims):
                             env = {**point.env, **indices}
                             lhs, rhs = evaluate(self.lhs, env), evaluate(self.rhs, env)
-                            equal = _SymbolicEqual(lhs, rhs)
+                            equal = SymbolicEqual(lhs, rhs)
                             self._compare("symbolic", lhs, rhs, equal, dims, point, indices, None)
                             used |= equal.used
                 budget.confirm()
@@ -443,6 +548,10 @@ class _Checker:
         self.single_engine = used | backend.used
         where = f" for n = {_list(proved)}" if self.dim_names else ""
         return Evidence("symbolic", f"symbolic proof{where}{self.note}", tuple(proved))
+
+
+def _shape(dims: dict[str, int]) -> str:
+    return ", ".join(f"{k} = {v}" for k, v in dims.items())
 
 
 def _extent(size: str | int, dims: dict[str, int]) -> int:
@@ -500,101 +609,12 @@ def _numeric_verdict(a1: Any, b1: Any, a2: Any, b2: Any, low: int, high: int) ->
         return True
     if d2 <= d1 * mpmath.mpf(10) ** -(high - low - 5):
         return True
+    # stable to 3 digits across 30 more digits of precision, and far above the rounding of
+    # the higher one: a real difference, even one hidden below the lower one's tolerance
     stable = abs(d1 - d2) <= d2 / 1000
-    if d2 > tolerance2 * scale2 and d1 > tolerance1 * scale1 and stable:
+    if d2 > tolerance2 * scale2 and stable:
         return False
     return None
-
-
-class _SymbolicEqual:
-    """The symbolic zero test for the entries of one comparison: True when an entry's two
-    sides are identically equal, False when they differ by a nonzero rational function, None
-    when undecided (transcendental, and ``simplify`` did not reach 0).
-
-    A rational function with rational coefficients is decided canonically: each side becomes
-    a quotient of polynomials over QQ with a nonzero denominator, and a/b = c/d exactly when
-    the polynomials ad and cb are equal.  (``cancel(together(...))`` is not canonical: SymPy
-    1.14 returns an unevaluated ``-1024 + 1024`` for ``(x/2 + 4)**5`` minus its expansion.)
-    Quotients are not reduced on the way, which would cost a polynomial gcd per operation;
-    terms over one denominator are added up first, and the entries share one table of
-    converted subexpressions, since the entries of a matrix share much (the determinant in
-    every entry of an inverse).
-    """
-
-    def __init__(self, lhs: Any, rhs: Any) -> None:
-        values = [sympy.sympify(x) for side in (lhs, rhs) for x in entries_of(side)]
-        # Derivatives and applied functions become symbols, so each side is a rational
-        # function of independent variables; one table for all entries keeps them consistent.
-        self.symbols: dict[Basic, Basic] = {}
-        for kind in (Derivative, AppliedUndef):
-            atoms = set().union(*(v.xreplace(self.symbols).atoms(kind) for v in values))
-            for atom in sorted(atoms, key=sympy.default_sort_key):
-                self.symbols[atom] = sympy.Dummy(real=True)
-        free = set().union(*(self._plain(v).free_symbols for v in values))
-        self.ring = PolyRing(sorted(free, key=sympy.default_sort_key), QQ)
-        self.gens = dict(zip(self.ring.symbols, self.ring.gens))
-        self.converted: dict[Basic, tuple[Any, Any]] = {}
-        #: "simplify" once an entry needed it (then the proof needs a cross-check).
-        self.used: set[str] = set()
-
-    def _plain(self, value: Basic) -> Basic:
-        return value.xreplace(self.symbols)
-
-    def __call__(self, a: Any, b: Any) -> bool | None:
-        a, b = self._plain(sympy.sympify(a)), self._plain(sympy.sympify(b))
-        if a == b:
-            return True
-        try:
-            (an, ad), (bn, bd) = self._convert(a), self._convert(b)
-            return an * bd == bn * ad
-        except (ValueError, ZeroDivisionError):
-            pass
-        difference = sympy.sympify(a - b)
-        self.used.add("simplify")
-        if difference.has(sympy.Integral, sympy.Sum):
-            self.used.add("doit")
-            difference = difference.doit()
-        return True if sympy.simplify(difference) == 0 else None
-
-    def _convert(self, expr: Basic) -> tuple[Any, Any]:
-        """``expr`` as (numerator, denominator); ValueError if it is not a rational function
-        over QQ, ZeroDivisionError for a division by the zero polynomial."""
-        done = self.converted.get(expr)
-        if done is None:
-            done = self.converted[expr] = self._build(expr)
-        return done
-
-    def _build(self, expr: Basic) -> tuple[Any, Any]:
-        ring = self.ring
-        if expr.is_Rational:
-            return ring(QQ(int(expr.p), int(expr.q))), ring.one
-        if expr in self.gens:
-            return self.gens[expr], ring.one
-        if expr.is_Add:
-            groups: dict[Any, Any] = {}
-            for arg in expr.args:
-                num, den = self._convert(arg)
-                groups[den] = groups[den] + num if den in groups else num
-            items = list(groups.items())
-            den, num = items[0]
-            for d, n in items[1:]:
-                num, den = num * d + n * den, den * d
-            return num, den
-        if expr.is_Mul:
-            num, den = ring.one, ring.one
-            for arg in expr.args:
-                n, d = self._convert(arg)
-                num, den = num * n, den * d
-            return num, den
-        if expr.is_Pow and expr.exp.is_Integer:
-            num, den = self._convert(expr.base)
-            k = int(expr.exp)
-            if k < 0:
-                if not num:
-                    raise ZeroDivisionError
-                num, den, k = den, num, -k
-            return num ** k, den ** k
-        raise ValueError(f"not a rational function: {type(expr).__name__}")
 
 
 FULL = 1000

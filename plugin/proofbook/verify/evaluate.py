@@ -67,6 +67,10 @@ class Backend:
     def power(self, base: Any, exponent: Any) -> Any:
         raise NotImplementedError
 
+    def checked_sum(self, total: Any, terms: list[Any]) -> Any:
+        """A sum, once its backend has checked it kept enough digits (floating point)."""
+        return total
+
     def integer_power(self, base: Any, k: int) -> Any:
         """``base ** k`` for a whole number k >= 0 (exact methods bound the size first)."""
         return base ** k
@@ -156,9 +160,10 @@ class Evaluator:
 
     def _Add(self, node: Add, env: Env) -> Any:
         total: Any = self.backend.number(S.Zero)
-        for arg in node.args:
-            total = total + scalar(self(arg, env))
-        return total
+        terms = [scalar(self(arg, env)) for arg in node.args]
+        for term in terms:
+            total = total + term
+        return self.backend.checked_sum(total, terms)
 
     def _Mul(self, node: Mul, env: Env) -> Any:
         product: Any = self.backend.number(S.One)
@@ -232,6 +237,9 @@ class Evaluator:
         total = values[0]
         for value in values[1:]:
             total = linalg.add(total, value)
+        for i, row in enumerate(total):
+            for j, x in enumerate(row):
+                self.backend.checked_sum(x, [v[i][j] for v in values])
         return total
 
     def _MatMul(self, node: MatMul, env: Env) -> Any:

@@ -11,6 +11,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from . import fastmat
+
 Mat = list[list[Any]]
 
 
@@ -54,6 +56,9 @@ def scale(c: Any, a: Mat) -> Mat:
 
 
 def matmul(a: Mat, b: Mat) -> Mat:
+    fast = fastmat.matmul(a, b)
+    if fast is not None:
+        return fast
     cols = transpose(b)
     return [[_dot(row, col) for col in cols] for row in a]
 
@@ -82,6 +87,9 @@ def trace(a: Mat) -> Any:
 def det(a: Mat, field: Field) -> Any:
     if field.symbolic:
         return _det_laplace(a)
+    fast = fastmat.det(a)
+    if fast is not None:
+        return fast
     m = [row[:] for row in a]
     n = len(m)
     floor = _floor(a, field)
@@ -119,6 +127,9 @@ def _det_laplace(a: Mat) -> Any:
 def inverse(a: Mat, field: Field) -> Mat:
     if field.symbolic:
         return _inverse_adjugate(a)
+    fast = fastmat.inverse(a)
+    if fast is not None:
+        return fast
     n = len(a)
     m = [row[:] + ident for row, ident in zip(a, identity(n))]
     floor = _floor(a, field)

@@ -24,6 +24,8 @@ from .jet import Jet, standard
 
 #: Levels of the tanh-sinh rule tried before an integral is declared unreliable.
 MAX_DEGREE = 8
+#: A relative change between levels that shrank by less than this over two levels: stalled.
+STALLED = mpmath.mpf(10) ** -3
 #: Points scanned for sign changes of the arguments of kinks.
 KINK_SCAN = 48
 
@@ -47,6 +49,7 @@ def _piece(g: Callable[[Any], Any], a: Any, b: Any, guard_digits: int) -> Any:
     rule = _rules.setdefault(id(ctx), TanhSinh(ctx))
     epsilon = mpmath.mpf(10) ** -(ctx.dps - guard_digits)
     previous: list[Any] = []
+    changes: list[Any] = []
     for degree in range(1, MAX_DEGREE + 1):
         h = mpmath.mpf(2) ** -degree
         total: Any = previous[-1] / (h * 2) if previous else mpmath.mpf(0)
@@ -61,6 +64,11 @@ def _piece(g: Callable[[Any], Any], a: Any, b: Any, guard_digits: int) -> Any:
             scale = max([size * h] + [abs(v) for v in _parts(previous[-1])])
             if change <= epsilon * scale:
                 return previous[-1]
+            changes.append(change / scale if scale else change)
+            # tanh-sinh about doubles the digits per level: a change that does not shrink
+            # (a pole, an oscillation, a cusp) will not settle at the levels left
+            if len(changes) >= 3 and changes[-1] > changes[-3] * STALLED:
+                break
     raise Unreliable(f"an integral did not settle to {ctx.dps - guard_digits} digits")
 
 

@@ -39,7 +39,7 @@ from .evaluate import Backend, Env, entries_of, value_of
 #: Exact points: numerators of magnitude 1..EXACT_RANGE.  A wrong identity whose sides differ
 #: by a rational function of degree d agrees at such a point with probability at most
 #: d / EXACT_RANGE (Schwartz-Zippel), whatever denominator or scale the profile adds.
-EXACT_RANGE = 2**32
+EXACT_RANGE = 2**62
 NUMERIC_DENOMINATOR = 2**10
 #: Magnitude profiles, in the order points cycle through them.
 MAGNITUDES = ("plain", "fraction", "small", "large")
@@ -212,34 +212,49 @@ class _Maker:
 
     # -- dependent symbols ----------------------------------------------------------------
 
-    def polynomial(self) -> Callable[[list[Any]], Any]:
-        """A general polynomial of degree ``self.degree`` in its arguments: the sum over k of
-        c_k (a_k + l_k . v)^k, whose expansion has every monomial generically.  Coefficients
-        are drawn at the first call, when the number of arguments is known."""
+    def polynomials(self, count: int) -> Callable[[list[Any]], list[Any]]:
+        """``count`` general polynomials of degree ``self.degree`` in the same arguments: each
+        the sum over k of c_k (a_k + l_k . v)^k, whose expansion has every monomial
+        generically.  The affine forms are shared and their powers computed once per call;
+        the coefficients c_k are each polynomial's own.  Drawn at the first call, when the
+        number of arguments is known."""
         plain = Sampler(self.sampler.rng, self.exact)  # ordinary sizes, whatever the profile
-        forms: list[tuple[Any, list[Any], Any]] = []
+        forms: list[tuple[Any, list[Any]]] = []
+        coefficients: list[list[Any]] = []
         mix: list[Any] = []
         backend, exact = self.backend, self.exact
 
-        def p(args: list[Any]) -> Any:
+        def p(args: list[Any]) -> list[Any]:
             if not forms:
-                forms.extend((self.value(plain.entry()), [self.value(plain.entry()) for _ in args],
-                              self.value(plain.entry())) for _ in range(self.degree + 1))
+                forms.extend((self.value(plain.entry()), [self.value(plain.entry()) for _ in args])
+                             for _ in range(self.degree + 1))
+                coefficients.extend([self.value(plain.entry()) for _ in forms] for _ in range(count))
                 mix.extend(self.value(plain.entry()) for _ in args)
-            total: Any = self.zero
-            for k, (a, l, c) in enumerate(forms):
+            powers = []
+            for k, (a, l) in enumerate(forms):
                 affine = a
                 for x, w in zip(args, l):
                     affine = affine + w * x
-                total = total + c * backend.integer_power(affine, k)
+                powers.append(backend.integer_power(affine, k))
             if not exact:
                 exponent: Any = self.zero
                 for x, w in zip(args, mix):
                     exponent = exponent + w * x
-                total = total + backend.function("exp", exponent / 4)
-            return total
+                powers.append(backend.function("exp", exponent / 4))
+            values = []
+            for cs in coefficients:
+                total: Any = powers[-1] if not exact else self.zero
+                for c, power in zip(cs, powers):
+                    total = total + c * power
+                values.append(total)
+            return values
 
         return p
+
+    def polynomial(self) -> Callable[[list[Any]], Any]:
+        """One general polynomial (see ``polynomials``)."""
+        several = self.polynomials(1)
+        return lambda args: several(args)[0]
 
     def signed(self, p: Callable[[list[Any]], Any], assume: tuple[str, ...]) -> Callable[[list[Any]], Any]:
         """A function with the sign its assumptions ask for: ±(p² + ε), or p² for nonnegative."""
@@ -252,8 +267,12 @@ class _Maker:
 
 
 def random_point(table: SymbolTable, dims: dict[str, int], backend: Backend, rng: random.Random,
-                 exact: bool, degree: int, profile: Profile) -> Point:
-    """Random values for every symbol, following ``profile``."""
+                 exact: bool, degree: int, profile: Profile | int) -> Point:
+    """Random values for every symbol, following ``profile`` (or, as an int, a sign pattern:
+    bit s makes the s-th sign-free scalar negative, and an odd one reflects orthogonal
+    matrices)."""
+    if isinstance(profile, int):
+        profile = Profile(profile, None, "plain", bool(profile % 2))
     sampler = Sampler(rng, exact, profile.magnitude)
     make = _Maker(backend, sampler, exact, degree, profile)
     point = Point({name: backend.number(Rational(v)) for name, v in dims.items()})
@@ -295,7 +314,7 @@ def _arguments(env: Env, decl: SymbolDecl) -> list[Any]:
 
 def _dependent_matrix(make: _Maker, decl: SymbolDecl, rows: int, cols: int) -> Callable[[Env], linalg.Mat]:
     """A matrix whose entries are general polynomials in ``decl.of``, then structured."""
-    polynomials: dict[tuple[int, int, int], Callable[[list[Any]], Any]] = {}
+    drawn: dict[tuple[int, int, int], Callable[[list[Any]], list[Any]]] = {}
     choices: dict[str, Any] = {}
 
     def value(env: Env) -> linalg.Mat:
@@ -303,9 +322,8 @@ def _dependent_matrix(make: _Maker, decl: SymbolDecl, rows: int, cols: int) -> C
         calls = itertools.count()
 
         def draw(r: int, c: int) -> linalg.Mat:
-            k = next(calls)
-            return [[polynomials.setdefault((k, i, j), make.polynomial())(args) for j in range(c)]
-                    for i in range(r)]
+            entries = drawn.setdefault((next(calls), r, c), make.polynomials(r * c))(args)
+            return [entries[i * c:(i + 1) * c] for i in range(r)]
         return make.structured(decl, rows, cols, draw, choices)
 
     return value

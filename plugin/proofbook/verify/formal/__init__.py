@@ -23,14 +23,15 @@ and sums -- unless both normal forms still agree, which proves the identity all 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
 from sympy import Basic
 
 from ...language.symbols import SymbolTable
-from .bounds import degree, dimension_roots, structural_degree
+from .bounds import degree, dimension_roots, structural_degree, subexpression_roots
+from .inverses import vanishes
 from .normal import Normalizer, Outside, Value
-from .terms import Frac, MatPoly, Word
+from .terms import Frac, MatPoly, TooLarge, Word
 from .translate import Translator
 
 __all__ = ["FormalOutcome", "decide", "degree_bound"]
@@ -44,27 +45,58 @@ class FormalOutcome:
     reason: str = ""  # why outside, or a short description of what was shown
 
 
-def _normal_forms(lhs: Basic, rhs: Basic, table: SymbolTable) -> tuple[Translator, Value, Value]:
-    translator = Translator(table)
+NormalForms = tuple[Translator, Value, Value]
+#: The last claims' normal forms: the verifier asks ``decide`` and ``degree_bound`` in turn.
+_CACHE: dict[tuple[Any, ...], NormalForms | Outside] = {}
+_CACHE_SIZE = 32
+
+
+def _normal_forms(lhs: Basic, rhs: Basic, table: SymbolTable, lenient: bool = False) -> NormalForms:
+    key = (lhs, rhs, tuple(table.decls.values()), lenient)
+    if key not in _CACHE:
+        if len(_CACHE) >= _CACHE_SIZE:
+            _CACHE.clear()
+        _CACHE[key] = _compute(lhs, rhs, table, lenient)
+    found = _CACHE[key]
+    if isinstance(found, Outside):
+        raise found
+    return found
+
+
+def _compute(lhs: Basic, rhs: Basic, table: SymbolTable, lenient: bool) -> NormalForms | Outside:
+    translator = Translator(table, lenient)
     try:
         return translator, translator.value(lhs), translator.value(rhs)
+    except Outside as outside:
+        return outside
+    except TooLarge as error:
+        return Outside(str(error))
     except (RecursionError, ZeroDivisionError) as error:
-        raise Outside(f"the normal form cannot be computed ({type(error).__name__})") from None
+        return Outside(f"the normal form cannot be computed ({type(error).__name__})")
 
 
 def decide(lhs: Basic, rhs: Basic, table: SymbolTable) -> FormalOutcome:
     """``equal`` (proved for every n), ``different`` (not an identity for every n), or
     ``outside`` the fragment, with the reason."""
     try:
-        translator, left, right = _normal_forms(lhs, rhs, table)
-        norm = translator.norm
-        difference = norm.sub(left, right)
+        return _decide(lhs, rhs, table)
     except Outside as outside:
         return FormalOutcome("outside", outside.reason)
+    except Exception as error:  # a defect here must cost a proof, never a verdict
+        return FormalOutcome("outside", f"the formal engine failed ({type(error).__name__}: {error})")
+
+
+def _decide(lhs: Basic, rhs: Basic, table: SymbolTable) -> FormalOutcome:
+    translator, left, right = _normal_forms(lhs, rhs, table)
+    norm = translator.norm
+    difference = norm.sub(left, right)
     if difference.is_zero:
         terms = len(left.terms) if isinstance(left, MatPoly) else len(left.num.terms)
         return FormalOutcome("equal", f"both sides have the same normal form ({terms} "
                                       f"term{'s' if terms != 1 else ''}) for every size")
+    if vanishes(norm, difference):
+        return FormalOutcome("equal", "the normal forms agree after rewriting with "
+                                      "inv(P) P = P inv(P) = I, for every size")
     bound = max(degree(norm, left), degree(norm, right), dimension_roots(difference))
     reasons = sorted(norm.soft_outside | norm.incomplete) + _index_problems(norm, difference)
     small = sorted(k for k in translator.fixed_sizes if k <= bound)
@@ -74,20 +106,29 @@ def decide(lhs: Basic, rhs: Basic, table: SymbolTable) -> FormalOutcome:
         return FormalOutcome("outside", "the normal forms differ, but that does not refute the "
                                         "identity: " + "; ".join(reasons))
     return FormalOutcome("different", "the normal forms differ, e.g. in the term "
-                                      + _describe(norm, difference))
+                                      + _describe(difference))
 
 
 def degree_bound(lhs: Basic, rhs: Basic, table: SymbolTable) -> int:
     """A degree d such that an exact test with every dimension at least d + 1 sees any
-    difference of normal forms (see ``bounds`` for what this rests on)."""
+    difference of normal forms (see ``bounds`` for what this rests on).
+
+    It is the larger degree of the two sides, not of their difference: the exact test at
+    that size then also sees a difference the engine would have cancelled wrongly.  Scalars
+    outside the fragment (sin x, an integral) count as opaque factors here, so that a
+    polynomial p(n) around them still raises the bound above its roots."""
     try:
-        translator, left, right = _normal_forms(lhs, rhs, table)
+        translator, left, right = _normal_forms(lhs, rhs, table, lenient=True)
         norm = translator.norm
         bound = max(degree(norm, left), degree(norm, right))
         if norm.soft_outside:
             bound = max(bound, dimension_roots(norm.sub(left, right)))
-    except Outside:
-        bound = max(structural_degree(lhs), structural_degree(rhs))
+        inside = not norm.opaque_degrees
+    except Exception:  # outside the fragment (or a defect): read the bound off the tree
+        bound, inside = max(structural_degree(lhs), structural_degree(rhs)), False
+    if not inside:
+        dims = set(table.dims.values())
+        bound = max(bound, subexpression_roots(lhs, dims), subexpression_roots(rhs, dims))
     return max(bound, 1)
 
 
@@ -116,7 +157,7 @@ def _count(word: Word, unit: str) -> int:
     return sum(1 for name, _, _ in word if name == unit)
 
 
-def _describe(norm: Normalizer, difference: Value) -> str:
+def _describe(difference: Value) -> str:
     if isinstance(difference, Frac):
         mono = max(difference.num.terms)
         return " ".join(_gen_text(g, e) for g, e in mono) or "1"

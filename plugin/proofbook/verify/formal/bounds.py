@@ -1,21 +1,24 @@
 """The degree bound: how large a size an exact test needs to see a false identity.
 
 The degree of a term of a normal form is the number of letters in its word and in the traces
-of its coefficient (derivative letters A′ and direction letters included, so the order of a
-derivative is counted), with each inverse letter counted twice; determinants and
-log-determinants count 0.  ``degree`` is the largest over the terms of both sides.
+of its coefficient, inverse letters included (derivative letters A′ and direction letters
+too, so the order of a derivative is counted; an opaque inverse of a sum is one letter);
+determinants and log-determinants count 0.
+``degree`` is the largest over the terms of both sides.
 
-- Inverse-free, no transposes: a nonzero polynomial of degree d is not an identity of n x n
-  matrices for 2n > d (Amitsur–Levitzki); a nonzero trace polynomial of degree d is not a
-  trace identity for n ≥ d, a matrix-valued one for n ≥ d + 1, since every trace identity
-  follows from the Cayley–Hamilton polynomial of degree n + 1 (Razmyslov 1974, Procesi 1976).
-  With transposes, Procesi's theorem for the orthogonal group gives the same degree n + 1.
+- Inverse-free: a nonzero polynomial of degree d is not an identity of n x n matrices for
+  2n > d (Amitsur–Levitzki); a nonzero trace polynomial of degree d is not a trace identity
+  for n ≥ d, a matrix-valued one for n ≥ d + 1, since every trace identity follows from the
+  Cayley–Hamilton polynomial of degree n + 1 (Razmyslov 1974, Procesi 1976).  With
+  transposes, Procesi's theorem for the orthogonal group gives the same degree n + 1.
 - Determinants have degree n: a difference Σ_k det(A)^k P_k with every P_k of degree below n
   separates by degree, so n above the bound suffices again.
-- Inverses: the bound counts X⁻¹ twice, the exact degree for one letter (x^-L (x - 1)^2L has
-  words of length L and vanishes to order 2L at x = 1).  For several letters this is the
-  heuristic the exact test at that size relies on; a difference of normal forms with inverses
-  is not an identity for every n by residual finiteness of the free group, whatever the bound.
+- Inverses: substituting X = I + tY (Magnus), a combination of words of length at most L
+  starts at degree at most 2L in t when there is one letter (x^-L (x - 1)^2L is the extreme
+  case), and Amitsur–Levitzki turns degree 2L into n > L: the bound counts an inverse letter
+  once.  For several letters this is the size the exact test relies on, not a theorem; that a
+  difference of normal forms with inverses is not an identity for every n rests on the
+  residual finiteness of the free group, whatever the bound.
 
 So an exact test with every dimension at least ``degree + 1`` decides inverse-free
 identities of the fragment.  Where the dimension is used as a scalar, a nonzero coefficient
@@ -29,7 +32,8 @@ import math
 from fractions import Fraction
 
 from sympy import (
-    Basic, Derivative, Determinant, Inverse, MatPow, MatrixSymbol, Poly, Pow, Rational, Symbol,
+    Add, Basic, Derivative, Determinant, MatPow, MatrixSymbol, Mul, Poly, Pow, Rational, Symbol,
+    preorder_traversal,
 )
 from sympy.matrices.expressions.matexpr import MatrixElement
 
@@ -39,18 +43,15 @@ from .terms import Frac, Gen, Word
 
 
 def word_degree(norm: Normalizer, word: Word) -> int:
-    total = 0
-    for name, _, inverted in word:
-        letter = norm.letters[name]
-        inner = max((term_degree(norm, w, c) for w, c in letter.payload.terms), default=0) \
-            if letter.payload is not None else 1
-        total += inner * (2 if inverted or letter.kind == "inv" else 1)
-    return total
+    """Letters of a word; an opaque inv(P) or diag(P) is one letter of its own."""
+    return len(word)
 
 
 def gen_degree(norm: Normalizer, gen: Gen) -> int:
     if gen[0] == "tr":
         return word_degree(norm, gen[1])
+    if gen in norm.opaque_degrees:
+        return norm.opaque_degrees[gen]
     if gen in norm.opaque_scalars:
         return frac_degree(norm, norm.opaque_scalars[gen])
     if gen in norm.opaque:
@@ -105,17 +106,32 @@ def _largest_root(poly: dict[int, Fraction]) -> int:
     return max((math.floor(high) for (_, high), _ in roots), default=0)
 
 
+def subexpression_roots(node: Basic, dims: set[Basic]) -> int:
+    """The largest real root of any polynomial in the dimensions written in the expression
+    (all dimensions set equal), such as (n - 1)(n - 6) in an exponent: a guess at the sizes
+    where an expression outside the fragment may behave specially."""
+    t = Symbol("t")
+    best = 0
+    for sub in preorder_traversal(node):
+        if not isinstance(sub, (Add, Mul, Pow)) or not sub.free_symbols or not sub.free_symbols <= dims:
+            continue
+        flat = sub.subs({d: t for d in sub.free_symbols})
+        if flat.is_polynomial(t) and flat.free_symbols:
+            poly = Poly(flat, t)
+            if poly.degree() > 0:
+                best = max(best, max((math.floor(high) for (_, high), _ in poly.intervals()), default=0))
+    return best
+
+
 def structural_degree(node: Basic) -> int:
     """A bound read off the tree, for expressions outside the fragment: letters in a
-    product add up, a sum takes the largest, an inverse counts twice, powers multiply and an
-    entry brings two unit vectors."""
+    product add up, a sum takes the largest, powers multiply and an entry brings two unit
+    vectors."""
     if isinstance(node, MatrixSymbol):
         return 1
     if isinstance(node, MatPow) or isinstance(node, Pow) and node.exp.is_Integer:
         return abs(int(node.exp)) * structural_degree(node.base)
     args = [structural_degree(a) for a in node.args] if node.args else [0]
-    if isinstance(node, Inverse):
-        return 2 * args[0]
     if isinstance(node, MatrixElement):
         return args[0] + 2
     if isinstance(node, (MatDerivative, Derivative, Determinant)):

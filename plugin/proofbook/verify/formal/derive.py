@@ -40,10 +40,27 @@ class Differentiator:
     """d/dt at t = 0 of values, where ``direction`` moves by t."""
 
     def __init__(self, norm: Normalizer, direction: Direction,
-                 scalar_depends: dict[str, tuple[str, ...]]) -> None:
+                 depends: dict[str, tuple[str, ...]]) -> None:
         self.norm = norm
         self.dir = direction
-        self.scalar_depends = scalar_depends
+        #: What each declared symbol is a function of (its ``of:``).
+        self.depends = depends
+
+    def moves(self, depends: tuple[str, ...]) -> bool:
+        """Whether something that is a function of ``depends`` moves with the variable:
+        True when the variable is among them.  A dependence through another dependent symbol
+        (A of b, b of x) would need the chain rule and is outside."""
+        for name in depends:
+            if self._reaches(name, set()):
+                raise Outside(f"a dependence on {self.dir.var} through {name} (the chain rule "
+                              "through a dependent symbol)")
+        return self.dir.var in depends
+
+    def _reaches(self, name: str, seen: set[str]) -> bool:
+        for inner in self.depends.get(name, ()):
+            if inner == self.dir.var or inner not in seen and self._reaches(inner, seen | {inner}):
+                return True
+        return False
 
     # -- values ----------------------------------------------------------------------------
 
@@ -108,18 +125,18 @@ class Differentiator:
         if letter.kind == "inv":
             assert letter.payload is not None
             dp = self.value(letter.payload)
-            if _is_zero(dp):
+            if dp.is_zero:
                 return None
             inv = self.norm.letter_value(name)
             return self.norm.neg(self.norm.mul(self.norm.mul(inv, dp), inv))
         if letter.kind == "diag":
             assert letter.payload is not None
             dp = self.value(letter.payload)
-            return None if _is_zero(dp) else self.norm.diagonal_part(dp)
+            return None if dp.is_zero else self.norm.diagonal_part(dp)
         if letter.kind in ("direction", "unit"):
             return None
         if letter.kind == "jacobian":
-            if self.dir.var in letter.depends:
+            if self.moves(letter.depends):
                 raise Outside("a second derivative of a vector function of a vector")
             return None
         if self.dir.is_scalar:
@@ -128,8 +145,7 @@ class Differentiator:
 
     def _by_scalar(self, letter: Letter) -> Value | None:
         x = self.dir.var
-        if x not in letter.depends:
-            self._no_chain(letter.depends)
+        if not self.moves(letter.depends):
             return None
         base = self.norm.letters[letter.base] if letter.base else letter
         wrt = tuple(sorted((*letter.wrt, x)))
@@ -145,8 +161,7 @@ class Differentiator:
         assert self.dir.delta is not None
         if letter.name == var and letter.base is None:
             return self.dir.delta
-        if var not in letter.depends:
-            self._no_chain(letter.depends)
+        if not self.moves(letter.depends):
             return None
         moving = self.norm.letters[var]
         if letter.base is not None or letter.cols != "1" or moving.cols != "1":
@@ -155,15 +170,6 @@ class Differentiator:
         jac = self.norm.add_letter(Letter(f"∂{letter.name}/∂{var}", letter.rows, moving.rows,
                                           depends=letter.depends, kind="jacobian"))
         return self.norm.mul(self.norm.letter_value(jac.name), self.dir.delta)
-
-    def _no_chain(self, depends: tuple[str, ...]) -> None:
-        """A letter of y where y itself moves would need the chain rule through y."""
-        for name in depends:
-            inner = self.norm.letters.get(name)
-            through = inner.depends if inner is not None else self.scalar_depends.get(name, ())
-            if self.dir.var in through:
-                raise Outside(f"a dependence through {name} (the chain rule through a "
-                              "dependent symbol)")
 
     # -- scalars ---------------------------------------------------------------------------
 
@@ -180,7 +186,7 @@ class Differentiator:
         total = Frac.const(0)
         cache: dict[Gen, Frac] = {}
         for mono, c in poly.terms.items():
-            for k, (gen, e) in enumerate(mono):
+            for gen, e in mono:
                 if gen not in cache:
                     cache[gen] = self.gen(gen)
                 dg = cache[gen]
@@ -196,9 +202,11 @@ class Differentiator:
             return self._symbol(gen[1])
         if kind == "dsym":
             _, name, wrt = gen
-            if self.dir.is_scalar and self.dir.var in self.scalar_depends.get(name, ()):
-                return Frac.gen(("dsym", name, tuple(sorted((*wrt, self.dir.var)))))
-            return Frac.const(0)
+            if not self.moves(self.depends.get(name, ())):
+                return Frac.const(0)
+            if not self.dir.is_scalar:
+                raise Outside(f"the scalar {name} depends on the matrix {self.dir.var}")
+            return Frac.gen(("dsym", name, tuple(sorted((*wrt, self.dir.var)))))
         if kind == "fn":
             _, name, args, wrt = gen
             total = Frac.const(0)
@@ -222,7 +230,7 @@ class Differentiator:
         if kind in ("Det", "LogDet"):
             matrix = self.norm.opaque[gen]
             dp = self.value(matrix)
-            if _is_zero(dp):
+            if dp.is_zero:
                 return Frac.const(0)
             change = self.norm.trace(self.norm.mul(self.norm.inverse(matrix), dp))
             return change * Frac.gen(("Det", gen[1])) if kind == "Det" else change
@@ -232,19 +240,13 @@ class Differentiator:
         raise Outside(f"cannot differentiate {kind}")
 
     def _symbol(self, name: str) -> Frac:
-        if self.dir.is_scalar:
-            if name == self.dir.var:
-                return Frac.const(1)
-            if self.dir.var in self.scalar_depends.get(name, ()):
-                return Frac.gen(("dsym", name, (self.dir.var,)))
+        if name == self.dir.var:
+            return Frac.const(1)
+        if not self.moves(self.depends.get(name, ())):
             return Frac.const(0)
-        if self.dir.var in self.scalar_depends.get(name, ()):
+        if not self.dir.is_scalar:
             raise Outside(f"the scalar {name} depends on the matrix {self.dir.var}")
-        return Frac.const(0)
-
-
-def _is_zero(value: Value) -> bool:
-    return value.is_zero
+        return Frac.gen(("dsym", name, (self.dir.var,)))
 
 
 # -- reading off gradients ---------------------------------------------------------------------

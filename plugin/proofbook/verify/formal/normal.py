@@ -28,7 +28,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Union
 
-from .terms import Atom, Frac, Gen, MatPoly, Poly, Shape, Word
+from .terms import Atom, Frac, Gen, MatPoly, Poly, Shape, Word, check_size
 
 Value = Union[Frac, MatPoly]
 
@@ -50,7 +50,8 @@ class Letter:
 
     ``base`` and ``wrt`` name a derivative letter: ∂^k base / ∂wrt.  ``depends`` lists the
     symbols the letter is a function of.  ``payload`` is the matrix an opaque letter stands
-    for, and ``kind`` says which ("inv", "diag"); ``unit`` is the index of a unit vector.
+    for, and ``kind`` says which ("inv", "diag", or "unit", "direction", "jacobian" for the
+    letters derivatives bring).
     """
 
     name: str
@@ -64,11 +65,6 @@ class Letter:
     wrt: tuple[str, ...] = ()
     kind: str = "letter"
     payload: MatPoly | None = None
-    unit: str | None = None
-
-    @property
-    def square(self) -> bool:
-        return self.rows == self.cols
 
 
 def dim_name(dim: object) -> str:
@@ -92,6 +88,9 @@ class Normalizer:
         self.opaque: dict[Gen, MatPoly] = {}
         #: Opaque logarithms and the determinant expression each is the log of.
         self.opaque_scalars: dict[Gen, Frac] = {}
+        #: Scalars outside the fragment kept as generators for a degree bound, and the degree
+        #: of each (``Translator(lenient=True)``).
+        self.opaque_degrees: dict[Gen, int] = {}
         #: Whether some opaque letter is the inverse of a single word (it then cancels).
         self.opaque_inverses = False
 
@@ -105,10 +104,9 @@ class Normalizer:
         return known
 
     def _structure(self, name: str) -> tuple[bool, bool]:
-        letter = self.letters[name]
-        base = letter.base or name
-        if name in self.unconstrained or base in self.unconstrained:
+        if name in self.unconstrained:
             return False, False
+        letter = self.letters[name]
         return letter.symmetric, letter.orthogonal
 
     @contextmanager
@@ -268,7 +266,7 @@ class Normalizer:
         if isinstance(a, Frac) and isinstance(b, Frac):
             return a + b
         if not (isinstance(a, MatPoly) and isinstance(b, MatPoly)) or a.shape != b.shape:
-            raise Outside("a sum of a matrix and a scalar")
+            raise Outside("a sum of terms of different shapes")
         return self.make(a.shape, [*a.terms, *b.terms])
 
     def scale(self, c: Frac, value: Value) -> Value:
@@ -296,6 +294,7 @@ class Normalizer:
         if a.shape[1] != b.shape[0]:
             raise Outside(f"a product of shapes {a.shape} and {b.shape}")
         shape = (a.shape[0], b.shape[1])
+        check_size(len(a.terms) * len(b.terms))
         return self.make(shape, [(w1 + w2, c1 * c2) for w1, c1 in a.terms for w2, c2 in b.terms])
 
     def transpose(self, value: Value) -> Value:
@@ -354,7 +353,7 @@ class Normalizer:
         total = self.zero(value.shape)
         for word, coeff in value.terms:
             part = self.identity(value.shape[0]) if not word else self._opaque(
-                "diag", self.make(value.shape, [(word, Frac.const(1))]))
+                "diag", MatPoly(value.shape, ((word, Frac.const(1)),)))
             total = self.add(total, self.scale(coeff, part))
         return total
 
@@ -366,8 +365,8 @@ class Normalizer:
         key, fkey = value.key(), flipped.key()
         chosen, transposed = (value, False) if key <= fkey else (flipped, True)
         name = f"{kind}⟨{len(self.letters)}⟩"
-        existing = next((l for l in self.letters.values()
-                         if l.kind == kind and l.payload is not None and l.payload.key() == chosen.key()),
+        existing = next((known for known in self.letters.values() if known.kind == kind
+                         and known.payload is not None and known.payload.key() == chosen.key()),
                         None)
         if existing is None:
             self.opaque_inverses = self.opaque_inverses or kind == "inv" and len(chosen.terms) == 1
@@ -414,11 +413,12 @@ class Normalizer:
         return self.logdet_of(self.det(value))
 
     def logdet_of(self, det: Frac) -> Frac:
-        """log of a determinant expression.  log det X of one letter is a generator; over positive-definite letters
-        (det > 0) log det of a product, power or inverse splits into a sum.  Otherwise the
-        split holds only up to a multiple of 2πi (log det(AB) with det A, det B < 0), so the
-        logarithm of that determinant stays one opaque generator whose derivative is
-        d det / det."""
+        """log of a determinant expression.
+
+        log det X of one letter is a generator.  Over positive-definite letters (det > 0) the
+        log of a product, power or inverse splits into a sum; otherwise the split holds only
+        up to a multiple of 2πi (log det(AB) with det A, det B < 0), so that logarithm stays
+        one opaque generator whose derivative is d det / det."""
         num, den = det.num, det.den
         if len(num.terms) == 1 and len(den.terms) == 1 and not num.is_zero:
             (mono, c), = num.terms.items()
@@ -435,9 +435,9 @@ class Normalizer:
         if det.is_zero:
             raise Outside("log of a zero determinant")
         self.incomplete.add("log of a product of determinants (it splits only up to 2πi)")
-        gen: Gen = ("log", det.key())
-        self.opaque_scalars[gen] = det
-        return Frac.gen(gen)
+        log: Gen = ("log", det.key())
+        self.opaque_scalars[log] = det
+        return Frac.gen(log)
 
     def _log_gen(self, gen: Gen) -> Gen:
         if gen[0] == "det":

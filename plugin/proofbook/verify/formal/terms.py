@@ -24,6 +24,20 @@ Atom = tuple[str, bool, bool]
 Word = tuple[Atom, ...]
 
 
+#: The most pairs of terms one product may multiply (and terms one rewriting may make); beyond
+#: it the normal form is refused, in about a second.
+MAX_TERMS = 5_000
+
+
+class TooLarge(ArithmeticError):
+    """A step of the normal form would handle more than MAX_TERMS terms."""
+
+
+def check_size(count: int) -> None:
+    if count > MAX_TERMS:
+        raise TooLarge(f"the normal form needs more than {MAX_TERMS} terms in one step")
+
+
 def _mono_mul(a: Monomial, b: Monomial) -> Monomial:
     if not a:
         return b
@@ -92,6 +106,7 @@ class Poly:
             return self.scale(other.terms[()])
         if len(self.terms) == 1 and () in self.terms:
             return other.scale(self.terms[()])
+        check_size(len(self.terms) * len(other.terms))
         terms: dict[Monomial, Fraction] = {}
         for m1, c1 in self.terms.items():
             for m2, c2 in other.terms.items():
@@ -257,8 +272,13 @@ class Frac:
     def __pow__(self, k: int) -> Frac:
         base = self if k >= 0 else self.inverse()
         result = Frac.const(1)
-        for _ in range(abs(k)):
-            result = result * base
+        k = abs(k)
+        while k:
+            if k & 1:
+                result = result * base
+            k >>= 1
+            if k:
+                base = base * base
         return result
 
     def gens(self) -> set[Gen]:

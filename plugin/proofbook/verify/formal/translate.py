@@ -22,13 +22,15 @@ from contextlib import ExitStack
 
 from sympy import (
     Add, Basic, Derivative, Determinant, Identity, Inverse, MatAdd, MatMul, MatPow, MatrixSymbol,
-    Mul, Pow, Symbol, Trace, Transpose, ZeroMatrix, log,
+    Mul, Pow, Symbol, Trace, Transpose, ZeroMatrix, log, srepr,
 )
+from sympy.matrices.expressions.matexpr import MatrixExpr
 from sympy.core.function import AppliedUndef
 from sympy.matrices.expressions.matexpr import MatrixElement
 
 from ...language.nodes import MatDerivative, SymMatDerivative
 from ...language.symbols import SymbolTable
+from .bounds import structural_degree
 from .derive import Differentiator, Direction, gradient, jacobian
 from .normal import ONE, Letter, Normalizer, Outside, Value, dim_name
 from .terms import Frac
@@ -38,16 +40,29 @@ class Translator:
     """Normal forms of compiled expressions over one symbol table (both sides share it, so
     their letters and generators meet)."""
 
-    def __init__(self, table: SymbolTable) -> None:
+    def __init__(self, table: SymbolTable, lenient: bool = False) -> None:
         self.table = table
+        #: For a degree bound only: a scalar outside the fragment (sin x, an integral, c^n)
+        #: becomes an opaque generator, so the polynomial in n around it is still seen.
+        self.lenient = lenient
         self.norm = Normalizer()
-        self.scalar_depends = {d.name: tuple(d.of) for d in table.decls.values()
-                               if d.kind == "scalar" and d.of}
+        self.depends = {d.name: tuple(d.of) for d in table.decls.values()
+                        if d.of and d.kind != "function"}
         #: Fixed sizes other than 1 (the normal form decides identities for every size).
         self.fixed_sizes: set[int] = set()
         self._directions = 0
 
     def value(self, node: Basic) -> Value:
+        try:
+            return self._value(node)
+        except Outside:
+            if not self.lenient or isinstance(node, MatrixExpr):
+                raise
+            gen = ("opaque", srepr(node))
+            self.norm.opaque_degrees[gen] = structural_degree(node)
+            return Frac.gen(gen)
+
+    def _value(self, node: Basic) -> Value:
         method = getattr(self, "_" + type(node).__name__, None)
         if method is not None:
             return method(node)
@@ -77,7 +92,7 @@ class Translator:
         names = []
         for arg in node.args:
             if not isinstance(arg, Symbol) or arg.name not in self.table.decls \
-                    or arg.name in self.scalar_depends:
+                    or arg.name in self.depends:
                 raise Outside(f"{node.func.__name__} applied to an expression (the chain rule "
                               "through a function)")
             names.append(arg.name)
@@ -190,14 +205,22 @@ class Translator:
             return None
         if not isinstance(index, Symbol) or index.name not in self.table.decls:
             raise Outside("an entry with a fixed index")
-        name = f"e_{index.name}"
-        self.norm.add_letter(Letter(name, size, ONE, kind="unit", unit=index.name))
+        name = f"e[{index.name}]"
+        self.norm.add_letter(Letter(name, size, ONE, kind="unit"))
         return self.norm.letter_value(name)
 
     # -- derivatives -----------------------------------------------------------------------
 
+    def _frozen(self, var: Basic, expr: Basic) -> None:
+        """A derivative by a matrix declared ``of: x`` holds it fixed, so any derivative by x
+        inside would see it constant (as the evaluator does); the normal form would not."""
+        decl = self.table.decls.get(var.name)
+        if decl is not None and decl.of and expr.atoms(Derivative, MatDerivative):
+            raise Outside(f"a derivative by {var.name}, which depends on {', '.join(decl.of)}, "
+                          "of an expression with a derivative in it")
+
     def _differentiator(self, direction: Direction) -> Differentiator:
-        return Differentiator(self.norm, direction, self.scalar_depends)
+        return Differentiator(self.norm, direction, self.depends)
 
     def _Derivative(self, node: Derivative) -> Value:
         expr = node.expr
@@ -221,6 +244,9 @@ class Translator:
     def _by_entries(self, expr: Basic, steps: list[tuple[Basic, int]]) -> Value:
         """Derivatives by entries move one entry each (a symmetric matrix's too)."""
         moving = {var.parent.name for var, _ in steps if isinstance(var, MatrixElement)}
+        for var, _ in steps:
+            if isinstance(var, MatrixElement):
+                self._frozen(var.parent, expr)
         with self._unconstrained(moving):
             value = self.value(expr)
             for var, count in steps:
@@ -252,9 +278,12 @@ class Translator:
         var = node.var
         if isinstance(var, Symbol):
             return self._by_scalar(self.value(node.expr), var, 1)
+        if isinstance(var, MatrixElement):  # a 1 x 1 matrix by one entry
+            return self._by_entries(node.expr, [(var, 1)])
         if not isinstance(var, MatrixSymbol):
             raise Outside("a derivative by an expression")
         self.value(var)
+        self._frozen(var, node.expr)
         structured = isinstance(node, SymMatDerivative)
         self._directions += 1
         letter = self.norm.letters[var.name]
