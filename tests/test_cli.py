@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
 import pytest
 
 from proofbook.adapters.cli import main
-from samples import WRONG
+from samples import WRONG, copy_seed_chapters
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -63,7 +62,7 @@ def test_missing_registry_exits_2(tmp_path: Path, capsys: pytest.CaptureFixture[
 def test_cache_makes_the_second_run_skip_verification(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """With a cache, a second run reuses the verdicts (and still reports them)."""
     registry = tmp_path / "registry"
-    shutil.copytree(ROOT / "registry", registry)
+    copy_seed_chapters(ROOT / "registry", registry)
     cache = tmp_path / "cache"
     first = run([str(registry), "--cache-dir", str(cache)], capsys)
     assert first[0] == 0 and (cache / "results.json").is_file()

@@ -334,9 +334,9 @@ def test_print_page_has_every_entry_with_open_proofs(small_site: MkDocsConfig) -
 
 
 def test_repo_print_page_has_every_entry(repo_site: MkDocsConfig) -> None:
-    """The repository's print page holds all 30 entries of its registry, in order."""
+    """The repository's print page holds every entry of its registry, in order."""
     ids = [block["id"] for block in soup(repo_site, "handbook/print").select("div.pb-entry")]
-    assert ids == [entry.id for entry in load_registry([str(REPO / "registry")]).entries] and len(ids) == 30
+    assert ids == [entry.id for entry in load_registry([str(REPO / "registry")]).entries]
 
 
 def test_print_page_is_for_paper(small_site: MkDocsConfig) -> None:
@@ -365,7 +365,7 @@ def test_search_finds_every_entry_by_id_title_and_notes(repo_site: MkDocsConfig)
     docs = search_docs(repo_site)
     sections = {(doc["location"].split("#")[0], doc["title"]): doc["text"] for doc in docs}
     entries = load_registry([str(REPO / "registry")]).entries
-    assert len(entries) == 30
+    assert len(entries) >= 150
     for entry in entries:
         text = sections[(f"handbook/{entry.chapter}/", entry.title)]
         assert f"[[{entry.id}]]" in text
