@@ -121,7 +121,7 @@ def bad_arguments(tmp_path: Path) -> list[tuple[list[str], str]]:
         (["check", "--json", "results/"], "argument --json: Expected a file to write but received a folder: 'results/'"),
         (["check", "--json", str(a_file / "results.json")],
          f"argument --json: Expected a file in a folder that can be written but received: {str(a_file / 'results.json')!r}"),
-        (["check", "--json", ""], "argument --json: Expected a file to write but received a folder: ''"),
+        (["check", "--json", ""], "argument --json: Expected a file to write but received: ''"),
         (["check", "--cache-dir", str(a_file)], f"argument --cache-dir: Expected a folder but received: {str(a_file)!r}"),
         (["check", "--shard", "0/2"], "argument --shard: expected K/N with 1 <= K <= N, such as 1/4, not '0/2'"),
         (["check", "--shard", "3/2"], "argument --shard: expected K/N with 1 <= K <= N, such as 1/4, not '3/2'"),
@@ -142,6 +142,20 @@ def test_bad_arguments_are_one_line_usage_errors(tmp_path: Path, capsys: pytest.
         assert exit_.value.code == 2, args
         assert err.splitlines()[-1] == f"proofbook {args[0]}: error: {message}", args
         assert "Traceback" not in err
+
+
+@pytest.mark.parametrize(("config", "message"), [
+    ("nowhere.toml", "nowhere.toml: cannot read the configuration: No such file or directory."),
+    (".", ".: cannot read the configuration: Is a directory."),
+    ("site.yml", "site.yml: this MkDocs configuration does not use the proofbook plugin. Add proofbook under plugins:."),
+])
+def test_a_config_that_cannot_be_used_is_bad_input(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                   capsys: pytest.CaptureFixture[str], config: str, message: str) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "site.yml").write_text("site_name: T\n")
+    code, out, err = run(["--config", config], capsys)
+    assert (code, out) == (2, "")
+    assert err.splitlines()[-1] == message and "Traceback" not in err
 
 
 def test_options_come_from_the_project_configuration(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
