@@ -358,9 +358,9 @@ def test_md_in_html_is_required(small_site: MkDocsConfig) -> None:
 #: and ``.nan``, which the JSON that ``make_site`` writes cannot spell.
 BAD_OPTIONS = [
     # a string where a number belongs
-    ({"jobs": "two"}, "option 'jobs': Expected a whole number of at least 0 but received: 'two'"),
+    ({"jobs": "two"}, "option 'jobs': Expected a whole number from 0 to 256 but received: 'two'"),
     # a negative worker count
-    ({"jobs": -1}, "option 'jobs': Expected a whole number of at least 0 but received: -1"),
+    ({"jobs": -1}, "option 'jobs': Expected a whole number from 0 to 256 but received: -1"),
     # true where a count belongs (YAML's true is no number)
     ({"points": True}, "option 'points': Expected a whole number of at least 1 but received: True"),
     # a size of zero, inside a list

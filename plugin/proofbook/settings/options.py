@@ -21,6 +21,8 @@ from ..verify.claims import Settings
 from . import values
 from .values import Check, OptionError
 
+#: Most worker processes: each is a Python with SymPy (a typo such as 2000 would exhaust memory).
+MAX_JOBS = 256
 MathEngine = Literal["katex", "katex-cdn", "none"]
 MATH_ENGINES: tuple[MathEngine, ...] = ("katex", "katex-cdn", "none")
 
@@ -68,7 +70,7 @@ class ProofbookSettings:
     time_limit: float = field(default=60.0, metadata=_checked(values.number(0.001)))
     """Seconds one claim may take in all; a claim that runs out is inconclusive."""
 
-    jobs: int = field(default=0, metadata=_checked(values.integer(0)))
+    jobs: int = field(default=0, metadata=_checked(values.integer(0, maximum=MAX_JOBS)))
     """Worker processes verifying claims in parallel; 0 means one per CPU."""
 
     memory_limit_mb: int = field(default=4096, metadata=_checked(values.integer(0)))
