@@ -24,7 +24,7 @@ from ..cache import CACHE_FILE, ResultCache, shard_file
 from ..check import Report, check_registry
 from ..errors import Location, ProofbookError, ProofbookErrors
 from ..export import HandbookMeta, handbook_json, latex_sheet, report_as_dict
-from ..model import EntryReport, Registry
+from ..model import LEVELS, EntryReport, Registry
 from ..progress import Progress
 from ..registry.snapshot import load_registry_cached
 from ..render.bibtex import bibliography
@@ -86,6 +86,10 @@ def _add_registry_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--cache-dir", metavar="DIR", type=_folder,
                         help=f"where verdicts are remembered (default: {DEFAULT_CACHE_DIR})")
     parser.add_argument("--no-cache", action="store_true", help="verify everything again")
+    parser.add_argument("--require", choices=LEVELS, metavar="LEVEL",
+                        help="fail when an identity's evidence is weaker than LEVEL, one of "
+                             f"{', '.join(LEVELS)} (strongest first; default: the --config site's "
+                             "require option, else numeric: every verified identity passes)")
 
 
 def _add_export_parser(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -118,7 +122,7 @@ def _load_and_check(args: argparse.Namespace, site: SiteSettings) -> tuple[Regis
     options = site.settings.check_options()
     options = replace(options, jobs=options.jobs if args.jobs is None else args.jobs,
                       time_limit=options.time_limit if args.time_limit is None else args.time_limit,
-                      shard=shard)
+                      shard=shard, require=args.require or options.require)
     report = check_registry(registry, options, cache, Progress.for_console(_note))
     for notice in cache.notices():
         _note(notice)
