@@ -10,14 +10,8 @@ import pytest
 
 from proofbook.cachekey import default_cache_dir
 from proofbook.errors import ProofbookErrors
-from proofbook.settings import (
-    OptionError,
-    ProofbookSettings,
-    check_option,
-    find_site_settings,
-    read_options,
-    read_site_settings,
-)
+from proofbook.settings import OptionError, ProofbookSettings, check_option, read_options
+from proofbook.settings.files import find_site_settings, read_site_settings
 
 # -- the checks of values -----------------------------------------------------------------------
 

@@ -28,7 +28,8 @@ from ..model import LEVELS, EntryReport, Registry
 from ..progress import Progress
 from ..registry.snapshot import load_registry_cached
 from ..render.bibtex import bibliography
-from ..settings import OptionError, SiteSettings, check_option, find_site_settings, read_site_settings
+from ..settings import OptionError, check_option
+from ..settings.files import SiteSettings, find_site_settings, read_site_settings
 
 EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT = 0, 1, 2
 

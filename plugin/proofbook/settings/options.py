@@ -9,7 +9,6 @@ it, the text of the configuration page.
 from __future__ import annotations
 
 import datetime
-import difflib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, fields
 from pathlib import Path
@@ -182,6 +181,8 @@ def check_option(name: str, value: object) -> Any:
 
 def unknown_option(name: object) -> OptionError:
     """Why ``name`` is refused: a typo gets the option it was meant to be."""
+    import difflib  # only for a refusal: a build with good options never needs it
+
     close = difflib.get_close_matches(str(name), CHECKS, n=1, cutoff=0.6)
     hint = f"Did you mean '{close[0]}'?" if close else f"The options are: {', '.join(CHECKS)}."
     return OptionError(f"Unknown option. {hint}")
