@@ -261,7 +261,7 @@ class ResultCache:
 
     def notices(self) -> list[str]:
         """What the user should know about the cache itself; none of it changes a verdict."""
-        where = self.folder
+        where = self.folder or Path()  # a memory cache reads no file: nothing below names it
         lines = [f"the cache file {where / name} could not be read; its entries were verified again."
                  for name in self.unreadable]
         lines += [f"the cache file {where / name} was signed with another key; its {count} record(s) "

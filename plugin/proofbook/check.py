@@ -14,6 +14,7 @@ import os
 import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
+from typing import cast
 
 from .cache import ResultCache, source_digest
 from .errors import Location, ProofbookError, escaped
@@ -314,7 +315,8 @@ def _verify(claims: list[Claim], options: CheckOptions, cache: ResultCache,
             if outcome.failure is not None and not outcome.resource:
                 failed[claim] = outcome.failure
                 continue
-            result = outcome.value if outcome.failure is None else Result("inconclusive", reason=outcome.failure)
+            result = (cast(Result, outcome.value) if outcome.failure is None  # no failure: the worker returned one
+                      else Result("inconclusive", reason=outcome.failure))
             results[claim] = result
             cache.store_result(claim.key(options.settings), result)
     return results, set(todo), failed

@@ -241,7 +241,7 @@ def result_from_dict(data: dict[str, object]) -> Result:
     if status == "false" and cx is None and reason is None:
         raise ValueError("a false result needs a counterexample or a reason")
     return Result(status, tuple(_evidence(e) for e in evidence),  # type: ignore[arg-type]
-                  None if cx is None else _counterexample(cx), reason, float(seconds), level)  # type: ignore[arg-type]
+                  None if cx is None else _counterexample(cx), reason, float(seconds), level)
 
 
 _RESULT_FIELDS = {f.name for f in fields(Result)}
@@ -252,7 +252,7 @@ def _evidence(data: object) -> Evidence:
     if not (isinstance(data, dict) and set(data) == {"method", "summary", "sizes"}
             and data["method"] in _METHODS and isinstance(data["summary"], str)
             and isinstance(data["sizes"], (list, tuple))
-            and all(type(n) is int and 0 <= n for n in data["sizes"])):
+            and all(type(n) is int and n >= 0 for n in data["sizes"])):
         raise ValueError("malformed evidence")
     return Evidence(data["method"], data["summary"], tuple(data["sizes"]))
 

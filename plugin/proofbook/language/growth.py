@@ -59,8 +59,8 @@ class Growth:
 
     def _size(self, expr: Basic) -> tuple[int, int]:
         if expr.is_Rational:
-            bits = max(int(expr.p).bit_length(), int(expr.q).bit_length(), 1)
-            return bits, bits
+            width = max(int(expr.p).bit_length(), int(expr.q).bit_length(), 1)
+            return width, width
         if isinstance(expr, Symbol):
             return (INTEGER_BITS if expr.is_integer else REAL_BITS), 0
         if not expr.args:
@@ -88,9 +88,8 @@ class Growth:
             factor = max(abs(int(exponent.p)), 1)
             return bits * factor, numbers * factor
         if all(symbol.is_integer for symbol in exponent.free_symbols):
-            factor = _magnitude(exponent)
-            if factor is None:
-                factor = 2 ** min(exp_bits, 64)
+            largest = _magnitude(exponent)
+            factor = 2 ** min(exp_bits, 64) if largest is None else largest
             return bits * factor, numbers * factor + exp_numbers
         return bits + exp_bits, numbers + exp_numbers
 
@@ -106,7 +105,7 @@ def _magnitude(expr: Basic) -> int | None:
     if None in parts or not isinstance(expr, (Add, Mul, Pow)):
         return None
     if isinstance(expr, Pow):
-        base, exponent = expr.args
+        _, exponent = expr.args
         if not (exponent.is_Integer and exponent > 0):
             return None
         return min(parts[0] ** min(int(exponent), 64), _CAP)  # type: ignore[operator]

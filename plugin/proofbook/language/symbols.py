@@ -63,7 +63,7 @@ class SymbolTable:
             if decl.kind in ("vector", "matrix"):
                 rows, cols = decl.shape or (1, 1)
                 objects[decl.name] = MatrixSymbol(decl.name, dimension(rows), dimension(cols))
-        problem = next((p for p in map(lambda d: _dependency_problem(d, by_name), decls) if p), None)
+        problem = next((p for p in (_dependency_problem(d, by_name) for d in decls) if p), None)
         for decl in decls:
             if decl.kind == "function" or (decl.kind == "scalar" and decl.of):
                 args = [objects[name] for name in decl.of if name in objects]

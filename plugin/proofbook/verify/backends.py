@@ -63,7 +63,7 @@ class _JetBackend(Backend):
         finally:
             self._all_directions = False
         first = entrywise(value, lambda x: coefficient(x, [tag]))
-        return [entrywise(first, lambda x: component(x, k)) for k in range(len(directions))]
+        return [entrywise(first, lambda x: component(x, k)) for k in range(len(directions))]  # noqa: B023  # called at once
 
     def _along(self, fn: Callable[[Env], Any], env: Env, name: str, current: linalg.Mat,
                direction: Direction) -> Any:
@@ -248,10 +248,10 @@ class NumericBackend(_JetBackend):
     def _definite(self, ev: Evaluator, node: Integral, env: Env) -> Any:
         (x, low, high), = node.limits
         lo, hi = ev(low, env), ev(high, env)
-        kinks = [arg for arg in _kink_arguments(node.function)]
+        kinks = list(_kink_arguments(node.function))
         at = lambda t: {**env, x.name: t}  # noqa: E731
         return quadrature.integrate(lambda t: ev(node.function, at(t)), lo, hi,
-                                    [lambda t, k=k: ev(k, at(t)) for k in kinks], self.guard_digits)
+                                    [lambda t, k=k: ev(k, at(t)) for k in kinks], self.guard_digits)  # type: ignore[misc]
 
 
 def _kink_arguments(expr: Basic) -> list[Basic]:

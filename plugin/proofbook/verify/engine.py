@@ -31,7 +31,6 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 import mpmath
-import sympy
 from sympy import Basic, Derivative, Integral, Sum
 
 from ..errors import ProofbookError
@@ -44,7 +43,7 @@ from .backends import ExactBackend, NumericBackend, SymbolicBackend
 from .claims import Claim, Settings
 from .degree import dimension_degree, rational_degree
 from .formal import FormalOutcome, decide, degree_bound
-from .evaluate import Backend, Evaluator, NotApplicable, TooLarge, entries_of
+from .evaluate import Backend, Evaluator, NotApplicable, TooLarge
 from .jet import Inexact, Jet
 from .linalg import Singular, Unreliable
 from .zerotest import SymbolicEqual
@@ -234,7 +233,7 @@ class _Checker:
             return "proved"
         if trusted and self.dim_names and "randomized" in methods:
             tested = next(e.sizes for e in evidence if e.method == "randomized")
-            if max(tested) > max(symbolic.sizes):
+            if max(tested) > max(symbolic.sizes):  # type: ignore[union-attr]  # trusted: not None
                 return "proved-for-sizes"
         return "tested" if "randomized" in methods else "numeric"
 
@@ -399,7 +398,7 @@ class _Checker:
             # independent engine (floating point, another code path through the arithmetic).
             sizes, points = (min(2, *s.numeric_sizes),), 1
         elif self.dim_names:
-            sizes = tuple(sorted(set(s.numeric_sizes) | self.inexact_sizes))
+            sizes = tuple(sorted(set(s.numeric_sizes) | self.inexact_sizes))  # type: ignore[assignment]
             points = s.numeric_points
         else:
             sizes, points = (0,), self._scalar_points()

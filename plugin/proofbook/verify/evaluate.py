@@ -27,7 +27,7 @@ from sympy.matrices.expressions.matexpr import MatrixElement
 
 from ..language.nodes import MatDerivative, SymMatDerivative
 from . import linalg
-from .linalg import Mat, Unreliable
+from .linalg import Mat, Unreliable  # noqa: F401  # Unreliable: raised here, caught by the backends
 
 FUNCTION_NAMES: dict[type, str] = {
     log: "log", exp: "exp", sin: "sin", cos: "cos", tan: "tan", sinh: "sinh", cosh: "cosh",
@@ -259,7 +259,7 @@ class Evaluator:
     def _Derivative(self, node: Derivative, env: Env) -> Any:
         """SymPy merges nested derivatives into one node: variables ((x, 1), (y, 2)) mean
         d^2/dy^2 of d/dx of the expression, taken in that order."""
-        fn: Callable[[Env], Any] = lambda e: scalar(self(node.expr, e))
+        fn: Callable[[Env], Any] = lambda e: scalar(self(node.expr, e))  # noqa: E731  # rebound below
         for var, order in node.variable_count:
             if isinstance(var, MatrixElement):
                 for _ in range(int(order)):

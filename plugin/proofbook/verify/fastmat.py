@@ -23,7 +23,7 @@ from .jet import Inexact, Jet, Tangent, apply
 try:
     import flint
 except ImportError:  # pragma: no cover - rationals.use_flint(False) covers the fallback
-    flint = None
+    flint = None  # type: ignore[assignment]  # without python-flint: the fallback
 
 Mat = list[list[Any]]
 Tags = frozenset[int]
@@ -58,7 +58,7 @@ def _split(a: Mat) -> dict[Tags, Any]:
         if None in groups and len(groups) > 1:
             raise _Unfit()
         mats = {k: _matrix(rows, cols, entries) for k, entries in groups.items()}
-        result[tags] = mats[None] if None in mats else mats
+        result[tags] = mats.get(None, mats)
     result.setdefault(frozenset(), flint.fmpq_mat(rows, cols))
     return result
 

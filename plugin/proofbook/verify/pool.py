@@ -153,7 +153,7 @@ def _die_with(pid: int) -> None:
 
 def _watch(pid: int) -> None:
     try:
-        fd = os.pidfd_open(pid)  # type: ignore[attr-defined]  # Linux 5.3+: readable once pid exits
+        fd = os.pidfd_open(pid)  # Linux 5.3+: readable once pid exits
     except (AttributeError, OSError):
         while _alive(pid):
             time.sleep(_POLL_SECONDS)
@@ -205,7 +205,8 @@ def _context(preload: Sequence[str]) -> BaseContext:
 
 def _start_worker(ctx: BaseContext, fn: Callable[[T], R], limits: _Limits) -> _Worker:
     parent_conn, child_conn = ctx.Pipe()
-    process = ctx.Process(target=_worker_main, args=(child_conn, fn, limits, os.getpid()), daemon=True)
+    process = ctx.Process(  # type: ignore[attr-defined]  # every concrete context has Process; typeshed's BaseContext not
+        target=_worker_main, args=(child_conn, fn, limits, os.getpid()), daemon=True)
     try:
         with _main_module_hidden():
             process.start()

@@ -37,7 +37,7 @@ def integrate(f: Callable[[Any], Any], lo: Any, hi: Any,
     """∫_lo^hi f; ``kinks`` are functions of x whose sign changes mark kinks of f."""
     width = hi - lo
     g = lambda u: f(lo + width * u) * width  # noqa: E731 - the substituted integrand
-    cuts = _kink_points([lambda u, k=k: k(standard(lo) + standard(width) * u) for k in kinks])
+    cuts = _kink_points([lambda u, k=k: k(standard(lo) + standard(width) * u) for k in kinks])  # type: ignore[misc]
     total: Any = mpmath.mpf(0)
     for a, b in zip(cuts, cuts[1:]):
         total = total + _piece(g, a, b, guard_digits)

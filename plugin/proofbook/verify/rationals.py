@@ -14,7 +14,7 @@ from typing import Any
 try:
     import flint
 except ImportError:  # pragma: no cover - exercised by use_flint(False)
-    flint = None
+    flint = None  # type: ignore[assignment]  # without python-flint: the fallback
 
 #: The largest exact value the test computes with, in bits of numerator plus denominator; a
 #: result beyond it (x**a at x near 10^6 and a near 10^6) makes the exact test step aside.

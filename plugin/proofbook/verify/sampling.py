@@ -231,7 +231,7 @@ class _Maker:
                 coefficients.extend([self.value(plain.entry()) for _ in forms] for _ in range(count))
                 mix.extend(self.value(plain.entry()) for _ in args)
             powers = []
-            for k, (a, l) in enumerate(forms):
+            for k, (a, l) in enumerate(forms):  # noqa: E741  # (affine part, linear part)
                 affine = a
                 for x, w in zip(args, l):
                     affine = affine + w * x
@@ -296,8 +296,8 @@ def random_point(table: SymbolTable, dims: dict[str, int], backend: Backend, rng
                 raws: list[linalg.Mat] = []
 
                 def draw(r: int, c: int) -> linalg.Mat:
-                    raws.append(sampler.raw(r, c))
-                    return make.convert(raws[-1])
+                    raws.append(sampler.raw(r, c))  # noqa: B023  # called at once, by structured()
+                    return make.convert(raws[-1])  # noqa: B023
                 matrix = make.structured(decl, rows, cols, draw, {})
                 point.env[decl.name] = matrix
                 point.shown[decl.name] = _show(matrix if exact else raws[0] if raws else matrix)

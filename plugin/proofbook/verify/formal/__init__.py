@@ -177,7 +177,7 @@ def _word_text(word: Word) -> str:
     return "".join(name + ("ᵀ" if t else "") + ("⁻¹" if inv else "") for name, t, inv in word)
 
 
-def _gen_text(gen: tuple, exp: int) -> str:
+def _gen_text(gen: tuple[Any, ...], exp: int) -> str:
     power = f"^{exp}" if exp != 1 else ""
     if gen[0] == "tr":
         return f"tr({_word_text(gen[1])}){power}"
