@@ -1,0 +1,355 @@
+r"""proofbook as a Python-Markdown extension, for every host that runs Python-Markdown:
+Zensical (which runs no MkDocs plugin), MkDocs and ProperDocs.
+
+Enable it under ``markdown_extensions`` as ``proofbook``, with the plugin's options::
+
+    [project.markdown_extensions.proofbook]      # zensical.toml
+    registry = ["registry"]
+
+Pages then place the handbook (``render.placement``: ``!!! proofbook-chapter <slug>``,
+``!!! proofbook-index``, ...) and cite entries (``[[id]]``, ``[[id|text]]``, ``![[id]]``), and a
+false, inconclusive or unknown entry raises, so the host's build fails with proofbook's message.
+
+A host makes a new ``Markdown`` instance, and so a new extension, for every page.  The work of
+a build is therefore kept at module level (``_HANDBOOKS``), keyed by everything it depends on:
+the options, the site's folders and URL style, and the registry files' sizes and modification
+times.  The first page of a build verifies the registry (through the result cache, like the
+plugin); later pages, and rebuilds with an unchanged registry, reuse the result, and a rebuild
+after an edit verifies again.  A failed verification is kept as well, so every page fails with
+the same message at once instead of verifying again.
+
+Which page is being converted, and where the site's pages and configuration are, the
+extension learns from the host (``host_page``): MkDocs and ProperDocs register their
+``relpath`` tree processor, holding the page's ``File`` and the configuration, before
+converting a page; Zensical registers its ``rendering_context`` preprocessor with the page.
+"""
+
+from __future__ import annotations
+
+import datetime
+import logging
+import os
+import re
+import sys
+import threading
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+from markdown import Extension, Markdown
+from markdown.preprocessors import Preprocessor
+
+from ..cache import ResultCache
+from ..check import CheckOptions
+from ..handbook import Handbook, HandbookFailed, assemble, failure_message, registry_signature, verified_registry
+from ..progress import Progress
+from ..proofs import dependency_edges
+from ..render import pages
+from ..render.cite import SiteMeta, byline
+from ..render.placement import (DIRECTIVE, Directive, Placements, directive_problems, markdown_link, page_url,
+                                scan_docs, without_front_matter)
+from ..render.refs import Target, fix_refs, misplaced_message, sub_outside_code, unknown_message
+from ..verify.claims import Settings
+
+#: Runs after pymdownx.snippets (32), so included text is handled too, and before Python-Markdown
+#: normalizes whitespace (30) and sets raw HTML aside (20).
+PRIORITY = 31
+_log = logging.getLogger("proofbook")
+
+
+# -- the host ------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Site:
+    """What the extension needs to know about the site being built."""
+
+    #: ``mkdocs``, ``properdocs``, ``zensical``, or ``markdown`` (Python-Markdown on its own).
+    host: str
+    #: The configuration file's folder: registry paths and the cache folder are relative to it.
+    config_dir: Path
+    docs_dir: Path
+    directory_urls: bool = True
+    name: str | None = None
+    url: str | None = None
+    author: str | None = None
+
+
+@dataclass(frozen=True)
+class HostPage:
+    """The page being converted: its path below the docs folder and its URL (site-relative)."""
+
+    site: Site
+    src_uri: str
+    url: str
+
+    @property
+    def shown(self) -> str:
+        """The page's file as messages name it."""
+        return _shown(self.site.docs_dir / self.src_uri)
+
+
+def host_page(md: Markdown) -> HostPage:
+    """The page ``md`` is converting, as its host tells it."""
+    if "relpath" in md.treeprocessors:  # MkDocs 1.x, ProperDocs
+        relpath = md.treeprocessors["relpath"]
+        config, file = relpath.config, relpath.file  # type: ignore[attr-defined]
+        host = type(config).__module__.partition(".")[0]
+        site = Site(host, Path(config.config_file_path or ".").resolve().parent, Path(config.docs_dir),
+                    bool(config.use_directory_urls), config.site_name, config.site_url, config.site_author)
+        return HostPage(site, file.src_uri, file.url)
+    if "rendering_context" in md.preprocessors:  # Zensical
+        context = md.preprocessors["rendering_context"]
+        config, page = context.config, context.page  # type: ignore[attr-defined]
+        root = Path(config["root_dir"]).resolve()
+        site = Site("zensical", root, root / config["docs_dir"], bool(config["use_directory_urls"]),
+                    config.get("site_name"), config.get("site_url"), config.get("site_author"))
+        return HostPage(site, page.path, page.url)
+    cwd = Path.cwd()
+    return HostPage(Site("markdown", cwd, cwd / "docs"), "index.md", "")
+
+
+def _shown(path: Path) -> str:
+    """A path as messages show it: relative to the working directory when below it."""
+    relative = os.path.relpath(path)
+    return str(path) if relative.startswith("..") else relative
+
+
+class ProofbookBuildError(Exception):
+    """The registry or a page cannot be published; the message says where and why."""
+
+
+def _failure(site: Site, message: str, *, first: bool = True) -> Exception:
+    """The exception that fails the host's build with ``message``: MkDocs and ProperDocs print
+    their own ``PluginError`` as that message alone, no traceback.  Zensical prints a traceback
+    around any exception, so the ``first`` time the message is also printed on its own."""
+    exceptions = sys.modules.get(f"{site.host}.exceptions")
+    plugin_error = getattr(exceptions, "PluginError", None)
+    if plugin_error is not None:
+        return plugin_error(message)  # type: ignore[no-any-return]
+    if first:
+        print(message, file=sys.stderr, flush=True)
+    return ProofbookBuildError(message)
+
+
+# -- options -------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Options:
+    """The extension's options: those of the MkDocs plugin that apply to a host's own pages."""
+
+    registry: tuple[str, ...] = ("registry",)
+    check: CheckOptions = CheckOptions()
+    fail_on_inconclusive: bool = True
+    cache: bool = True
+    cache_dir: str = ".cache/proofbook"
+    handbook_title: str | None = None
+    authors: tuple[str, ...] | None = None
+    version: str = ""
+    date: datetime.date | None = None
+
+
+def read_options(given: Mapping[str, Any]) -> Options:
+    """The options as written under ``markdown_extensions``."""
+    options = dict(given)
+    settings = {k: options.pop(k) for k in ("exact_sizes", "random_sizes", "numeric_sizes") if k in options}
+    settings |= {k: options.pop(k) for k in ("points", "numeric_points", "digits", "symbolic_budget")
+                 if k in options}
+    check = {k: options.pop(k) for k in ("time_limit", "jobs", "memory_limit_mb", "bold") if k in options}
+    sizes = {k: tuple(v) for k, v in settings.items() if k.endswith("sizes")}
+    check_options = CheckOptions(settings=replace(Settings(), **{**settings, **sizes}), **check)
+    registry = options.pop("registry", ("registry",))
+    authors = options.pop("authors", None)
+    return Options(registry=(registry,) if isinstance(registry, str) else tuple(registry),
+                   check=check_options, authors=None if authors is None else tuple(authors), **options)
+
+
+# -- one build -----------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Build:
+    """A verified handbook and the pages of this site that place its parts."""
+
+    handbook: Handbook
+    placements: Placements
+    site: Site
+
+    def chapter_url(self, slug: str) -> str | None:
+        src = self.placements.chapter(slug)
+        return None if src is None else page_url(src, self.site.directory_urls)
+
+    def targets(self) -> dict[str, Target]:
+        return self.handbook.targets(self.chapter_url)
+
+
+_HANDBOOKS: dict[tuple[Any, ...], Build | str] = {}
+_LOCK = threading.Lock()
+
+
+def current_build(options: Options, site: Site) -> Build:
+    """This build's handbook: verified by the first page that asks, reused by the others and by
+    rebuilds until a registry file changes; raises with the message of a failed verification."""
+    paths = [_shown(site.config_dir / path) for path in options.registry]
+    key = (options, site, registry_signature(paths))
+    with _LOCK:  # a host may convert pages in several threads
+        if key not in _HANDBOOKS:
+            for old in [k for k in _HANDBOOKS if k[:2] == key[:2]]:
+                del _HANDBOOKS[old]  # the registry changed: forget the old build
+            try:
+                _HANDBOOKS[key] = _build(options, site, paths)
+            except HandbookFailed as failed:
+                _HANDBOOKS[key] = str(failed)
+                raise _failure(site, str(failed)) from None
+        build = _HANDBOOKS[key]
+    if isinstance(build, str):
+        raise _failure(site, build, first=False)
+    return build
+
+
+def _build(options: Options, site: Site, paths: list[str]) -> Build:
+    folder = site.config_dir / options.cache_dir if options.cache and options.cache_dir else None
+    cache = ResultCache(folder) if options.cache else ResultCache()
+    registry, report, warnings = verified_registry(paths, options.check, cache,
+                                                   fail_on_inconclusive=options.fail_on_inconclusive,
+                                                   progress=Progress.for_console(_log.info))
+    placements = scan_docs(site.docs_dir, registry, _shown(site.docs_dir))
+    if placements.problems:
+        raise HandbookFailed(failure_message(placements.problems))
+    authors = options.authors if options.authors is not None else ((site.author,) if site.author else ())
+    urls = {c.slug: _cited_url(placements, c.slug, site.directory_urls) for c in registry.chapters}
+    meta = SiteMeta(title=options.handbook_title or site.name or "proofbook handbook", authors=authors,
+                    version=options.version or None, url=site.url or None, date=options.date, page_urls=urls)
+    for warning in warnings:
+        _log.warning(warning)
+    return Build(assemble(registry, report, meta, warnings), placements, site)
+
+
+def _cited_url(placements: Placements, slug: str, directory_urls: bool) -> str:
+    """Where a citation of an entry of chapter ``slug`` points: its chapter's page, else the
+    index, else the site root."""
+    src = placements.chapter(slug) or placements.pages.get("index")
+    return page_url(src, directory_urls) if src else ""
+
+
+# -- one page ------------------------------------------------------------------------------------
+
+#: Stands for one directive while references are replaced: one line, no reference syntax.
+_SLOT = "\x02proofbook-part-{}\x03"
+
+
+def render_page(markdown: str, page: HostPage, build: Build) -> str:
+    """The page with its directives replaced by the parts they ask for and every reference
+    resolved; raises (``_failure``) for an unknown or unplaceable reference."""
+    parts: list[tuple[Directive, str]] = []
+
+    def slot(match: re.Match[str]) -> str:
+        line = markdown.count("\n", 0, match.start()) + 1
+        directive = Directive(match.group("kind"), match.group("arg"), line)
+        problems = directive_problems(page.shown, directive, build.handbook.registry)
+        if problems:
+            raise _failure(page.site, failure_message(problems))
+        parts.append((directive, _part(directive, markdown[:match.start()], page, build)))
+        return _SLOT.format(len(parts) - 1)
+
+    text = sub_outside_code(DIRECTIVE, slot, markdown) if "proofbook-" in markdown else markdown
+    targets = _targets_on(page, build, text)
+    fixed = fix_refs(text, page.url, targets)
+    problems = _reference_problems(page.shown, fixed.unknown, build)
+    for line in fixed.misplaced:
+        _log.warning(misplaced_message(f"{page.shown}:{line}"))
+    for number, (directive, part) in enumerate(parts):
+        inner = fix_refs(part, page.url, targets)
+        problems += _reference_problems(f"{page.shown}:{directive.line} (proofbook-{directive.kind})",
+                                        [(None, ident) for _, ident in inner.unknown], build)
+        fixed.markdown = fixed.markdown.replace(_SLOT.format(number), inner.markdown)
+    if problems:
+        raise _failure(page.site, "\n".join(problems))
+    return fixed.markdown
+
+
+def _part(directive: Directive, before: str, page: HostPage, build: Build) -> str:
+    """The Markdown of one part; a chapter is a section of the page when a title precedes it."""
+    handbook, registry = build.handbook, build.handbook.registry
+    match directive.kind:
+        case "chapter":
+            chapter = next(c for c in registry.chapters if c.slug == directive.arg)
+            level = 2 if re.search(r"^#[ \t]", before, re.MULTILINE) else 1
+            return without_front_matter(pages.chapter_page(chapter, handbook.blocks, level))
+        case "index":
+            links = {part.partition(":")[2] or part: markdown_link(src, page.src_uri)
+                     for part, src in build.placements.pages.items() if part not in ("index", "notation")}
+            notation = build.placements.pages.get("notation")
+            return pages.index_page(registry, {r.entry.id: r for r in handbook.report.entries},
+                                    markdown_link(notation, page.src_uri) if notation else None, links=links)
+        case "graph":
+            return pages.graph_page(registry, dependency_edges(registry))
+        case "notation":
+            return pages.notation_page(registry)
+        case _:  # print
+            return without_front_matter(pages.print_page(registry, handbook.expanded, handbook.meta.title,
+                                                         byline(handbook.meta)))
+
+
+_EMBED = re.compile(r"^!\[\[(?P<id>[a-z0-9]+(?:-[a-z0-9]+)*)\]\][ \t]*$", re.MULTILINE)
+
+
+def _targets_on(page: HostPage, build: Build, text: str) -> Mapping[str, Target]:
+    """The targets as seen from ``page``: on the print page, its own copies of every entry; an
+    entry whose chapter is on no page links to its embed, when this page embeds it."""
+    targets = build.targets()
+    if build.placements.pages.get("print") == page.src_uri:
+        return {r.entry.id: Target(r.entry.number, page.url, r.latex, build.handbook.expanded[r.entry.id])
+                for r in build.handbook.report.entries}
+    by_id = {r.entry.id: r for r in build.handbook.report.entries}
+    for ident in _EMBED.findall(text):
+        if ident in by_id and ident not in targets:
+            report = by_id[ident]
+            targets[ident] = Target(report.entry.number, page.url, report.latex, build.handbook.blocks[ident])
+    return targets
+
+
+def _reference_problems(where: str, unknown: list[tuple[int | None, str]], build: Build) -> list[str]:
+    """A message per reference that cannot be resolved: not an entry, or on no page."""
+    by_id = build.handbook.registry.by_id()
+    problems = []
+    for line, ident in unknown:
+        at = where if line is None else f"{where}:{line}"
+        entry = by_id.get(ident)
+        if entry is None:
+            problems.append(unknown_message(at, ident, by_id))
+        else:
+            problems.append(f"{at}: proofbook reference '{ident}' ({entry.number}) has no page to link to: "
+                            f"its chapter '{entry.chapter}' is on no page. Add a line "
+                            f"'!!! proofbook-chapter {entry.chapter}' to a page, or embed the entry "
+                            f"here with ![[{ident}]].")
+    return problems
+
+
+# -- Python-Markdown -----------------------------------------------------------------------------
+
+class HandbookPreprocessor(Preprocessor):
+    """Places the handbook's parts and resolves references, before any other Markdown step."""
+
+    def __init__(self, md: Markdown, options: Options) -> None:
+        super().__init__(md)
+        self.options = options
+
+    def run(self, lines: list[str]) -> list[str]:
+        page = host_page(self.md)
+        build = current_build(self.options, page.site)
+        return render_page("\n".join(lines), page, build).split("\n")
+
+
+class ProofbookExtension(Extension):
+    """``markdown_extensions: [proofbook]``; its options are the plugin's (``read_options``)."""
+
+    def __init__(self, **options: Any) -> None:
+        self.options = read_options(options)
+        super().__init__()
+
+    def extendMarkdown(self, md: Markdown) -> None:  # noqa: N802 (Python-Markdown's name)
+        md.preprocessors.register(HandbookPreprocessor(md, self.options), "proofbook", PRIORITY)
+
+
+def makeExtension(**options: Any) -> ProofbookExtension:  # noqa: N802 (Python-Markdown's name)
+    return ProofbookExtension(**options)
