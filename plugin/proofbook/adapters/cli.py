@@ -21,7 +21,13 @@ from ..export import HandbookMeta, handbook_json, latex_sheet, report_as_dict
 from ..model import EntryReport, Registry
 from ..progress import Progress
 from ..registry.snapshot import load_registry_cached
+from ..generate import handbook_files, stale_files, write_files
+from ..handbook import assemble
 from ..render.bibtex import bibliography
+from ..render.cite import SiteMeta
+from ..render.pages import chapter_file
+from ..render.placement import page_url
+from ..render.refs import registry_problems
 
 EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT = 0, 1, 2
 #: Where verdicts are remembered unless ``--cache-dir`` or the site's ``cache_dir`` says otherwise.
@@ -59,6 +65,7 @@ def _parser() -> argparse.ArgumentParser:
                             "can split a registry and the site build reads their merged caches")
     check.set_defaults(run=_check)
     _add_export_parser(commands)
+    _add_build_parser(commands)
     return parser
 
 
@@ -205,6 +212,54 @@ def _print_errors(lines: list[str]) -> None:
     print(f"\nproofbook: {len(lines)} problem(s):", file=sys.stderr)
     for line in lines:
         print(line, file=sys.stderr)
+
+
+# -- proofbook build ---------------------------------------------------------------------------
+
+def _add_build_parser(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    build = commands.add_parser(
+        "build", help="check a registry, then write the handbook as Markdown pages, assets and exports",
+        description="Writes the handbook's pages (index, chapters, graph, notation, print), its "
+                    "scripts and styles and its exports into a folder, for any static site generator; "
+                    "only a handbook whose every identity is verified.")
+    _add_registry_arguments(build)
+    build.add_argument("--out", required=True, metavar="DIR", help="the folder to write into")
+    build.add_argument("--check", action="store_true",
+                       help="write nothing; exit 1 and name the files that are missing or out of date")
+    build.add_argument("--assets-only", action="store_true",
+                       help="only the scripts and styles (for a site that uses the Markdown extension)")
+    build.add_argument("--no-directory-urls", dest="directory_urls", action="store_false",
+                       help="link pages as page.html rather than page/ (the site's use_directory_urls: false)")
+    build.add_argument("--math", choices=["katex", "katex-cdn", "none"], default="katex",
+                       help="how formulas are typeset (as the plugin's math option; default: katex)")
+    build.set_defaults(run=_build)
+
+
+def _build(args: argparse.Namespace) -> int:
+    """Verify, then write (or with --check compare) the static handbook."""
+    registry, report = _load_and_check(args)
+    problems = registry_problems(registry)
+    if problems:
+        _print_errors(problems)
+        return EXIT_BAD_INPUT
+    status = _exit_status(report, allow_inconclusive=False)
+    if status != EXIT_OK:
+        return status
+    urls = {c.slug: page_url(chapter_file(c), args.directory_urls) for c in registry.chapters}
+    handbook = assemble(registry, report, SiteMeta(page_urls=urls))
+    files = handbook_files(handbook, math=args.math, directory_urls=args.directory_urls,
+                           assets_only=args.assets_only)
+    out = Path(args.out)
+    if args.check:
+        stale = stale_files(out, files)
+        for name in stale:
+            print(f"{out / name}: out of date; run proofbook build again", file=sys.stderr)
+        _note(f"{len(stale)} of {len(files)} files in {out} are out of date" if stale
+              else f"the {len(files)} files in {out} are up to date")
+        return EXIT_FAILED if stale else EXIT_OK
+    written = write_files(out, files)
+    _note(f"wrote {len(written)} of {len(files)} files to {out} (the others were up to date)")
+    return EXIT_OK
 
 
 if __name__ == "__main__":
