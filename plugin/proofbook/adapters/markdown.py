@@ -26,14 +26,13 @@ converting a page; Zensical registers its ``rendering_context`` preprocessor wit
 
 from __future__ import annotations
 
-import datetime
 import logging
 import os
 import re
 import sys
 import threading
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -41,7 +40,7 @@ from markdown import Extension, Markdown
 from markdown.preprocessors import Preprocessor
 
 from ..cache import ResultCache
-from ..check import CheckOptions
+from ..errors import ProofbookErrors
 from ..handbook import Handbook, HandbookFailed, assemble, failure_message, registry_signature, verified_registry
 from ..progress import Progress
 from ..proofs import dependency_edges
@@ -50,7 +49,8 @@ from ..render.cite import SiteMeta, byline
 from ..render.placement import (DIRECTIVE, Directive, Placements, directive_problems, markdown_link, page_url,
                                 scan_docs, without_front_matter)
 from ..render.refs import Target, fix_refs, misplaced_message, sub_outside_code, unknown_message
-from ..verify.claims import Settings
+from ..settings import ProofbookSettings
+from ..settings import read_options as read_options_of
 
 #: Runs after pymdownx.snippets (32), so included text is handled too, and before Python-Markdown
 #: normalizes whitespace (30) and sets raw HTML aside (20).
@@ -134,34 +134,17 @@ def _failure(site: Site, message: str, *, first: bool = True) -> Exception:
 
 # -- options -------------------------------------------------------------------------------------
 
-@dataclass(frozen=True)
-class Options:
-    """The extension's options: those of the MkDocs plugin that apply to a host's own pages."""
-
-    registry: tuple[str, ...] = ("registry",)
-    check: CheckOptions = CheckOptions()
-    fail_on_inconclusive: bool = True
-    cache: bool = True
-    cache_dir: str = ".cache/proofbook"
-    handbook_title: str | None = None
-    authors: tuple[str, ...] | None = None
-    version: str = ""
-    date: datetime.date | None = None
+#: How messages name the extension's options (``proofbook.settings`` checks them).
+OPTION_LABEL = "proofbook Markdown extension option"
 
 
-def read_options(given: Mapping[str, Any]) -> Options:
-    """The options as written under ``markdown_extensions``."""
-    options = dict(given)
-    settings = {k: options.pop(k) for k in ("exact_sizes", "random_sizes", "numeric_sizes") if k in options}
-    settings |= {k: options.pop(k) for k in ("points", "numeric_points", "digits", "symbolic_budget")
-                 if k in options}
-    check = {k: options.pop(k) for k in ("time_limit", "jobs", "memory_limit_mb", "bold") if k in options}
-    sizes = {k: tuple(v) for k, v in settings.items() if k.endswith("sizes")}
-    check_options = CheckOptions(settings=replace(Settings(), **{**settings, **sizes}), **check)
-    registry = options.pop("registry", ("registry",))
-    authors = options.pop("authors", None)
-    return Options(registry=(registry,) if isinstance(registry, str) else tuple(registry),
-                   check=check_options, authors=None if authors is None else tuple(authors), **options)
+def read_options(given: Mapping[str, Any]) -> ProofbookSettings:
+    """The options as written under ``markdown_extensions``, checked as the plugin's are; raises
+    ``HandbookFailed`` listing every bad one."""
+    try:
+        return read_options_of(given, label=OPTION_LABEL)
+    except ProofbookErrors as errors:
+        raise HandbookFailed("\n".join(str(e) for e in errors.errors)) from None
 
 
 # -- one build -----------------------------------------------------------------------------------
@@ -186,7 +169,7 @@ _HANDBOOKS: dict[tuple[Any, ...], Build | str] = {}
 _LOCK = threading.Lock()
 
 
-def current_build(options: Options, site: Site) -> Build:
+def current_build(options: ProofbookSettings, site: Site) -> Build:
     """This build's handbook: verified by the first page that asks, reused by the others and by
     rebuilds until a registry file changes; raises with the message of a failed verification."""
     paths = [_shown(site.config_dir / path) for path in options.registry]
@@ -206,10 +189,9 @@ def current_build(options: Options, site: Site) -> Build:
     return build
 
 
-def _build(options: Options, site: Site, paths: list[str]) -> Build:
-    folder = site.config_dir / options.cache_dir if options.cache and options.cache_dir else None
-    cache = ResultCache(folder) if options.cache else ResultCache()
-    registry, report, warnings = verified_registry(paths, options.check, cache,
+def _build(options: ProofbookSettings, site: Site, paths: list[str]) -> Build:
+    cache = ResultCache(options.cache_folder(site.config_dir))
+    registry, report, warnings = verified_registry(paths, options.check_options(), cache,
                                                    fail_on_inconclusive=options.fail_on_inconclusive,
                                                    progress=Progress.for_console(_log.info))
     placements = scan_docs(site.docs_dir, registry, _shown(site.docs_dir))
@@ -330,12 +312,16 @@ def _reference_problems(where: str, unknown: list[tuple[int | None, str]], build
 class HandbookPreprocessor(Preprocessor):
     """Places the handbook's parts and resolves references, before any other Markdown step."""
 
-    def __init__(self, md: Markdown, options: Options) -> None:
+    def __init__(self, md: Markdown, options: ProofbookSettings | str) -> None:
         super().__init__(md)
+        #: The options, or why they are refused (said when a page is converted, where the host
+        #: is known and its build can be failed cleanly).
         self.options = options
 
     def run(self, lines: list[str]) -> list[str]:
         page = host_page(self.md)
+        if isinstance(self.options, str):
+            raise _failure(page.site, self.options)
         build = current_build(self.options, page.site)
         return render_page("\n".join(lines), page, build).split("\n")
 
@@ -344,7 +330,10 @@ class ProofbookExtension(Extension):
     """``markdown_extensions: [proofbook]``; its options are the plugin's (``read_options``)."""
 
     def __init__(self, **options: Any) -> None:
-        self.options = read_options(options)
+        try:
+            self.options: ProofbookSettings | str = read_options(options)
+        except HandbookFailed as refused:
+            self.options = str(refused)
         super().__init__()
 
     def extendMarkdown(self, md: Markdown) -> None:  # noqa: N802 (Python-Markdown's name)
