@@ -47,7 +47,7 @@ def test_false_identity_exits_1_with_counterexample(tmp_path: Path, capsys: pyte
 def test_bad_input_exits_2_without_traceback(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """An expression error: exit 2, file:line:column and entry id, no traceback."""
     (tmp_path / "bad.yml").write_text(WRONG.replace("rhs: B", "rhs: B*D"))
-    code, out, err = run([str(tmp_path), "--no-cache"], capsys)
+    code, _, err = run([str(tmp_path), "--no-cache"], capsys)
     assert code == 2
     assert f"{tmp_path / 'bad.yml'}:9:12: entry 'wrong-gradient': unknown symbol 'D'." in err
     assert "Traceback" not in err

@@ -348,8 +348,8 @@ def test_md_in_html_is_required(small_site: MkDocsConfig) -> None:
     """Without md_in_html the entry blocks would be raw text: the build stops and says why."""
     config = load_config(small_site.config_file_path)
     config.markdown_extensions.remove("md_in_html")
-    with pytest.raises(PluginError, match="^proofbook: the handbook pages need the md_in_html Markdown extension; "
-                                          "add 'md_in_html' under markdown_extensions in mkdocs.yml.$"):
+    with pytest.raises(PluginError, match=r"^proofbook: the handbook pages need the md_in_html Markdown extension; "
+                                          r"add 'md_in_html' under markdown_extensions in mkdocs\.yml\.$"):
         config.plugins["proofbook"].on_config(config)
 
 

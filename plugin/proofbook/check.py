@@ -14,7 +14,8 @@ import os
 import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from itertools import pairwise
+from typing import TYPE_CHECKING, cast
 
 from .cache import ResultCache, source_digest
 from .errors import ProofbookError
@@ -225,7 +226,7 @@ def _plan(entry: Entry) -> _Plan:
 
     chain = entry.statement
     statement = [claim("statement" if len(chain) == 2 else f"statement link {k}", a, b)
-                 for k, (a, b) in enumerate(zip(chain, chain[1:]), start=1)]
+                 for k, (a, b) in enumerate(pairwise(chain), start=1)]
     proof: list[tuple[Claim, int | None]] = []
     previous = chain[0]
     for k, step in enumerate(entry.proof or (), start=1):
@@ -264,7 +265,8 @@ def _verify(claims: list[Claim], options: CheckOptions, cache: ResultCache,
             if progress is not None:
                 progress.finish()
         for claim, outcome in zip(todo, outcomes):
-            result = outcome.value if outcome.failure is None else Result("inconclusive", reason=outcome.failure)
+            result = (cast(Result, outcome.value) if outcome.failure is None  # no failure: the worker returned one
+                      else Result("inconclusive", reason=outcome.failure))
             results[claim] = result
             cache.store_result(claim.key(options.settings), result)
     return results, set(todo)

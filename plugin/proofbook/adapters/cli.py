@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from ..cache import CACHE_FILE, ResultCache, shard_file
-from ..check import CheckOptions, Report, check_registry
+from ..check import Report, check_registry
 from ..errors import Location, ProofbookError, ProofbookErrors
 from ..export import HandbookMeta, handbook_json, latex_sheet, report_as_dict
 from ..model import EntryReport, Registry
@@ -183,7 +183,7 @@ def _output_file(text: str) -> str:
 
 def _folder(text: str) -> str:
     """A folder to keep the cache in: any path that is not an existing file."""
-    if not text or Path(text).exists() and not Path(text).is_dir():
+    if not text or (Path(text).exists() and not Path(text).is_dir()):
         raise argparse.ArgumentTypeError(f"Expected a folder but received: {text!r}")
     return text
 

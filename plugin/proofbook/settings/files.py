@@ -203,7 +203,9 @@ def _proofbook_toml(file: Path) -> SiteSettings:
 
 def _zensical(file: Path) -> SiteSettings:
     data, text, shown = _read_toml(file)
-    project = data.get("project") if isinstance(data.get("project"), dict) else {}
+    project = data.get("project")
+    if not isinstance(project, dict):
+        project = {}
     found = _entry(project.get("markdown_extensions"), EXTENSION_NAMES)
     if found is not None:
         path, options = found

@@ -152,7 +152,7 @@ class _Checker:
             return [{}]
         result = []
         for s in sizes:
-            result.append({d: s for d in self.dim_names})
+            result.append(dict.fromkeys(self.dim_names, s))
             if rectangular and len(self.dim_names) > 1:
                 result.append({d: s + k for k, d in enumerate(self.dim_names)})
         return result
