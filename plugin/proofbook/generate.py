@@ -22,7 +22,7 @@ from .render import pages
 from .render.assets import PACKAGE_ASSETS, MathEngine, page_assets, site_uri
 from .render.cite import EXPORTS, byline
 from .render.placement import page_url
-from .render.refs import Target, fix_refs, unknown_message
+from .render.refs import fix_refs, unknown_message
 
 
 def page_files(handbook: Handbook, directory_urls: bool = True) -> dict[str, str]:

@@ -31,7 +31,7 @@ import os
 import re
 import sys
 import threading
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -126,7 +126,7 @@ def _failure(site: Site, message: str, *, first: bool = True) -> Exception:
     exceptions = sys.modules.get(f"{site.host}.exceptions")
     plugin_error = getattr(exceptions, "PluginError", None)
     if plugin_error is not None:
-        return plugin_error(message)  # type: ignore[no-any-return]
+        return plugin_error(message)
     if first:
         print(message, file=sys.stderr, flush=True)
     return ProofbookBuildError(message)
@@ -290,7 +290,7 @@ def _targets_on(page: HostPage, build: Build, text: str) -> Mapping[str, Target]
     return targets
 
 
-def _reference_problems(where: str, unknown: list[tuple[int | None, str]], build: Build) -> list[str]:
+def _reference_problems(where: str, unknown: Sequence[tuple[int | None, str]], build: Build) -> list[str]:
     """A message per reference that cannot be resolved: not an entry, or on no page."""
     by_id = build.handbook.registry.by_id()
     problems = []
@@ -336,9 +336,9 @@ class ProofbookExtension(Extension):
             self.options = str(refused)
         super().__init__()
 
-    def extendMarkdown(self, md: Markdown) -> None:  # noqa: N802 (Python-Markdown's name)
+    def extendMarkdown(self, md: Markdown) -> None:
         md.preprocessors.register(HandbookPreprocessor(md, self.options), "proofbook", PRIORITY)
 
 
-def makeExtension(**options: Any) -> ProofbookExtension:  # noqa: N802 (Python-Markdown's name)
+def makeExtension(**options: Any) -> ProofbookExtension:
     return ProofbookExtension(**options)
