@@ -270,3 +270,50 @@ def test_registry_paths_are_relative_to_the_configuration(make_site: Site, tmp_p
     monkeypatch.chdir(elsewhere)
     site = build_site(Path(os.path.relpath(config, elsewhere)))
     assert (site / "handbook" / "matrix-algebra" / "index.html").exists()
+
+
+def test_a_page_that_gains_a_chapter_moves_its_links_without_verifying_again(
+        make_site: Site, monkeypatch: pytest.MonkeyPatch) -> None:
+    """As under ``serve``: a chapter moves to another page; links follow, the registry is not
+    verified again."""
+    calls: list[object] = []
+    verify = extension.verified_registry
+    monkeypatch.setattr(extension, "verified_registry",
+                        lambda *a, **k: calls.append(a) or verify(*a, **k))  # type: ignore[arg-type, func-returns-value]
+    config = make_site()
+    build_site(config)
+    docs = config.parent / "docs"
+    (docs / "handbook" / "matrix-derivatives.md").unlink()
+    (docs / "derivatives.md").write_text("# Derivatives\n\n!!! proofbook-chapter matrix-derivatives\n", encoding="utf-8")
+    site = build_site(config)
+    assert len(calls) == 1
+    assert 'href="derivatives/#trace-ab-grad"' in html(site, "index.html")
+    assert "<h2 id=\"1-matrix-derivatives\">1. Matrix derivatives" in html(site, "derivatives/index.html")
+
+
+def test_print_and_notation_parts(make_site: Site) -> None:
+    """The print page links to its own copies, proofs open; the notation page lists the symbols."""
+    pages = {**EXAMPLE_PAGES, "print.md": "!!! proofbook-print\n", "notation.md": "!!! proofbook-notation\n"}
+    site = build_site(make_site(pages=pages))
+    printable = html(site, "print/index.html")
+    assert 'href="#trace-ab-grad"' in printable and "handbook/matrix-derivatives/#" not in printable
+    assert '<details class="note pb-proof" open="open">' in printable
+    assert "Symbols used in this handbook" in html(site, "notation/index.html")
+    index = html(site, "handbook/index.html")
+    assert '<a href="../notation/">notation</a>' in index and '<a href="../print/">printable version</a>' in index
+
+
+def test_a_misplaced_embed_warns_so_that_strict_fails(make_site: Site, caplog: pytest.LogCaptureFixture) -> None:
+    """The warning goes to MkDocs' plugin loggers, which ``--strict`` counts."""
+    pages = {**EXAMPLE_PAGES, "extra.md": "Inline ![[trace-ab-grad]] here.\n"}
+    with caplog.at_level(logging.WARNING):
+        build_site(make_site(pages=pages))
+    [record] = [r for r in caplog.records if "must stand alone" in r.getMessage()]
+    assert record.name == "mkdocs.plugins.proofbook" and record.getMessage().startswith("docs/extra.md:1: ")
+
+
+def test_bad_options_are_named(make_site: Site, caplog: pytest.LogCaptureFixture) -> None:
+    """Options are checked as the plugin's are, with the extension named."""
+    message = build_error(make_site(jobs=-1, exact_size=[1]), caplog)
+    assert "proofbook Markdown extension option 'jobs': Expected a whole number of at least 0 but received: -1" in message
+    assert "proofbook Markdown extension option 'exact_size': Unknown option. Did you mean 'exact_sizes'?" in message

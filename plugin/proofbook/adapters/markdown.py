@@ -40,14 +40,16 @@ from markdown import Extension, Markdown
 from markdown.preprocessors import Preprocessor
 
 from ..cache import ResultCache
+from ..check import Report
 from ..errors import ProofbookErrors
 from ..handbook import Handbook, HandbookFailed, assemble, failure_message, registry_signature, verified_registry
+from ..model import Registry
 from ..progress import Progress
 from ..proofs import dependency_edges
 from ..render import pages
 from ..render.cite import SiteMeta, byline
-from ..render.placement import (DIRECTIVE, Directive, Placements, directive_problems, markdown_link, page_url,
-                                scan_docs, without_front_matter)
+from ..render.placement import (DIRECTIVE, Directive, Placements, directive_problems, directives, markdown_link,
+                                page_url, scan_docs, without_front_matter)
 from ..render.refs import Target, fix_refs, misplaced_message, sub_outside_code, unknown_message
 from ..settings import ProofbookSettings
 from ..settings import read_options as read_options_of
@@ -55,7 +57,6 @@ from ..settings import read_options as read_options_of
 #: Runs after pymdownx.snippets (32), so included text is handled too, and before Python-Markdown
 #: normalizes whitespace (30) and sets raw HTML aside (20).
 PRIORITY = 31
-_log = logging.getLogger("proofbook")
 
 
 # -- the host ------------------------------------------------------------------------------------
@@ -156,6 +157,8 @@ class Build:
     handbook: Handbook
     placements: Placements
     site: Site
+    #: (path, modification time) of the pages that hold parts, when they were scanned.
+    holders: tuple[tuple[str, int], ...] = ()
 
     def chapter_url(self, slug: str) -> str | None:
         src = self.placements.chapter(slug)
@@ -164,46 +167,91 @@ class Build:
     def targets(self) -> dict[str, Target]:
         return self.handbook.targets(self.chapter_url)
 
+    def placed_on(self, src_uri: str) -> set[str]:
+        """The parts this build knows ``src_uri`` to hold."""
+        return {part for part, src in self.placements.pages.items() if src == src_uri}
 
+    def moved(self, src_uri: str, asked: set[str]) -> bool:
+        """Whether the site's pages may place the parts elsewhere now: the page ``src_uri`` asks
+        for other parts than it held, or a page that held one was edited or removed."""
+        return self.placed_on(src_uri) != asked or _holders(self.site, self.placements) != self.holders
+
+
+def _holders(site: Site, placements: Placements) -> tuple[tuple[str, int], ...]:
+    """(path, modification time in ns; -1: gone) of each page that holds a part."""
+    holders = []
+    for src in sorted(set(placements.pages.values())):
+        try:
+            holders.append((src, (site.docs_dir / src).stat().st_mtime_ns))
+        except OSError:
+            holders.append((src, -1))
+    return tuple(holders)
+
+
+#: The current build of each site (a failed verification: its message), by options, site and
+#: registry files.
 _HANDBOOKS: dict[tuple[Any, ...], Build | str] = {}
 _LOCK = threading.Lock()
 
 
-def current_build(options: ProofbookSettings, site: Site) -> Build:
+def current_build(options: ProofbookSettings, site: Site, page: str, asked: set[str]) -> Build:
     """This build's handbook: verified by the first page that asks, reused by the others and by
-    rebuilds until a registry file changes; raises with the message of a failed verification."""
+    rebuilds until a registry file changes; raises with the message of a failed verification.
+
+    ``asked`` are the parts page ``page`` asks for: when they are not those the build placed
+    there, or a page that held a part changed (under ``serve``: a directive was added, moved or
+    removed), the pages are scanned again, without verifying again."""
     paths = [_shown(site.config_dir / path) for path in options.registry]
     key = (options, site, registry_signature(paths))
     with _LOCK:  # a host may convert pages in several threads
-        if key not in _HANDBOOKS:
+        build = _HANDBOOKS.get(key)
+        if build is None:
             for old in [k for k in _HANDBOOKS if k[:2] == key[:2]]:
                 del _HANDBOOKS[old]  # the registry changed: forget the old build
             try:
-                _HANDBOOKS[key] = _build(options, site, paths)
+                build = _HANDBOOKS[key] = _build(options, site, paths)
             except HandbookFailed as failed:
                 _HANDBOOKS[key] = str(failed)
                 raise _failure(site, str(failed)) from None
-        build = _HANDBOOKS[key]
-    if isinstance(build, str):
-        raise _failure(site, build, first=False)
+        elif isinstance(build, str):
+            raise _failure(site, build, first=False)
+        elif build.moved(page, asked):
+            verified = build.handbook
+            build = _HANDBOOKS[key] = _placed(options, site, verified.registry, verified.report, verified.warnings)
+    if build.placements.problems:
+        raise _failure(site, failure_message(build.placements.problems))
     return build
 
 
 def _build(options: ProofbookSettings, site: Site, paths: list[str]) -> Build:
     cache = ResultCache(options.cache_folder(site.config_dir))
+    log = _logger(site)
     registry, report, warnings = verified_registry(paths, options.check_options(), cache,
                                                    fail_on_inconclusive=options.fail_on_inconclusive,
-                                                   progress=Progress.for_console(_log.info))
+                                                   progress=Progress.for_console(log.info))
+    for warning in warnings:
+        log.warning(warning)
+    log.info(f"{report.summary()}; {report.activity()}")
+    return _placed(options, site, registry, report, warnings)
+
+
+def _placed(options: ProofbookSettings, site: Site, registry: Registry, report: Report,
+            warnings: Sequence[str]) -> Build:
+    """The build of a verified registry with the parts where the site's pages place them now."""
     placements = scan_docs(site.docs_dir, registry, _shown(site.docs_dir))
-    if placements.problems:
-        raise HandbookFailed(failure_message(placements.problems))
     authors = options.authors if options.authors is not None else ((site.author,) if site.author else ())
     urls = {c.slug: _cited_url(placements, c.slug, site.directory_urls) for c in registry.chapters}
     meta = SiteMeta(title=options.handbook_title or site.name or "proofbook handbook", authors=authors,
                     version=options.version or None, url=site.url or None, date=options.date, page_urls=urls)
-    for warning in warnings:
-        _log.warning(warning)
-    return Build(assemble(registry, report, meta, warnings), placements, site)
+    return Build(assemble(registry, report, meta, warnings), placements, site, _holders(site, placements))
+
+
+def _logger(site: Site) -> logging.Logger:
+    """Where notes and warnings go: below the host's plugin loggers for MkDocs and ProperDocs,
+    so that ``--strict`` counts the warnings."""
+    if site.host in ("mkdocs", "properdocs"):
+        return logging.getLogger(f"{site.host}.plugins.proofbook")
+    return logging.getLogger("proofbook")
 
 
 def _cited_url(placements: Placements, slug: str, directory_urls: bool) -> str:
@@ -238,7 +286,7 @@ def render_page(markdown: str, page: HostPage, build: Build) -> str:
     fixed = fix_refs(text, page.url, targets)
     problems = _reference_problems(page.shown, fixed.unknown, build)
     for line in fixed.misplaced:
-        _log.warning(misplaced_message(f"{page.shown}:{line}"))
+        _logger(page.site).warning(misplaced_message(f"{page.shown}:{line}"))
     for number, (directive, part) in enumerate(parts):
         inner = fix_refs(part, page.url, targets)
         problems += _reference_problems(f"{page.shown}:{directive.line} (proofbook-{directive.kind})",
@@ -322,8 +370,10 @@ class HandbookPreprocessor(Preprocessor):
         page = host_page(self.md)
         if isinstance(self.options, str):
             raise _failure(page.site, self.options)
-        build = current_build(self.options, page.site)
-        return render_page("\n".join(lines), page, build).split("\n")
+        text = "\n".join(lines)
+        asked = {d.part for d in directives(text)} if "proofbook-" in text else set()
+        build = current_build(self.options, page.site, page.src_uri, asked)
+        return render_page(text, page, build).split("\n")
 
 
 class ProofbookExtension(Extension):
