@@ -188,6 +188,8 @@ def test_inconclusive_fails_unless_allowed(make_site: Site, caplog: pytest.LogCa
     # a typo in an id: the nearest id is suggested
     ("See [[trace-ab-gard]].\n", "docs/extra.md:1: unknown proofbook reference 'trace-ab-gard' "
                                   "(did you mean 'trace-ab-grad'?)"),
+    # below front matter, which the host cuts before Python-Markdown sees the page
+    ("---\ntitle: Extra\n---\n\nSee [[trace-ab-gard]].\n", "docs/extra.md:5: unknown proofbook reference"),
     # an unknown chapter slug
     ("# X\n\n!!! proofbook-chapter matrix-calculus\n",
      "docs/extra.md:3: unknown chapter 'matrix-calculus' in 'proofbook-chapter'; the registry's chapters "

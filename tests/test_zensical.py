@@ -25,6 +25,10 @@ def zensical(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return make_venv(tmp_path_factory.mktemp("zensical-venv"), [ZENSICAL, *core_requirements()])
 
 
+#: What each command of the migration page wrote on standard error, in the ``built`` copy.
+OUTPUTS: dict[str, str] = {}
+
+
 @pytest.fixture(scope="session")
 def built(zensical: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A copy of the example, built as the migration page says; the copy's folder."""
@@ -33,6 +37,7 @@ def built(zensical: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     for command in commands("zensical-commands"):
         done = run(zensical, command, site)
         assert done.returncode == 0, f"{command}:\n{done.stdout}\n{done.stderr}"
+        OUTPUTS[command] = done.stderr
     return site
 
 
@@ -67,6 +72,14 @@ def test_handbook_pages_have_formulas_and_badges(built: Path) -> None:
     index = page(built, "handbook/index.html")
     assert '<a href="../matrix-algebra/">2. Matrix algebra</a>' in index or 'href="matrix-algebra/"' in index
     assert "pb_trace_ab_grad --&gt; pb_trace_ba_grad" in page(built, "handbook/graph/index.html")
+
+
+def test_the_build_verifies_once_from_the_checks_cache(built: Path) -> None:
+    """``proofbook check`` verified the registry; Zensical's build (every page a new Markdown
+    instance) verified it once more, all from that cache."""
+    [build] = [out for command, out in OUTPUTS.items() if command.startswith("zensical build")]
+    assert build.count("proofbook: 6 verified, 0 false, 0 inconclusive, 0 definitions; "
+                       "0 entries verified now, 6 from the cache") == 1
 
 
 def test_the_site_serves_katex_and_mermaid_itself(built: Path) -> None:

@@ -30,10 +30,10 @@ class HandbookFailed(Exception):
     """The registry cannot be published: the message lists every problem, one paragraph each."""
 
 
-def failure_message(problems: Sequence[str]) -> str:
+def failure_message(problems: Sequence[str], in_what: str = "the registry") -> str:
     """``proofbook: 2 problems in the registry:`` then one paragraph per problem."""
     noun = "problem" if len(problems) == 1 else "problems"
-    return "\n".join([f"proofbook: {len(problems)} {noun} in the registry:", *problems])
+    return "\n".join([f"proofbook: {len(problems)} {noun} in {in_what}:", *problems])
 
 
 @dataclass(frozen=True)

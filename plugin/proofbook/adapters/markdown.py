@@ -89,6 +89,15 @@ class HostPage:
         """The page's file as messages name it."""
         return _shown(self.site.docs_dir / self.src_uri)
 
+    def front_matter_lines(self, markdown: str) -> int:
+        """The lines the host cut from the top of the page's file (its front matter) before
+        handing the rest, ``markdown``, to Python-Markdown: added to line numbers in messages."""
+        try:
+            source = (self.site.docs_dir / self.src_uri).read_text(encoding="utf-8").replace("\r\n", "\n")
+        except (OSError, UnicodeError):
+            return 0
+        return source[:len(source) - len(markdown)].count("\n") if source.endswith(markdown) else 0
+
 
 def host_page(md: Markdown) -> HostPage:
     """The page ``md`` is converting, as its host tells it."""
@@ -219,19 +228,18 @@ def current_build(options: ProofbookSettings, site: Site, page: str, asked: set[
             verified = build.handbook
             build = _HANDBOOKS[key] = _placed(options, site, verified.registry, verified.report, verified.warnings)
     if build.placements.problems:
-        raise _failure(site, failure_message(build.placements.problems))
+        raise _failure(site, failure_message(build.placements.problems, "the pages"))
     return build
 
 
 def _build(options: ProofbookSettings, site: Site, paths: list[str]) -> Build:
     cache = ResultCache(options.cache_folder(site.config_dir))
-    log = _logger(site)
     registry, report, warnings = verified_registry(paths, options.check_options(), cache,
                                                    fail_on_inconclusive=options.fail_on_inconclusive,
-                                                   progress=Progress.for_console(log.info))
+                                                   progress=Progress.for_console(lambda line: _say(site, line)))
     for warning in warnings:
-        log.warning(warning)
-    log.info(f"{report.summary()}; {report.activity()}")
+        _say(site, warning, warning=True)
+    _say(site, f"{report.summary()}; {report.activity()}")
     return _placed(options, site, registry, report, warnings)
 
 
@@ -246,12 +254,14 @@ def _placed(options: ProofbookSettings, site: Site, registry: Registry, report: 
     return Build(assemble(registry, report, meta, warnings), placements, site, _holders(site, placements))
 
 
-def _logger(site: Site) -> logging.Logger:
-    """Where notes and warnings go: below the host's plugin loggers for MkDocs and ProperDocs,
-    so that ``--strict`` counts the warnings."""
+def _say(site: Site, line: str, *, warning: bool = False) -> None:
+    """A note or warning for the user: through the plugin loggers of MkDocs and ProperDocs (so
+    that ``--strict`` counts warnings), else on standard error, as the command line does."""
     if site.host in ("mkdocs", "properdocs"):
-        return logging.getLogger(f"{site.host}.plugins.proofbook")
-    return logging.getLogger("proofbook")
+        log = logging.getLogger(f"{site.host}.plugins.proofbook")
+        log.log(logging.WARNING if warning else logging.INFO, line)
+    else:
+        print(f"proofbook: {'warning: ' if warning else ''}{line}", file=sys.stderr, flush=True)
 
 
 def _cited_url(placements: Placements, slug: str, directory_urls: bool) -> str:
@@ -269,31 +279,32 @@ _SLOT = "\x02proofbook-part-{}\x03"
 
 def render_page(markdown: str, page: HostPage, build: Build) -> str:
     """The page with its directives replaced by the parts they ask for and every reference
-    resolved; raises (``_failure``) for an unknown or unplaceable reference."""
+    resolved; raises (``_failure``) for a bad directive or an unknown or unplaceable reference."""
     parts: list[tuple[Directive, str]] = []
+    offset = page.front_matter_lines(markdown) if "[[" in markdown or "proofbook-" in markdown else 0
 
     def slot(match: re.Match[str]) -> str:
-        line = markdown.count("\n", 0, match.start()) + 1
+        line = markdown.count("\n", 0, match.start()) + 1 + offset
         directive = Directive(match.group("kind"), match.group("arg"), line)
         problems = directive_problems(page.shown, directive, build.handbook.registry)
         if problems:
-            raise _failure(page.site, failure_message(problems))
+            raise _failure(page.site, failure_message(problems, "the pages"))
         parts.append((directive, _part(directive, markdown[:match.start()], page, build)))
         return _SLOT.format(len(parts) - 1)
 
     text = sub_outside_code(DIRECTIVE, slot, markdown) if "proofbook-" in markdown else markdown
     targets = _targets_on(page, build, text)
     fixed = fix_refs(text, page.url, targets)
-    problems = _reference_problems(page.shown, fixed.unknown, build)
+    problems = _reference_problems(page.shown, [(line + offset, i) for line, i in fixed.unknown], build)
     for line in fixed.misplaced:
-        _logger(page.site).warning(misplaced_message(f"{page.shown}:{line}"))
+        _say(page.site, misplaced_message(f"{page.shown}:{line + offset}"), warning=True)
     for number, (directive, part) in enumerate(parts):
         inner = fix_refs(part, page.url, targets)
         problems += _reference_problems(f"{page.shown}:{directive.line} (proofbook-{directive.kind})",
                                         [(None, ident) for _, ident in inner.unknown], build)
         fixed.markdown = fixed.markdown.replace(_SLOT.format(number), inner.markdown)
     if problems:
-        raise _failure(page.site, "\n".join(problems))
+        raise _failure(page.site, failure_message(problems, "the pages"))
     return fixed.markdown
 
 
