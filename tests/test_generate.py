@@ -60,7 +60,7 @@ def test_a_second_run_writes_the_same_bytes(project: Path, capsys: pytest.Captur
     capsys.readouterr()
     assert build("--out", "out") == 0
     assert snapshot(project / "out") == first
-    assert "wrote 0 of 37 files" in capsys.readouterr().err
+    assert "0 files in out written or removed; 38 files in all" in capsys.readouterr().err
 
 
 def test_check_names_the_stale_files(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -80,6 +80,25 @@ def test_check_names_the_stale_files(project: Path, capsys: pytest.CaptureFixtur
     assert not (project / "out" / "graph.md").exists()
 
 
+def test_a_renamed_chapter_leaves_no_old_page(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """The old page of a renamed chapter is stale content: --check names it, a build removes it,
+    and files the generator never wrote stay."""
+    assert build("--out", "out") == 0
+    (project / "out" / "mine.md").write_text("# My own page\n", encoding="utf-8")
+    chapter = project / "registry" / "02-matrix-algebra.yml"
+    chapter.write_text(chapter.read_text(encoding="utf-8").replace("slug: matrix-algebra", "slug: algebra"),
+                       encoding="utf-8")
+    capsys.readouterr()
+    assert build("--out", "out", "--check") == 1
+    err = capsys.readouterr().err
+    assert "out/matrix-algebra.md: left over from an earlier build; run the same command without --check" in err
+    assert "out/algebra.md: missing or out of date" in err
+    assert build("--out", "out") == 0
+    assert not (project / "out" / "matrix-algebra.md").exists()
+    assert (project / "out" / "algebra.md").is_file() and (project / "out" / "mine.md").is_file()
+    assert build("--out", "out", "--check") == 0
+
+
 def test_a_false_identity_writes_nothing(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
     (project / "registry" / "03-wrong.yml").write_text(WRONG, encoding="utf-8")
     assert build("--out", "out") == 1
@@ -90,7 +109,7 @@ def test_a_false_identity_writes_nothing(project: Path, capsys: pytest.CaptureFi
 def test_assets_only(project: Path) -> None:
     assert build("--out", "docs", "--assets-only") == 0
     names = set(snapshot(project / "docs"))
-    assert names and all(name.startswith("assets/proofbook/") for name in names)
+    assert names and all(name.startswith("assets/proofbook/") for name in names - {".proofbook-files"})
 
 
 def test_file_urls(project: Path) -> None:

@@ -52,13 +52,20 @@ def asset_files(math: MathEngine = "katex") -> dict[str, Path]:
     return {site_uri(path): PACKAGE_ASSETS / path for path in page_assets(math).files}
 
 
+#: The list of the files the last run wrote, below the output folder: what a later run may
+#: remove.  A dot file, so site generators do not publish it.
+MANIFEST = ".proofbook-files"
+
+
 def handbook_files(handbook: Handbook, *, math: MathEngine = "katex", directory_urls: bool = True,
                    assets_only: bool = False) -> dict[str, bytes]:
-    """Every file of the static handbook, by path below the output folder, in path order."""
+    """Every file of the static handbook, by path below the output folder, in path order, and
+    the manifest that lists them."""
     files = {path: source.read_bytes() for path, source in asset_files(math).items()}
     if not assets_only:
         files |= {name: text.encode("utf-8") for name, text in page_files(handbook, directory_urls).items()}
         files |= {name: text.encode("utf-8") for name, text in handbook.exports().items()}
+    files[MANIFEST] = "".join(f"{name}\n" for name in sorted(files)).encode("utf-8")
     return dict(sorted(files.items()))
 
 
@@ -76,15 +83,34 @@ def stale_files(out: Path, files: Mapping[str, bytes]) -> list[str]:
     return stale
 
 
+def left_over(out: Path, files: Mapping[str, bytes]) -> list[str]:
+    """Files an earlier run wrote (its manifest lists them) that this one would not: a chapter
+    renamed or removed, say, whose old page would otherwise stay published."""
+    try:
+        listed = (out / MANIFEST).read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeError):
+        return []
+    return [name for name in listed if name and name not in files and _inside(out, name) and (out / name).is_file()]
+
+
+def _inside(out: Path, name: str) -> bool:
+    """Whether a manifest line names a file below ``out`` (an edited manifest could say ``../x``)."""
+    return (out / name).resolve().is_relative_to(out.resolve())
+
+
 def write_files(out: Path, files: Mapping[str, bytes]) -> list[str]:
     """Write the files that are missing or differ (others keep their modification time, so a
-    host watching the folder rebuilds only what changed); the paths written."""
+    host watching the folder rebuilds only what changed) and remove those left over from an
+    earlier run; the paths written or removed."""
+    removed = left_over(out, files)
+    for name in removed:
+        (out / name).unlink()
     written = stale_files(out, files)
     for name in written:
         path = out / name
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(files[name])
-    return written
+    return sorted(written + removed)
 
 
 def site_settings(folder: str, math: MathEngine = "katex") -> tuple[list[str], list[str]]:

@@ -27,7 +27,7 @@ from ..export import HandbookMeta, handbook_json, latex_sheet, report_as_dict
 from ..model import EntryReport, Registry
 from ..progress import Progress
 from ..registry.snapshot import load_registry_cached
-from ..generate import handbook_files, stale_files, write_files
+from ..generate import handbook_files, left_over, stale_files, write_files
 from ..handbook import assemble
 from ..render.bibtex import bibliography
 from ..render.cite import SiteMeta
@@ -313,15 +313,18 @@ def _build(args: argparse.Namespace) -> int:
                            assets_only=args.assets_only)
     out = Path(args.out)
     if args.check:
-        stale = stale_files(out, files)
+        stale, extra = stale_files(out, files), left_over(out, files)
         for name in stale:
             print(f"{out / name}: missing or out of date; run the same command without --check",
                   file=sys.stderr)
-        _note(f"{len(stale)} of {len(files)} files in {out} are missing or out of date" if stale
-              else f"the {len(files)} files in {out} are up to date")
-        return EXIT_FAILED if stale else EXIT_OK
-    written = write_files(out, files)
-    _note(f"wrote {len(written)} of {len(files)} files to {out} (the others were up to date)")
+        for name in extra:
+            print(f"{out / name}: left over from an earlier build; run the same command without --check",
+                  file=sys.stderr)
+        _note(f"{len(stale) + len(extra)} files in {out} are missing, out of date or left over"
+              if stale or extra else f"the {len(files)} files in {out} are up to date")
+        return EXIT_FAILED if stale or extra else EXIT_OK
+    changed = write_files(out, files)
+    _note(f"{len(changed)} files in {out} written or removed; {len(files)} files in all")
     return EXIT_OK
 
 
