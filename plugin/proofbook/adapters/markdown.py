@@ -33,6 +33,7 @@ import sys
 import threading
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -173,7 +174,9 @@ class Build:
         src = self.placements.chapter(slug)
         return None if src is None else page_url(src, self.site.directory_urls)
 
-    def targets(self) -> dict[str, Target]:
+    @cached_property
+    def targets(self) -> Mapping[str, Target]:
+        """The reference targets of every entry whose chapter has a page (the same for every page)."""
         return self.handbook.targets(self.chapter_url)
 
     def placed_on(self, src_uri: str) -> set[str]:
@@ -337,13 +340,16 @@ _EMBED = re.compile(r"^!\[\[(?P<id>[a-z0-9]+(?:-[a-z0-9]+)*)\]\][ \t]*$", re.MUL
 def _targets_on(page: HostPage, build: Build, text: str) -> Mapping[str, Target]:
     """The targets as seen from ``page``: on the print page, its own copies of every entry; an
     entry whose chapter is on no page links to its embed, when this page embeds it."""
-    targets = build.targets()
     if build.placements.pages.get("print") == page.src_uri:
         return {r.entry.id: Target(r.entry.number, page.url, r.latex, build.handbook.expanded[r.entry.id])
                 for r in build.handbook.report.entries}
+    embedded = [ident for ident in _EMBED.findall(text) if ident not in build.targets]
+    if not embedded:
+        return build.targets
+    targets = dict(build.targets)
     by_id = {r.entry.id: r for r in build.handbook.report.entries}
-    for ident in _EMBED.findall(text):
-        if ident in by_id and ident not in targets:
+    for ident in embedded:
+        if ident in by_id:
             report = by_id[ident]
             targets[ident] = Target(report.entry.number, page.url, report.latex, build.handbook.blocks[ident])
     return targets
@@ -384,6 +390,8 @@ class HandbookPreprocessor(Preprocessor):
         text = "\n".join(lines)
         asked = {d.part for d in directives(text)} if "proofbook-" in text else set()
         build = current_build(self.options, page.site, page.src_uri, asked)
+        if "[[" not in text and not asked:  # most pages of a site: nothing to place or resolve
+            return lines
         return render_page(text, page, build).split("\n")
 
 
