@@ -26,6 +26,7 @@ from proofbook.adapters.mkdocs import ProofbookPlugin
 from proofbook.proofs import dependency_edges
 from proofbook.registry.load import load_registry
 from proofbook.render.pages import badge, display_math
+from proofbook.settings import ProofbookSettings
 from proofbook.verify import pool
 
 SiteFactory = Callable[..., Path]  # the types of the fixtures make_site, build_site, build_error
@@ -433,3 +434,26 @@ def test_valid_options_reach_the_core(make_site: SiteFactory, tmp_path: Path) ->
     assert (settings.output_dir, settings.date, settings.time_limit, settings.authors) == (
         "reference/formulas", datetime.date(2024, 2, 29), 2.0, ("Ada",))
     assert settings.check_options().settings.random_sizes == (1, 2)
+
+
+def test_plugin_options_are_the_core_options() -> None:
+    """The MkDocs Config declares exactly the core's options, in the same order, with the same defaults."""
+    from proofbook.adapters.mkdocs.config import ProofbookConfig
+    from proofbook.settings.options import DEFAULTS
+
+    config = ProofbookConfig()
+    assert [name for name, _ in ProofbookConfig._schema] == list(DEFAULTS)
+    assert config.validate() == ([], []) and config.settings() == ProofbookSettings()
+
+
+@pytest.mark.parametrize("url", ["", "/", ".", "a/", "a/b/", "a/b/c.html", "a/../b/", "../x/", "//x/y/", "a/./b",
+                                 "handbook/traces/", "index.html", "sub/page/", "x.y/z/", "foo/../../bar"])
+@pytest.mark.parametrize("page", ["", "/", "a/", "a/b/", "a/b/c.html", "handbook/traces/", "sub/page/",
+                                  "handbook/print/", "x.y/z/", "../up/"])
+def test_references_link_as_mkdocs_links(url: str, page: str) -> None:
+    """The core's relative URLs are MkDocs' own (``get_relative_url``), without importing MkDocs."""
+    from mkdocs.utils import get_relative_url
+
+    from proofbook.render.urls import relative_url
+
+    assert relative_url(url, page) == get_relative_url(url, page)

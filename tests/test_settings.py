@@ -63,8 +63,10 @@ REFUSED = [
       for folder in ["..", "../handbook", "handbook/../../x", "a//b", "C:\\site", "C:/site", "a\\b", "a?b",
                      "a#b", "hand book", "%2e%2e"]],
     ("output_dir", None, "Expected a folder inside the site (handbook, reference/formulas) but received: None"),
+    # a navigation section needs a title
+    ("nav_section", " ", "Expected a title (text) but received: ' '"),
     # a huge value is cut in the message
-    ("nav_section", 7 * 10**100, f"Expected text (quote a number: \"1.0\") but received: {str(7 * 10**100)[:60]}..."),
+    ("nav_section", 7 * 10**100, f"Expected a title (text) but received: {str(7 * 10**100)[:60]}..."),
 ]
 
 

@@ -170,7 +170,9 @@ def _option_type(name: str, parse: Callable[[str], Any]) -> Callable[[str], Any]
 def _output_file(text: str) -> str:
     """A file to write: not a folder, and in a folder that exists or can be made and written."""
     path = Path(text)
-    if not text or path.is_dir() or text.endswith(("/", os.sep)):
+    if not text.strip():
+        raise argparse.ArgumentTypeError(f"Expected a file to write but received: {text!r}")
+    if path.is_dir() or text.endswith(("/", os.sep)):
         raise argparse.ArgumentTypeError(f"Expected a file to write but received a folder: {text!r}")
     folder = next((p for p in path.absolute().parents if p.exists()), None)
     if folder is None or not folder.is_dir() or not os.access(folder, os.W_OK | os.X_OK):

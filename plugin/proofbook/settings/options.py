@@ -90,7 +90,7 @@ class ProofbookSettings:
 
     # -- the handbook pages ---------------------------------------------------------------------
 
-    nav_section: str = field(default="Handbook", metadata=_checked(values.text))
+    nav_section: str = field(default="Handbook", metadata=_checked(values.title))
     """Title of the navigation section that holds the generated pages (added at the end of
     the navigation unless your ``nav`` already lists them)."""
 

@@ -106,6 +106,13 @@ def sizes(value: object) -> tuple[int, ...]:
     return items_of(integer(1), "sizes (whole numbers of at least 1)")(value)
 
 
+def title(value: object) -> str:
+    """Text that shows as a title: not empty."""
+    if not isinstance(value, str) or not value.strip():
+        raise refuse("a title (text)", value)
+    return value
+
+
 def path_text(value: object) -> str:
     """A non-empty path, relative to the configuration file (or absolute)."""
     if not isinstance(value, str) or not value.strip():
