@@ -11,6 +11,7 @@ import pytest
 from docs_snippets import commands
 from proofbook.adapters.cli import main
 from samples import WRONG
+from test_layout import run_without_hosts
 
 REPO = Path(__file__).resolve().parent.parent
 EXAMPLE = REPO / "examples" / "zensical"
@@ -124,3 +125,11 @@ def test_the_migration_pages_commands(project: Path) -> None:
         assert program == "proofbook"
         assert main(args) == 0, line
     assert (project / "docs" / "handbook" / "index.md").is_file()
+
+
+def test_build_runs_where_no_host_can_be_imported(project: Path) -> None:
+    """The generator is core: no MkDocs, Material or Python-Markdown is imported."""
+    done = run_without_hosts(["build", "--out", "out"], project)
+    assert done.returncode == 0, done.stderr
+    assert "host modules: []" in done.stderr
+    assert (project / "out" / "matrix-derivatives.md").is_file()
