@@ -113,3 +113,20 @@ def test_proofbook_under_plugins_is_reported(zensical: Path, built: Path) -> Non
                       encoding="utf-8")
     done = run(zensical, "proofbook check --config plugin.toml", built)
     assert "ignore" in done.stderr and "[project.markdown_extensions.proofbook]" in done.stderr
+
+
+def test_the_cache_pitfall_and_clean(zensical: Path, built: Path, tmp_path: Path) -> None:
+    """What the migration page warns of: without ``watch``, Zensical serves its cached pages after a
+    registry edit and proofbook never runs; ``--clean`` builds every page, and the edit fails."""
+    site = tmp_path / "unwatched"
+    shutil.copytree(built, site, ignore=shutil.ignore_patterns("site"))
+    config = site / "zensical.toml"
+    config.write_text(config.read_text(encoding="utf-8").replace('watch = ["registry"]\n', ""), encoding="utf-8")
+    assert run(zensical, "zensical build", site).returncode == 0
+    chapter = site / "registry" / "01-matrix-derivatives.yml"
+    chapter.write_text(chapter.read_text(encoding="utf-8").replace("    rhs: inv(A).T", "    rhs: inv(A)"),
+                       encoding="utf-8")
+    cached = run(zensical, "zensical build", site)
+    assert cached.returncode == 0 and "proofbook" not in cached.stderr  # the pitfall: nothing verified
+    clean = run(zensical, "zensical build --clean", site)
+    assert clean.returncode != 0 and "entry 'log-det-grad' (1.4) is false" in clean.stderr
