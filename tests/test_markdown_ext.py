@@ -319,3 +319,13 @@ def test_bad_options_are_named(make_site: Site, caplog: pytest.LogCaptureFixture
     message = build_error(make_site(jobs=-1, exact_size=[1]), caplog)
     assert "proofbook Markdown extension option 'jobs': Expected a whole number of at least 0 but received: -1" in message
     assert "proofbook Markdown extension option 'exact_size': Unknown option. Did you mean 'exact_sizes'?" in message
+
+
+def test_inconclusive_allowed_is_published_with_a_warning(make_site: Site, caplog: pytest.LogCaptureFixture) -> None:
+    """``fail_on_inconclusive: false``: the page shows the inconclusive badge and a warning says
+    why, through MkDocs' plugin logger (so ``--strict`` still fails)."""
+    with caplog.at_level(logging.WARNING):
+        site = build_site(make_site(time_limit=0.001, cache=False, fail_on_inconclusive=False))
+    assert 'class="pb-badge pb-inconclusive"' in html(site, "handbook/matrix-algebra/index.html")
+    warnings = [r for r in caplog.records if r.name == "mkdocs.plugins.proofbook" and r.levelno == logging.WARNING]
+    assert any("is inconclusive" in r.getMessage() for r in warnings)

@@ -112,12 +112,3 @@ def write_files(out: Path, files: Mapping[str, bytes]) -> list[str]:
         path.write_bytes(files[name])
     return sorted(written + removed)
 
-
-def site_settings(folder: str, math: MathEngine = "katex") -> tuple[list[str], list[str]]:
-    """``extra_css`` and ``extra_javascript`` for a site whose docs folder holds the output at
-    ``folder`` (``""``: its root)."""
-    assets = page_assets(math)
-    prefix = f"{folder.strip('/')}/" if folder.strip("/") else ""
-    def local(url: str) -> str:
-        return url if "://" in url else prefix + url
-    return [local(u) for u in assets.css], [local(u) for u in assets.js]
