@@ -8,7 +8,6 @@ tests are skipped, except under CI (the ``CI`` environment variable), where they
 
 from __future__ import annotations
 
-import os
 import re
 import threading
 from collections.abc import Callable, Iterator
@@ -22,6 +21,8 @@ from urllib.parse import urlsplit
 import pytest
 from bs4 import BeautifulSoup
 from mkdocs.config.defaults import MkDocsConfig
+
+from tools import unavailable
 
 pytestmark = pytest.mark.browser
 
@@ -40,13 +41,6 @@ ALL_TYPESET = """() => {
   const formulas = document.querySelectorAll(".arithmatex");
   return formulas.length > 0 && [...formulas].every(f => f.querySelector(".katex"));
 }"""
-
-
-def unavailable(reason: str) -> None:
-    """Skip, or fail under CI, which must run these tests."""
-    if os.environ.get("CI"):
-        pytest.fail(f"{reason}; CI must run the browser tests", pytrace=False)
-    pytest.skip(reason)
 
 
 class QuietHandler(SimpleHTTPRequestHandler):
@@ -112,10 +106,16 @@ class Reader:
         self.page.wait_for_function(ALL_TYPESET)
 
 
+#: The widths every page must work at: a phone and a desktop.
+PHONE, DESKTOP = {"width": 390, "height": 844}, {"width": 1366, "height": 900}
+
+
 @pytest.fixture
-def reader(browser: Any, site: Site) -> Iterator[Reader]:
-    """A fresh page (own context) that blocks, and records, every request off 127.0.0.1."""
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
+def reader(browser: Any, site: Site, request: pytest.FixtureRequest) -> Iterator[Reader]:
+    """A fresh page (own context) that blocks, and records, every request off 127.0.0.1; at
+    the viewport a test is parametrized with (``viewport``), else the desktop's."""
+    viewport = getattr(request, "param", DESKTOP)
+    context = browser.new_context(viewport=viewport)
     context.set_default_timeout(10_000)
     reader = Reader(context.new_page(), site.url)
 
@@ -148,7 +148,7 @@ def test_every_formula_of_a_chapter_is_typeset(reader: Reader, site: Site, tmp_p
     assert page.locator(".katex-error").count() == 0
     shown = page.evaluate("document.body.innerText")
     assert not re.search(r"\\\(|\\\[|\$\$", shown), "raw LaTeX delimiters are visible"
-    tags = page.locator(".pb-entry > .arithmatex .katex-html .tag")
+    tags = page.locator(".pb-entry > .pb-formula > .pb-eqno")
     assert tags.all_inner_texts() == [f"(1.{k})" for k in range(1, 14)]
     assert all(tag.is_visible() for tag in tags.all())
     assert reader.blocked == []
@@ -207,3 +207,54 @@ def test_math_is_typeset_after_instant_navigation(reader: Reader) -> None:
     page.wait_for_function(ALL_TYPESET)
     assert page.evaluate("window.sameDocument") is True, "the page was reloaded: not instant navigation"
     assert page.locator(".katex-error").count() == 0
+
+
+#: For every numbered formula on the page: the rectangles of its number and of the formula's
+#: typeset body, whether that body is clipped without a scroll box, and whether the number is
+#: inside the window.
+FORMULA_GEOMETRY = """() => [...document.querySelectorAll(".pb-formula")].map(formula => {
+  const box = r => ({left: r.left, right: r.right, top: r.top, bottom: r.bottom});
+  const number = formula.querySelector(".pb-eqno").getBoundingClientRect();
+  const display = formula.querySelector(".katex-display");
+  const body = formula.querySelector(".katex-html").getBoundingClientRect();
+  const scrolls = ["auto", "scroll"].includes(getComputedStyle(display).overflowX);
+  return {
+    id: formula.closest("[id]")?.id, number: box(number), body: box(display.getBoundingClientRect()),
+    typeset: box(body), clipped: display.scrollWidth > display.clientWidth + 1 && !scrolls,
+    inWindow: number.left >= 0 && number.right <= window.innerWidth,
+  };
+})"""
+
+
+def overlap(a: dict[str, float], b: dict[str, float]) -> bool:
+    """Whether two rectangles share any area."""
+    return a["left"] < b["right"] and b["left"] < a["right"] and a["top"] < b["bottom"] and b["top"] < a["bottom"]
+
+
+def chapter_pages(site: Site) -> list[str]:
+    """Every chapter page of the handbook, and the print page."""
+    handbook = Path(site.config.site_dir) / "handbook"
+    return sorted(f"handbook/{p.parent.name}/" for p in handbook.glob("*/index.html")
+                  if p.parent.name not in ("graph", "notation"))
+
+
+@pytest.mark.parametrize("reader", [PHONE, DESKTOP], ids=["phone", "desktop"], indirect=True)
+def test_no_equation_number_covers_its_formula(reader: Reader, site: Site, tmp_path: Path) -> None:
+    """On every chapter page and the print page, at phone and desktop widths, no number
+    intersects its formula, every number is inside the window, and a formula wider than the
+    page scrolls in its own box instead of being cut off. Screenshots are kept."""
+    pages = chapter_pages(site)
+    assert "handbook/print/" in pages and len(pages) > 3
+    width = reader.page.viewport_size["width"]
+    for path in pages:
+        reader.open(path)
+        formulas = reader.page.evaluate(FORMULA_GEOMETRY)
+        assert formulas, f"no numbered formula on {path}"
+        for formula in formulas:
+            where = f"{path}#{formula['id']} at {width} px"
+            assert not overlap(formula["number"], formula["typeset"]), f"the number covers the formula: {where}"
+            assert formula["inWindow"], f"the number is outside the window: {where}"
+            assert not formula["clipped"], f"the formula is cut off without a scroll box: {where}"
+        shot = tmp_path / f"{path.strip('/').replace('/', '-')}-{width}.png"
+        reader.page.screenshot(path=shot, full_page=True, animations="disabled")
+    print(f"screenshots at {width} px: {tmp_path}")

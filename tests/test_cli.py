@@ -102,13 +102,16 @@ def bad_arguments(tmp_path: Path) -> list[tuple[list[str], str]]:
     a_file = tmp_path / "a-file"
     a_file.write_text("")
     return [
-        (["check", "--jobs", "-1"], "argument --jobs: Expected a whole number of at least 0 but received: -1"),
-        (["check", "--jobs", "two"], "argument --jobs: Expected a whole number of at least 0 but received: 'two'"),
-        (["check", "--jobs", "1.5"], "argument --jobs: Expected a whole number of at least 0 but received: '1.5'"),
+        (["check", "--jobs", "-1"], "argument --jobs: Expected a whole number from 0 to 256 but received: -1"),
+        (["check", "--jobs", "two"], "argument --jobs: Expected a whole number from 0 to 256 but received: 'two'"),
+        (["check", "--jobs", "1.5"], "argument --jobs: Expected a whole number from 0 to 256 but received: 1.5"),
+        (["check", "--jobs", "5000"], "argument --jobs: Expected a whole number from 0 to 256 but received: 5000"),
         (["check", "--time-limit", "0"],
-         "argument --time-limit: Expected a finite number of at least 0.001 but received: 0.0"),
+         "argument --time-limit: Expected a finite number of at least 0.001 but received: 0"),
         (["check", "--time-limit", "-3"],
-         "argument --time-limit: Expected a finite number of at least 0.001 but received: -3.0"),
+         "argument --time-limit: Expected a finite number of at least 0.001 but received: -3"),
+        (["check", "--time-limit", "1e400"],
+         "argument --time-limit: Expected a finite number of at least 0.001 but received: inf"),
         (["check", "--time-limit", "inf"],
          "argument --time-limit: Expected a finite number of at least 0.001 but received: inf"),
         (["check", "--time-limit", "nan"],

@@ -132,8 +132,8 @@ def injected(site: Path) -> list[str]:
         found += [f"{name}: <script> {s.strip()[:40]!r}" for s in markup.scripts if "alert(" in s]
         for tag, attrs in markup.elements:
             found += [f"{name}: <{tag} {key}={value!r}>" for key, value in attrs.items()
-                      if (key.startswith("on") and "alert(" in (value or ""))
-                      or (key in ("href", "src") and (value or "").strip().lower().startswith("javascript:"))]
+                      if key.startswith("on") and "alert(" in (value or "")
+                      or key in ("href", "src") and (value or "").strip().lower().startswith("javascript:")]
         if "<script>alert(1)" in text or re.search(r"<[a-zA-Z][^<>]*\sonerror\s*=", text):
             found.append(f"{name}: raw markup in the file")
     return found

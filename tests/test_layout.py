@@ -96,6 +96,6 @@ def test_a_failing_check_without_mkdocs_still_names_the_problem(tmp_path: Path) 
     (tmp_path / "proofbook.toml").write_text("registry = ['sheet']\njobs = -1\n", encoding="utf-8")
     run = run_without_hosts(["check"], tmp_path)
     assert run.returncode == 2
-    assert ("proofbook.toml:2: proofbook option 'jobs': Expected a whole number of at least 0 but received: -1"
+    assert ("proofbook.toml:2: proofbook option 'jobs': Expected a whole number from 0 to 256 but received: -1"
             in run.stderr)
     assert "Traceback" not in run.stderr and "host modules: []" in run.stderr

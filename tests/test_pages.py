@@ -40,8 +40,9 @@ from proofbook.render.refs import Target, fix_refs
 Convert = Callable[[str], str]
 HERE = Location("registry/01-traces.yml", 3, 5)
 MATRIX_A = SymbolDecl("A", "matrix", ("n", "n"), ("invertible",))
-VERIFIED = Result("verified", (Evidence("randomized", "exact test at random rational points (n = 1, 2)"),
-                               Evidence("symbolic", "symbolic proof for n = 1")))
+VERIFIED = Result("verified", (Evidence("randomized", "exact test at random rational points (n = 1, 2)", (1, 2)),
+                               Evidence("symbolic", "symbolic proof for n = 1", (1,))),
+                  level="proved-for-sizes")
 LATEX = r"\frac{\partial}{\partial \mathbf{A}} \ln\left|\mathbf{A}\right| = \left(\mathbf{A}^{-1}\right)^{T}"
 
 
@@ -80,10 +81,13 @@ def page_html(text: str, convert: Convert, url: str = "handbook/traces/") -> str
 
 
 def test_display_math_is_arithmatex_generic(markdown_to_html: Convert) -> None:
-    """Display math keeps backslashes, underscores, stars and the tag through Markdown."""
+    """Display math keeps backslashes, underscores and stars through Markdown; its number is
+    HTML beside it, which no math engine can place over the formula."""
     text = display_math(r"A_{ij} * B_{ij} < \{c\}", "1.8")
-    assert text == r'<div class="arithmatex">\[ A_{ij} * B_{ij} &lt; \{c\} \tag{1.8} \]</div>'
+    assert text == (r'<div class="pb-formula"><div class="arithmatex">\[ A_{ij} * B_{ij} &lt; \{c\} \]</div>'
+                    '<span class="pb-eqno">(1.8)</span></div>')
     assert markdown_to_html(text) == text
+    assert display_math("x") == r'<div class="arithmatex">\[ x \]</div>'
 
 
 def test_inline_math_is_arithmatex_generic(markdown_to_html: Convert) -> None:
@@ -100,10 +104,12 @@ def test_entry_block(markdown_to_html: Convert) -> None:
     html = page_html(entry_block(make_report(entry)), markdown_to_html)
     assert html.startswith('<div class="pb-entry pb-verified" id="log-det-grad">\n<h3 id="gradient-of-lna">'
                            '<a class="pb-ref" href="#log-det-grad"')
-    assert f'<div class="arithmatex">\\[ {LATEX} \\tag{{1.2}} \\]</div>' in html
+    assert f'<div class="pb-formula">\n{display_math(LATEX)}<span class="pb-eqno">(1.2)</span></div>' in html
     assert '<li><span class="pb-symbol">A</span>: n × n matrix, invertible</li>' in html
-    assert ('<p class="pb-badge pb-verified">✔ verified — exact test at random rational points (n = 1, 2); '
-            "symbolic proof for n = 1</p>") in html
+    assert ('<details class="pb-badge pb-verified pb-level-proved-for-sizes">\n<summary>✔ proved for n ≤ 1, '
+            "tested for n ≤ 2</summary>\n<p>Proved for the sizes listed: at those sizes the identity holds "
+            "for every value of its symbols. Larger sizes were tested, not proved.</p>\n<p>exact test at "
+            "random rational points (n = 1, 2)</p>\n<p>symbolic proof for n = 1</p>\n</details>") in html
     assert "<p>Uses <em>the</em> chain rule.</p>" in html
     assert '<p class="pb-source">Source: Bishop 2006, p. 697</p>' in html
     assert '<span class="pb-tag">determinant</span> <span class="pb-tag">gradient</span>' in html
@@ -113,13 +119,15 @@ def test_entry_block(markdown_to_html: Convert) -> None:
 def test_definition_badge(markdown_to_html: Convert) -> None:
     """A definition says it is not verified and why it is there."""
     html = page_html(entry_block(make_report(make_entry(kind="definition"), Result("definition"))), markdown_to_html)
-    assert '<p class="pb-badge pb-definition">definition (not verified; fixes the notation)</p>' in html
+    assert ('<details class="pb-badge pb-definition">\n<summary>definition (not verified; fixes the notation)'
+            "</summary>\n</details>") in html
 
 
 def test_proof_steps_and_backlinks(markdown_to_html: Convert) -> None:
     """Each step is an equation "= ..." with its justification; the closing line names the rhs."""
     html = page_html(entry_block(make_report(steps=STEPS), ("uses-it",)), markdown_to_html)
-    proof = html[html.index('<details class="note pb-proof">'):html.index("</details>")]
+    start = html.index('<details class="note pb-proof">')
+    proof = html[start:html.index("</details>", start)]
     assert proof.startswith('<details class="note pb-proof">\n<summary>Proof</summary>\n'
                             f'{display_math(LATEX.split(" = ")[0])}')
     for step in STEPS:
@@ -195,7 +203,7 @@ def test_index_page(markdown_to_html: Convert) -> None:
     assert '<h2 id="1-traces"><a href="traces.md">1. Traces</a>' in html
     assert ('<tr><td><a class="pb-ref" href="traces/#trace-ab-grad" title="x">(1.1)</a></td>'
             '<td><a class="pb-ref" href="traces/#trace-ab-grad" title="x">Gradient of Tr(AB)</a></td>'
-            f"<td>{inline_math(LATEX)}</td><td>✔ verified</td></tr>") in html
+            f"<td>{inline_math(LATEX)}</td><td>✔ proved for n ≤ 1, tested for n ≤ 2</td></tr>") in html
     assert '<a href="../notation.md">notation</a>' in html
     assert "notation" not in index_page(registry, {r.entry.id: r for r in reports}, None)
 
@@ -231,7 +239,7 @@ def test_notation_page_lists_conventions_layout_evidence_and_symbols(markdown_to
     registry, _ = small_registry()
     html = page_html(notation_page(registry), markdown_to_html, url="handbook/notation/")
     assert r"\left|\mathbf{A}\right|" in html
-    assert "matrix calculus agrees for every n" in html
+    assert "✔ proved for every n" in html and "<td>numeric</td>" in html
     for entry in registry.entries:
         for decl in entry.symbols:
             assert f"<td>{decl.name}</td>" in html

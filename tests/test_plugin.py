@@ -11,6 +11,7 @@ import datetime
 import logging
 import re
 from collections.abc import Callable
+from html import escape
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
@@ -25,7 +26,8 @@ from proofbook.adapters.cli import main
 from proofbook.adapters.mkdocs import ProofbookPlugin
 from proofbook.proofs import dependency_edges
 from proofbook.registry.load import load_registry
-from proofbook.render.pages import badge, display_math
+from proofbook.render.levels import dimensions, level_words
+from proofbook.render.pages import display_math
 from proofbook.settings import ProofbookSettings
 from proofbook.verify import pool
 
@@ -101,7 +103,7 @@ def test_repo_chapter_one_has_the_13_seed_entries(repo_site: MkDocsConfig) -> No
     positions = [html.index(f'id="{entry.id}"') for entry in chapter.entries]
     assert positions == sorted(positions)
     for k, entry in enumerate(chapter.entries, start=1):
-        assert f"\\tag{{1.{k}}} \\]</div>" in block(html, entry.id)
+        assert f'<span class="pb-eqno">(1.{k})</span>' in block(html, entry.id)
 
 
 def test_repo_identities_show_badge_and_evidence(repo_site: MkDocsConfig) -> None:
@@ -109,9 +111,14 @@ def test_repo_identities_show_badge_and_evidence(repo_site: MkDocsConfig) -> Non
     reports = report_of(repo_site).entries
     assert {r.result.status for r in reports} == {"verified", "definition"}
     for report in reports:
-        html = read(repo_site, f"handbook/{report.entry.chapter}")
-        assert badge(report.result) in block(html, report.entry.id)
+        shown = block(read(repo_site, f"handbook/{report.entry.chapter}"), report.entry.id)
+        assert f'<details class="pb-badge pb-{report.result.status}' in shown
         assert report.result.evidence or report.result.status == "definition"
+        for evidence in report.result.evidence:
+            assert f"<p>{escape(evidence.summary)}</p>" in shown
+        if report.result.status == "verified":
+            words = level_words(report.result, dimensions(report.entry))
+            assert f"<summary>✔ {escape(words)}</summary>" in shown
 
 
 def test_repo_every_proof_step_is_rendered(repo_site: MkDocsConfig) -> None:
@@ -120,7 +127,8 @@ def test_repo_every_proof_step_is_rendered(repo_site: MkDocsConfig) -> None:
     assert len(reports) >= 10
     for report in reports:
         html = block(read(repo_site, f"handbook/{report.entry.chapter}"), report.entry.id)
-        proof = html[html.index('<details class="note pb-proof">'):html.index("</details>")]
+        start = html.index('<details class="note pb-proof">')
+        proof = html[start:html.index("</details>", start)]
         assert display_math(report.sides[0]) in proof
         assert proof.count('<div class="arithmatex">\\[ = ') == len(report.steps)
         for step in report.steps:
@@ -321,7 +329,8 @@ def test_inconclusive_allowed_is_a_warning(make_site: SiteFactory, build_site: B
     with caplog.at_level(logging.WARNING):
         config = build_site(config_file, tmp_path / "site", strict=False)
     assert any("entry 'trace-ab-grad' (1.2) is inconclusive" in r.getMessage() for r in caplog.records)
-    assert '<p class="pb-badge pb-inconclusive">? inconclusive — timed out after 0.001 s</p>' in read(
+    assert ('<details class="pb-badge pb-inconclusive">\n<summary>? inconclusive</summary>\n'
+            "<p>timed out after 0.001 s</p>\n</details>") in read(
         config, "handbook/traces")
 
 
@@ -358,9 +367,9 @@ def test_md_in_html_is_required(small_site: MkDocsConfig) -> None:
 #: and ``.nan``, which the JSON that ``make_site`` writes cannot spell.
 BAD_OPTIONS = [
     # a string where a number belongs
-    ({"jobs": "two"}, "option 'jobs': Expected a whole number of at least 0 but received: 'two'"),
+    ({"jobs": "two"}, "option 'jobs': Expected a whole number from 0 to 256 but received: 'two'"),
     # a negative worker count
-    ({"jobs": -1}, "option 'jobs': Expected a whole number of at least 0 but received: -1"),
+    ({"jobs": -1}, "option 'jobs': Expected a whole number from 0 to 256 but received: -1"),
     # true where a count belongs (YAML's true is no number)
     ({"points": True}, "option 'points': Expected a whole number of at least 1 but received: True"),
     # a size of zero, inside a list

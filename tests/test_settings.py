@@ -22,10 +22,12 @@ from proofbook.settings import (
 
 REFUSED = [
     # counts: not text, not true/false, not a float, not below the minimum
-    ("jobs", "2", "Expected a whole number of at least 0 but received: '2'"),
-    ("jobs", True, "Expected a whole number of at least 0 but received: True"),
-    ("jobs", 2.0, "Expected a whole number of at least 0 but received: 2.0"),
-    ("jobs", -1, "Expected a whole number of at least 0 but received: -1"),
+    ("jobs", "2", "Expected a whole number from 0 to 256 but received: '2' (a number written as text: drop the "
+                  "quotes; YAML reads 1e3 as text, 1.0e+3 as a number)"),
+    ("jobs", 257, "Expected a whole number from 0 to 256 but received: 257"),
+    ("jobs", True, "Expected a whole number from 0 to 256 but received: True"),
+    ("jobs", 2.0, "Expected a whole number from 0 to 256 but received: 2.0"),
+    ("jobs", -1, "Expected a whole number from 0 to 256 but received: -1"),
     ("points", 0, "Expected a whole number of at least 1 but received: 0"),
     ("digits", 14, "Expected a whole number of at least 15 but received: 14"),
     ("memory_limit_mb", None, "Expected a whole number of at least 0 but received: None"),
@@ -34,11 +36,12 @@ REFUSED = [
     ("time_limit", float("-inf"), "Expected a finite number of at least 0.001 but received: -inf"),
     ("time_limit", float("nan"), "Expected a finite number of at least 0.001 but received: nan"),
     ("time_limit", 0, "Expected a finite number of at least 0.001 but received: 0"),
-    ("time_limit", "60", "Expected a finite number of at least 0.001 but received: '60'"),
+    ("time_limit", "1e3", "Expected a finite number of at least 0.001 but received: '1e3' (a number written as "
+                          "text: drop the quotes; YAML reads 1e3 as text, 1.0e+3 as a number)"),
     ("symbolic_budget", -0.5, "Expected a finite number of at least 0 but received: -0.5"),
     # sizes: a list of counts of at least 1
     ("exact_sizes", 2, "Expected a list of sizes (whole numbers of at least 1) but received: 2"),
-    ("random_sizes", [1, "2"], "Expected a whole number of at least 1 but received: '2' (in the list [1, '2'])"),
+    ("random_sizes", [1, "x"], "Expected a whole number of at least 1 but received: 'x' (in the list [1, 'x'])"),
     ("numeric_sizes", [0], "Expected a whole number of at least 1 but received: 0 (in the list [0])"),
     # the registry: a non-empty list of non-empty paths
     ("registry", "registry", "Expected a list of registry files or folders but received: 'registry'"),
@@ -48,6 +51,7 @@ REFUSED = [
     ("cache", "yes", "Expected true or false but received: 'yes'"),
     ("version", 1.0, "Expected text (quote a number: \"1.0\") but received: 1.0"),
     ("math", "MathJax", "Expected one of: ('katex', 'katex-cdn', 'none') but received: 'MathJax'"),
+    ("require", "proof", "Expected one of: ('proved', 'proved-for-sizes', 'tested', 'numeric') but received: 'proof'"),
     ("authors", "Ada", "Expected a list of names but received: 'Ada'"),
     ("authors", ["Ada", 3], "Expected text (quote a number: \"1.0\") but received: 3 (in the list ['Ada', 3])"),
     # dates: a day of the calendar, written YYYY-MM-DD, not a moment
@@ -109,7 +113,7 @@ def test_read_options_lists_every_problem() -> None:
     with pytest.raises(ProofbookErrors) as failed:
         read_options({"jobs": -1, "job": 2, "points": 2}, label="option")
     assert [str(e) for e in failed.value.errors] == [
-        "option 'jobs': Expected a whole number of at least 0 but received: -1",
+        "option 'jobs': Expected a whole number from 0 to 256 but received: -1",
         "option 'job': Unknown option. Did you mean 'jobs'?",
     ]
 
@@ -176,7 +180,7 @@ def test_mkdocs_yml_is_read_without_constructing_tags(tmp_path: Path, monkeypatc
     assert read_site_settings(tmp_path / "site/mkdocs.yml").settings.jobs == 5
     monkeypatch.setenv("PROOFBOOK_JOBS", "five")
     assert problems(tmp_path / "site/mkdocs.yml") == [
-        f"{Path('site/mkdocs.yml')}:19:7: proofbook option 'jobs': Expected a whole number of at least 0 "
+        f"{Path('site/mkdocs.yml')}:19:7: proofbook option 'jobs': Expected a whole number from 0 to 256 "
         "but received: 'five'"]
 
 
@@ -208,7 +212,7 @@ def test_a_tag_where_an_option_belongs_is_refused_not_run(tmp_path: Path, monkey
      "mkdocs.yml:3:7: proofbook option 'enabled': Expected true or false but received: 'maybe'"),
     # every bad option, each at its line
     ("plugins:\n  - proofbook:\n      jobs: -1\n      time_limit: .nan\n      output_dir: /../x\n", "\n".join([
-        "mkdocs.yml:3:7: proofbook option 'jobs': Expected a whole number of at least 0 but received: -1",
+        "mkdocs.yml:3:7: proofbook option 'jobs': Expected a whole number from 0 to 256 but received: -1",
         "mkdocs.yml:4:7: proofbook option 'time_limit': Expected a finite number of at least 0.001 but received: nan",
         "mkdocs.yml:5:7: proofbook option 'output_dir': Expected a folder inside the site "
         "(handbook, reference/formulas) but received: '/../x'"])),
@@ -306,7 +310,7 @@ def test_zensical_plugin_is_read_with_a_warning(tmp_path: Path) -> None:
 @pytest.mark.parametrize(("name", "text", "expected"), [
     # the bad option's own line
     ("zensical.toml", ZENSICAL.replace("jobs = 2", "jobs = -2"),
-     "zensical.toml:8: proofbook option 'jobs': Expected a whole number of at least 0 but received: -2"),
+     "zensical.toml:8: proofbook option 'jobs': Expected a whole number from 0 to 256 but received: -2"),
     ("zensical.toml", ZENSICAL.replace("jobs = 2", "time_limit = inf"),
      "zensical.toml:8: proofbook option 'time_limit': Expected a finite number of at least 0.001 but received: inf"),
     ("pyproject.toml", "[project]\nname = 'x'\n\n[tool.proofbook]\nregistry = 'sheet'\n",
@@ -320,7 +324,7 @@ def test_zensical_plugin_is_read_with_a_warning(tmp_path: Path) -> None:
      "datetime.datetime(2024, 2, 3, 10, 0)"),
     # inline tables: the table's line
     ("pyproject.toml", "[tool]\nproofbook = {jobs = 'many'}\n",
-     "pyproject.toml: proofbook option 'jobs': Expected a whole number of at least 0 but received: 'many'"),
+     "pyproject.toml: proofbook option 'jobs': Expected a whole number from 0 to 256 but received: 'many'"),
     # no proofbook: the fix
     ("zensical.toml", '[project]\nsite_name = "T"\n',
      "zensical.toml: this Zensical configuration does not use proofbook. "

@@ -14,12 +14,11 @@ import os
 import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from itertools import pairwise
 from typing import TYPE_CHECKING, cast
 
 from .cache import ResultCache, source_digest
 from .errors import ProofbookError
-from .model import Entry, EntryReport, Evidence, Registry, Result, Source, StepReport, weakest
+from .model import LEVELS, Entry, EntryReport, Evidence, Level, Registry, Result, Source, StepReport, weakest
 from .progress import Progress
 from .proofs import proof_errors
 from .verify.claims import Claim, Settings
@@ -39,6 +38,9 @@ class CheckOptions:
     bold: bool = True
     #: ``(K, N)``: check only the K-th of N shares of the entries (``proofbook check --shard``).
     shard: tuple[int, int] | None = None
+    #: The weakest evidence level an identity may have; one below it is a problem. The default
+    #: accepts every verified identity, since each badge states its level (see the trust page).
+    require: Level = "numeric"
 
 
 @dataclass
@@ -52,6 +54,8 @@ class Report:
     verified_now: list[str] = field(default_factory=list)
     from_cache: list[str] = field(default_factory=list)
     seconds: float = 0.0
+    #: ``CheckOptions.require`` of the check that made this report.
+    require: Level = "numeric"
 
     def counts(self) -> dict[str, int]:
         counts = {"verified": 0, "false": 0, "inconclusive": 0, "definition": 0}
@@ -76,6 +80,7 @@ class Report:
         lines = [str(e) for e in self.errors]
         for report in self.entries:
             lines.extend(_entry_problems(report, fail_on_inconclusive))
+            lines.extend(_level_problems(report, self.require))
         return lines
 
 
@@ -99,6 +104,17 @@ def _entry_problems(report: EntryReport, fail_on_inconclusive: bool) -> list[str
     return lines
 
 
+def _level_problems(report: EntryReport, require: Level) -> list[str]:
+    """A verified identity whose evidence is weaker than the site requires."""
+    result, entry = report.result, report.entry
+    if result.status != "verified" or result.level is None or LEVELS.index(result.level) <= LEVELS.index(require):
+        return []
+    return [f"{entry.location}: entry '{entry.id}' ({entry.number}) is verified only at level "
+            f"'{result.level}' ({result.describe()}), below the level '{require}' that this site "
+            f"requires. Strengthen its evidence (the trust page says what each level needs), or "
+            f"lower the requirement (the plugin's require option, proofbook check --require)."]
+
+
 _INVALID = "the entry has input errors (listed with the problems)"
 
 
@@ -108,7 +124,7 @@ def check_registry(registry: Registry, options: CheckOptions = CheckOptions(),
     problem in the registry (they go in the Report)."""
     started = time.monotonic()
     cache = cache if cache is not None else ResultCache()
-    report = Report(errors=proof_errors(registry))
+    report = Report(errors=proof_errors(registry), require=options.require)
     entries = share(registry.entries, options.shard)
     latex, invalid = _latex_for(entries, options, cache, report.errors)
     plans = {e.id: _plan(e) for e in entries if e.kind == "identity" and e.id not in invalid}
@@ -226,7 +242,7 @@ def _plan(entry: Entry) -> _Plan:
 
     chain = entry.statement
     statement = [claim("statement" if len(chain) == 2 else f"statement link {k}", a, b)
-                 for k, (a, b) in enumerate(pairwise(chain), start=1)]
+                 for k, (a, b) in enumerate(zip(chain, chain[1:]), start=1)]
     proof: list[tuple[Claim, int | None]] = []
     previous = chain[0]
     for k, step in enumerate(entry.proof or (), start=1):

@@ -198,8 +198,9 @@ def _preamble(meta: HandbookMeta) -> str:
     return "\n".join([
         f"% Written by proofbook {__version__} from a verified registry.",
         r"\documentclass{article}",
-        r"\usepackage[T1]{fontenc}",
-        r"\usepackage{lmodern}",
+        # Only packages of texlive-latex-base (and texlive-base, which it needs) are loaded
+        # unconditionally; Latin Modern only where it is installed (Debian's lmodern).
+        r"\IfFileExists{lmodern.sty}{\usepackage[T1]{fontenc}\usepackage{lmodern}}{}",
         r"\usepackage{amsmath}",
         r"\usepackage{amssymb}",
         # \tag leaves the equation counter alone: unique link targets need hypertexnames=false.

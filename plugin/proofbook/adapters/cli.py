@@ -24,7 +24,7 @@ from ..cache import CACHE_FILE, ResultCache, shard_file
 from ..check import Report, check_registry
 from ..errors import Location, ProofbookError, ProofbookErrors
 from ..export import HandbookMeta, handbook_json, latex_sheet, report_as_dict
-from ..model import EntryReport, Registry
+from ..model import LEVELS, EntryReport, Registry
 from ..progress import Progress
 from ..registry.snapshot import load_registry_cached
 from ..generate import handbook_files, left_over, stale_files, write_files
@@ -86,13 +86,17 @@ def _add_registry_arguments(parser: argparse.ArgumentParser) -> None:
                         help="verify as the site does: take proofbook's options (registry, sizes, "
                              "limits, cache) from this mkdocs.yml, zensical.toml, pyproject.toml or "
                              "proofbook.toml (default: the first of them here that configures proofbook)")
-    parser.add_argument("--jobs", type=_option_type("jobs", int), metavar="N",
+    parser.add_argument("--jobs", type=_option_type("jobs", _number), metavar="N",
                         help="worker processes (default: one per CPU)")
-    parser.add_argument("--time-limit", type=_option_type("time_limit", float), metavar="S",
+    parser.add_argument("--time-limit", type=_option_type("time_limit", _number), metavar="S",
                         help="seconds per claim before it is inconclusive (default: 60)")
     parser.add_argument("--cache-dir", metavar="DIR", type=_folder,
                         help=f"where verdicts are remembered (default: {DEFAULT_CACHE_DIR})")
     parser.add_argument("--no-cache", action="store_true", help="verify everything again")
+    parser.add_argument("--require", choices=LEVELS, metavar="LEVEL",
+                        help="fail when an identity's evidence is weaker than LEVEL, one of "
+                             f"{', '.join(LEVELS)} (strongest first; default: the --config site's "
+                             "require option, else numeric: every verified identity passes)")
 
 
 def _add_export_parser(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -130,7 +134,7 @@ def _load_and_check(args: argparse.Namespace, site: SiteSettings) -> tuple[Regis
     options = site.settings.check_options()
     options = replace(options, jobs=options.jobs if args.jobs is None else args.jobs,
                       time_limit=options.time_limit if args.time_limit is None else args.time_limit,
-                      shard=shard)
+                      shard=shard, require=args.require or options.require)
     report = check_registry(registry, options, cache, Progress.for_console(_note))
     for notice in cache.notices():
         _note(notice)
@@ -150,21 +154,27 @@ def _site_settings(config_file: str | None) -> SiteSettings:
     return site
 
 
-def _option_type(name: str, parse: Callable[[str], Any]) -> Callable[[str], Any]:
+def _option_type(name: str, parse: Callable[[str], object]) -> Callable[[str], Any]:
     """An argparse type for an argument that sets option ``name``: the option's own check, so
     ``--jobs -1`` is refused as ``jobs: -1`` is ("Expected ... but received: -1")."""
 
     def convert(text: str) -> Any:
         try:
-            value = parse(text)
-        except ValueError:
-            value = text
-        try:
-            return check_option(name, value)
+            return check_option(name, parse(text))
         except OptionError as error:
             raise argparse.ArgumentTypeError(str(error)) from None
 
     return convert
+
+
+def _number(text: str) -> int | float | str:
+    """An argument as the number it spells (``2``, ``0.5``, ``inf``), else as the text it is."""
+    for kind in (int, float):
+        try:
+            return kind(text)
+        except ValueError:
+            pass
+    return text
 
 
 def _output_file(text: str) -> str:

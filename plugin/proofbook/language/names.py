@@ -13,7 +13,7 @@ ELEMENTARY = ("log", "exp", "sin", "cos", "tan", "sinh", "cosh", "tanh", "atan",
 
 #: Every function the language knows, with the argument counts it accepts (for messages).
 FUNCTIONS: dict[str, str] = {
-    **dict.fromkeys(ELEMENTARY, "1"),
+    **{name: "1" for name in ELEMENTARY},
     "sqrt": "1", "trace": "1", "det": "1", "inv": "1", "transpose": "1", "eye": "1",
     "zeros": "2", "diff": "2 or 3", "diff_sym": "2", "integrate": "2 or 4", "sum": "4",
 }

@@ -494,8 +494,8 @@ class _Compiler:
     def call_diff_sym(self, node: ast.Call, f: ast.AST, var: ast.AST) -> Typed:
         target = self._variable(var)
         decl = self.table.decl_of(target)
-        if not isinstance(target, MatrixSymbol) or decl is None or ("symmetric" not in decl.assume
-                                                                    and "positive_definite" not in decl.assume):
+        if not isinstance(target, MatrixSymbol) or decl is None or "symmetric" not in decl.assume \
+                and "positive_definite" not in decl.assume:
             raise _Fail(var, "diff_sym() differentiates by a matrix declared symmetric.",
                         "Add 'assume: [symmetric]' to its declaration, or use diff().")
         return self._gradient(node, self.visit(f), target, SymMatDerivative)
@@ -571,7 +571,7 @@ def _rational_value(expr: Basic) -> Rational | None:
         return None
     if isinstance(expr, Pow):
         base, exponent = parts
-        return base ** exponent if (exponent.is_Integer and base != 0) or exponent > 0 else None  # type: ignore[operator,union-attr]  # no None in parts
+        return base ** exponent if exponent.is_Integer and base != 0 or exponent > 0 else None  # type: ignore[operator,union-attr]  # no None in parts
     return Add(*parts) if isinstance(expr, Add) else Mul(*parts)
 
 

@@ -17,7 +17,7 @@ def dimension(size: str | int) -> Basic:
 
 def scalar_symbol(decl: SymbolDecl) -> Symbol:
     """A real scalar symbol with the declared assumptions (real unless told otherwise)."""
-    flags = dict.fromkeys(decl.assume, True)
+    flags = {name: True for name in decl.assume}
     flags.setdefault("real", True)
     return Symbol(decl.name, **flags)
 

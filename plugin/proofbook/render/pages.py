@@ -25,7 +25,8 @@ import json
 import re
 from collections.abc import Iterable, Mapping, Sequence
 
-from ..model import Chapter, Entry, EntryReport, Registry, Result, StepReport, SymbolDecl
+from ..model import Chapter, Entry, EntryReport, Level, Registry, Result, StepReport, SymbolDecl
+from .levels import MEANING, dimensions, level_details, level_words
 from .refs import literal, sub_outside_code
 
 #: Badge text per status; a false entry never reaches a page (it fails the build).
@@ -45,9 +46,18 @@ PRINT = "print.md"
 # -- pieces ------------------------------------------------------------------------------------
 
 def display_math(latex: str, tag: str | None = None) -> str:
-    r"""A display equation in arithmatex's generic form, numbered with ``\tag`` when given."""
-    numbered = f"{latex} \\tag{{{tag}}}" if tag else latex
-    return f'<div class="arithmatex">\\[ {html.escape(numbered, quote=False)} \\]</div>'
+    r"""A display equation in arithmatex's generic form, numbered ``(tag)`` when given.
+
+    The number is HTML beside the math, not a ``\tag`` inside it: a math engine places a tag
+    absolutely, over the formula once the line is too narrow for both, and a site's own engine
+    (MathJax) numbers differently.  As flex items the formula and its number share the line
+    where both fit; where they do not, the number wraps below and the formula scrolls in its
+    own box (``proofbook.css``).
+    """
+    math = f'<div class="arithmatex">\\[ {html.escape(latex, quote=False)} \\]</div>'
+    if tag is None:
+        return math
+    return f'<div class="pb-formula">{math}<span class="pb-eqno">({html.escape(tag)})</span></div>'
 
 
 def inline_math(latex: str) -> str:
@@ -105,11 +115,22 @@ def describe_symbol(decl: SymbolDecl) -> str:
     return ", ".join([what, *(a.replace("_", " ") for a in decl.assume)])
 
 
-def badge(result: Result) -> str:
-    """The verification badge: status, then the evidence (or the reason it is missing)."""
-    detail = result.describe()
-    text = _BADGES[result.status] + (f" — {detail}" if detail else "")
-    return f'<p class="pb-badge pb-{result.status}">{html.escape(text)}</p>'
+def badge(result: Result, dims: Sequence[str] = ()) -> str:
+    """The verification badge: a few words ("✔ proved for every n"), the evidence one click away.
+
+    ``dims`` are the entry's dimension names, which the words name.  Not verified: the status
+    and the reason it is missing.
+    """
+    if result.status == "verified" and result.level is not None:
+        summary = f"✔ {level_words(result, dims)}"
+        details = level_details(result)
+    else:
+        summary, detail = _BADGES[result.status], result.describe()
+        details = [detail] if detail else []
+    level = f" pb-level-{result.level}" if result.level else ""
+    body = "".join(f"<p>{html.escape(line)}</p>" for line in details)
+    return (f'<details class="pb-badge pb-{result.status}{level}"><summary>{html.escape(summary)}'
+            f"</summary>{body}</details>")
 
 
 def _symbols(symbols: Sequence[SymbolDecl]) -> str | None:
@@ -173,7 +194,7 @@ def entry_block(report: EntryReport, used_by: Sequence[str] = (), cite: str | No
         f"### [[{entry.id}|{literal(one_line(entry.title))}]]",
         display_math(report.latex, entry.number),
         _symbols(entry.symbols),
-        badge(report.result),
+        badge(report.result, dimensions(entry)),
         markdown(entry.notes) if entry.notes else None,
         _source_and_tags(entry),
         _proof(report, expanded),
@@ -225,7 +246,15 @@ def chapter_page(chapter: Chapter, blocks: Mapping[str, str], level: int = 1) ->
 def _index_row(report: EntryReport) -> list[str]:
     entry = report.entry
     return [f"[[{entry.id}]]", f"[[{entry.id}|{literal(one_line(entry.title))}]]",
-            inline_math(report.latex), _BADGES[report.result.status]]
+            inline_math(report.latex), _status(report)]
+
+
+def _status(report: EntryReport) -> str:
+    """The index's status column: the badge's few words."""
+    result = report.result
+    if result.status == "verified" and result.level is not None:
+        return html.escape(f"✔ {level_words(result, dimensions(report.entry))}")
+    return html.escape(_BADGES[result.status])
 
 
 def index_page(registry: Registry, reports: Mapping[str, EntryReport], notation: str | None,
@@ -345,15 +374,12 @@ _LAYOUT = [
      "a symmetric matrix count as independent, and ∂ˢ marks the derivative in which entries (i, j) "
      "and (j, i) are one variable"),
 ]
-#: (evidence line on a badge, what it establishes).
-_EVIDENCE = [
-    ("symbolic proof for n = …", "a proof for every value of the entries, at the sizes listed"),
-    ("exact test at random rational points", "exact equality at random points that satisfy the "
-     "assumptions; a false identity survives a point only with negligible probability"),
-    ("numeric test at 50 digits", "agreement far below any real discrepancy, in complex arithmetic"),
-    ("SymPy's matrix calculus agrees for every n", "an independent engine, asked only after an exact "
-     "method verified the formula, agrees for symbolic sizes"),
-    ("numeric only", "no exact method applied: the weakest evidence"),
+#: (level, how a badge says it) for the notation page; ``levels.MEANING`` says what each guarantees.
+_LEVEL_BADGES: list[tuple[Level, str]] = [
+    ("proved", "✔ proved for every n"),
+    ("proved-for-sizes", "✔ proved for n ≤ 2, tested for n ≤ 8"),
+    ("tested", "✔ tested for n ≤ 8"),
+    ("numeric", "✔ numeric check only"),
 ]
 
 
@@ -370,9 +396,11 @@ def notation_page(registry: Registry) -> str:
                [[inline_math(tex), inline_math(entries), text] for tex, entries, text in _LAYOUT]),
         "## What the badges mean",
         "A formula is published only when no method found a counterexample; a false one stops the "
-        "build. Each line of a badge is one method that agreed. Definitions are not verified: they fix "
-        "the notation the verifier implements. Notes, sources and other prose are not checked.",
-        _table(["Evidence", "Establishes"], [list(row) for row in _EVIDENCE]),
+        "build. Its badge names the strongest level of evidence reached, strongest first below; "
+        "a click shows what each method did. Definitions are not verified: they fix the notation "
+        "the verifier implements. Notes, sources and other prose are not checked.",
+        _table(["Level", "The badge says", "What it guarantees"],
+               [[level, html.escape(words), html.escape(MEANING[level])] for level, words in _LEVEL_BADGES]),
         "## Symbols used in this handbook", _symbol_table(registry),
     ]
     return "\n\n".join(parts) + "\n"

@@ -17,10 +17,13 @@ from typing import Any, Literal
 
 from ..check import CheckOptions
 from ..errors import Location, ProofbookError, ProofbookErrors
+from ..model import LEVELS, Level
 from ..verify.claims import Settings
 from . import values
 from .values import Check, OptionError
 
+#: Most worker processes: each is a Python with SymPy (a typo such as 2000 would exhaust memory).
+MAX_JOBS = 256
 MathEngine = Literal["katex", "katex-cdn", "none"]
 MATH_ENGINES: tuple[MathEngine, ...] = ("katex", "katex-cdn", "none")
 
@@ -68,11 +71,19 @@ class ProofbookSettings:
     time_limit: float = field(default=60.0, metadata=_checked(values.number(0.001)))
     """Seconds one claim may take in all; a claim that runs out is inconclusive."""
 
-    jobs: int = field(default=0, metadata=_checked(values.integer(0)))
+    jobs: int = field(default=0, metadata=_checked(values.integer(0, maximum=MAX_JOBS)))
     """Worker processes verifying claims in parallel; 0 means one per CPU."""
 
     memory_limit_mb: int = field(default=4096, metadata=_checked(values.integer(0)))
     """Memory each worker may use, in MiB; a claim that needs more is inconclusive. 0: no limit."""
+
+    require: Level = field(default="numeric", metadata=_checked(values.choice(LEVELS)))
+    """The weakest evidence level a published identity may have, one of ``proved``,
+    ``proved-for-sizes``, ``tested`` and ``numeric`` (strongest first; the trust page says what
+    each guarantees). An identity below it fails the build. The default, ``numeric``, accepts
+    every verified identity: its badge always states the level it reached, and a stricter
+    default would reject true formulas that no exact method covers (many definite integrals).
+    A course or a reference that promises proofs sets ``proved``."""
 
     fail_on_inconclusive: bool = field(default=True, metadata=_checked(values.boolean))
     """Fail the build when a claim could be neither proved nor refuted. When False, such an
@@ -136,7 +147,8 @@ class ProofbookSettings:
                             numeric_points=self.numeric_points, digits=self.digits,
                             symbolic_budget=self.symbolic_budget)
         return CheckOptions(settings=settings, time_limit=self.time_limit, jobs=self.jobs,
-                            memory_limit_mb=self.memory_limit_mb or None, bold=self.bold)
+                            memory_limit_mb=self.memory_limit_mb or None, bold=self.bold,
+                            require=self.require)
 
     def cache_folder(self, base: Path) -> Path | None:
         """Where verdicts are kept for a site whose configuration file is in ``base``; None when

@@ -25,6 +25,7 @@ import random
 import signal
 import threading
 import time
+from dataclasses import replace
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -78,8 +79,7 @@ def verify_claim(claim: Claim, settings: Settings = Settings()) -> Result:
         return Result("inconclusive", reason=str(error))
     checker = _Checker(claim, table, settings, *_without_integration_constant(lhs.expr, rhs.expr))
     result = checker.run()
-    return Result(result.status, result.evidence, result.counterexample, result.reason,
-                  round(time.perf_counter() - started, 3))
+    return replace(result, seconds=round(time.perf_counter() - started, 3))
 
 
 def _without_integration_constant(lhs: Basic, rhs: Basic) -> tuple[Basic, Basic, str]:
@@ -152,7 +152,7 @@ class _Checker:
             return [{}]
         result = []
         for s in sizes:
-            result.append(dict.fromkeys(self.dim_names, s))
+            result.append({d: s for d in self.dim_names})
             if rectangular and len(self.dim_names) > 1:
                 result.append({d: s + k for k, d in enumerate(self.dim_names)})
         return result

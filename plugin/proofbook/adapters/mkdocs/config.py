@@ -48,6 +48,7 @@ class ProofbookConfig(base.Config):
     time_limit = CoreOption()
     jobs = CoreOption()
     memory_limit_mb = CoreOption()
+    require = CoreOption()
     fail_on_inconclusive = CoreOption()
     cache = CoreOption()
     cache_dir = CoreOption()
