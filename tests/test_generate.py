@@ -45,7 +45,7 @@ def test_writes_pages_exports_and_assets(project: Path) -> None:
                  "assets/proofbook/vendor/katex/katex.min.js", "assets/proofbook/vendor/mermaid/mermaid.min.js"]:
         assert name in files, name
     chapter = files["matrix-derivatives.md"].decode()
-    assert "\\tag{1.1}" in chapter and 'class="pb-badge pb-verified"' in chapter
+    assert "<span class=\"pb-eqno\">(1.1)</span>" in chapter and 'class="pb-badge pb-verified' in chapter
     assert "[[" not in chapter.replace("&#91;&#91;", "")  # every reference resolved (the Cite control shows the syntax escaped)
     index = files["index.md"].decode()
     assert 'href="matrix-derivatives/#trace-ab-grad"' in index

@@ -44,7 +44,7 @@ def test_the_handbook_is_verified_and_published(built: Path) -> None:
     """Every identity of the repository's registry is on its chapter page with its badge."""
     handbook = built / "site" / "handbook"
     chapters = [p for p in sorted(handbook.glob("*/index.html")) if p.parent.name not in ("graph", "print", "notation")]
-    badges = sum(p.read_text(encoding="utf-8").count('class="pb-badge pb-verified"') for p in chapters)
+    badges = sum(p.read_text(encoding="utf-8").count('class="pb-badge pb-verified') for p in chapters)
     assert badges == 28
     assert (built / "site" / "proofbook.json").is_file()
     assert (built / "site" / "migrating" / "index.html").is_file()

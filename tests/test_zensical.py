@@ -61,9 +61,10 @@ def test_handbook_pages_have_formulas_and_badges(built: Path) -> None:
     for ident, number in [("trace-ab-grad", "1.1"), ("trace-ba-grad", "1.2"),
                           ("trace-abat-grad", "1.3"), ("log-det-grad", "1.4")]:
         assert f'id="{ident}"' in chapter
-        assert f"\\tag{{{number}}}" in chapter
-    assert chapter.count('class="pb-badge pb-verified"') == 4
-    assert "✔ verified — exact test at random rational points" in chapter
+        assert f"<span class=\"pb-eqno\">({number})</span>" in chapter
+    assert chapter.count('class="pb-badge pb-verified') == 4
+    assert "✔ proved for n ≤ 2, tested for n ≤ 5" in chapter
+    assert "exact test at random rational points (2 points for each n = 1, 2, 3, 4)" in chapter
     assert "proofbook-chapter" not in chapter
     assert 'href="#trace-ab-grad"' in chapter  # (1.2)'s proof cites (1.1) on the same page
     home = page(built, "index.html")
