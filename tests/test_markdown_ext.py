@@ -329,3 +329,17 @@ def test_inconclusive_allowed_is_published_with_a_warning(make_site: Site, caplo
     assert 'class="pb-badge pb-inconclusive' in html(site, "handbook/matrix-algebra/index.html")
     warnings = [r for r in caplog.records if r.name == "mkdocs.plugins.proofbook" and r.levelno == logging.WARNING]
     assert any("is inconclusive" in r.getMessage() for r in warnings)
+
+
+def test_entry_blocks_need_md_in_html(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, shared_cache: Path) -> None:
+    """Without md_in_html an entry block would show its Markdown raw: the page fails, saying why;
+    a page with references only does not need it."""
+    shutil.copytree(EXAMPLE / "registry", tmp_path / "registry")
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs" / "algebra.md").write_text("!!! proofbook-chapter matrix-algebra\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    configs = {"proofbook": {**FAST, "cache_dir": str(shared_cache)}}
+    assert "pb-ref" in markdown.Markdown(extensions=["proofbook"], extension_configs=configs).convert("[[trace-cyclic]]")
+    with pytest.raises(extension.ProofbookBuildError, match=r"^docs/index\.md: proofbook: the handbook's entry "
+                       r"blocks need the md_in_html Markdown extension; add md_in_html under markdown_extensions\.$"):
+        markdown.Markdown(extensions=["proofbook"], extension_configs=configs).convert("![[trace-cyclic]]")

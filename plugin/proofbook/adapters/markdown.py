@@ -392,7 +392,11 @@ class HandbookPreprocessor(Preprocessor):
         build = current_build(self.options, page.site, page.src_uri, asked)
         if "[[" not in text and not asked:  # most pages of a site: nothing to place or resolve
             return lines
-        return render_page(text, page, build).split("\n")
+        placed = render_page(text, page, build)
+        if 'class="pb-entry' in placed and "markdown_block" not in self.md.parser.blockprocessors:
+            raise _failure(page.site, f"{page.shown}: proofbook: the handbook's entry blocks need the md_in_html "
+                                      "Markdown extension; add md_in_html under markdown_extensions.")
+        return placed.split("\n")
 
 
 class ProofbookExtension(Extension):
