@@ -27,9 +27,16 @@ from ..export import HandbookMeta, handbook_json, latex_sheet, report_as_dict
 from ..model import LEVELS, EntryReport, Registry
 from ..progress import Progress
 from ..registry.snapshot import load_registry_cached
+from ..generate import handbook_files, left_over, stale_files, write_files
+from ..handbook import assemble
 from ..render.bibtex import bibliography
+from ..render.cite import SiteMeta
+from ..render.pages import chapter_file
+from ..render.placement import page_url
+from ..render.refs import registry_problems
 from ..settings import OptionError, check_option
 from ..settings.files import SiteSettings, find_site_settings, read_site_settings
+from ..settings.options import DEFAULTS, MATH_ENGINES
 
 EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT = 0, 1, 2
 
@@ -66,6 +73,7 @@ def _parser() -> argparse.ArgumentParser:
                             "can split a registry and the site build reads their merged caches")
     check.set_defaults(run=_check)
     _add_export_parser(commands)
+    _add_build_parser(commands)
     return parser
 
 
@@ -97,15 +105,20 @@ def _add_export_parser(commands: argparse._SubParsersAction) -> None:  # type: i
     _add_registry_arguments(export)
     export.add_argument("--format", choices=list(EXPORTERS), default="json", help="default: json")
     export.add_argument("--output", "-o", metavar="FILE", type=_output_file, help="default: standard output")
-    export.add_argument("--title", help=f"handbook title (default: the handbook_title option, else "
-                                        f"{HandbookMeta.title!r})")
-    export.add_argument("--author", action="append", dest="authors", default=[], metavar="NAME",
-                        help="an author of the handbook (repeatable)")
-    export.add_argument("--version", help="the handbook's version or edition")
-    export.add_argument("--url", help="where the site is published; citations link to its entries")
-    export.add_argument("--date", type=_option_type("date", str), metavar="YYYY-MM-DD",
-                        help="publication date (default: the date option, else undated)")
+    _add_meta_arguments(export)
     export.set_defaults(run=_export)
+
+
+def _add_meta_arguments(parser: argparse.ArgumentParser) -> None:
+    """Who publishes the handbook: shared by the commands that write it."""
+    parser.add_argument("--title", help=f"handbook title (default: the handbook_title option, else "
+                                        f"{HandbookMeta.title!r})")
+    parser.add_argument("--author", action="append", dest="authors", default=[], metavar="NAME",
+                        help="an author of the handbook (repeatable)")
+    parser.add_argument("--version", help="the handbook's version or edition")
+    parser.add_argument("--url", help="where the site is published; citations link to its entries")
+    parser.add_argument("--date", type=_option_type("date", str), metavar="YYYY-MM-DD",
+                        help="publication date (default: the date option, else undated)")
 
 
 def _load_and_check(args: argparse.Namespace, site: SiteSettings) -> tuple[Registry, Report]:
@@ -274,6 +287,61 @@ def _print_errors(lines: list[str]) -> None:
     print(f"\nproofbook: {len(lines)} problem(s):", file=sys.stderr)
     for line in listed(lines):
         print(line, file=sys.stderr)
+
+
+# -- proofbook build ---------------------------------------------------------------------------
+
+def _add_build_parser(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    build = commands.add_parser(
+        "build", help="check a registry, then write the handbook as Markdown pages, assets and exports",
+        description="Writes the handbook's pages (index, chapters, graph, notation, print), its "
+                    "scripts and styles and its exports into a folder, for any static site generator; "
+                    "only a handbook whose every identity is verified.")
+    _add_registry_arguments(build)
+    build.add_argument("--out", required=True, metavar="DIR", help="the folder to write into")
+    build.add_argument("--check", action="store_true",
+                       help="write nothing; exit 1 and name the files that are missing or out of date")
+    build.add_argument("--assets-only", action="store_true",
+                       help="only the scripts and styles (for a site that uses the Markdown extension)")
+    build.add_argument("--no-directory-urls", dest="directory_urls", action="store_false",
+                       help="link pages as page.html rather than page/ (the site's use_directory_urls: false)")
+    build.add_argument("--math", choices=list(MATH_ENGINES),
+                       help="how formulas are typeset (default: the math option, else katex)")
+    _add_meta_arguments(build)
+    build.set_defaults(run=_build)
+
+
+def _build(args: argparse.Namespace) -> int:
+    """Verify, then write (or with --check compare) the static handbook."""
+    site = _site_settings(args.config)
+    registry, report = _load_and_check(args, site)
+    problems = registry_problems(registry)
+    if problems:
+        _print_errors(problems)
+        return EXIT_BAD_INPUT
+    status = _exit_status(report, allow_inconclusive=False)
+    if status != EXIT_OK:
+        return status
+    meta = _meta(args, site)
+    urls = {c.slug: page_url(chapter_file(c), args.directory_urls) for c in registry.chapters}
+    handbook = assemble(registry, report, SiteMeta(**vars(meta), page_urls=urls))
+    files = handbook_files(handbook, math=args.math or site.settings.math, directory_urls=args.directory_urls,
+                           assets_only=args.assets_only)
+    out = Path(args.out)
+    if args.check:
+        stale, extra = stale_files(out, files), left_over(out, files)
+        for name in stale:
+            print(f"{out / name}: missing or out of date; run the same command without --check",
+                  file=sys.stderr)
+        for name in extra:
+            print(f"{out / name}: left over from an earlier build; run the same command without --check",
+                  file=sys.stderr)
+        _note(f"{len(stale) + len(extra)} files in {out} are missing, out of date or left over"
+              if stale or extra else f"the {len(files)} files in {out} are up to date")
+        return EXIT_FAILED if stale or extra else EXIT_OK
+    changed = write_files(out, files)
+    _note(f"{len(changed)} files in {out} written or removed; {len(files)} files in all")
+    return EXIT_OK
 
 
 if __name__ == "__main__":

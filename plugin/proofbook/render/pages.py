@@ -243,22 +243,32 @@ def _status(report: EntryReport) -> str:
 
 
 def index_page(registry: Registry, reports: Mapping[str, EntryReport], notation: str | None,
-               downloads: Sequence[tuple[str, str]] = ()) -> str:
+               downloads: Sequence[tuple[str, str]] = (), links: Mapping[str, str] | None = None) -> str:
     """Every entry, chapter by chapter: number, title, formula, status.
 
     ``notation`` is the link to the site's notation page, when it has one; ``downloads`` are
-    the exports, as (link text, link).  The print page is always linked.
+    the exports, as (link text, link).  ``links`` holds the links to the chapter pages (by
+    slug), the dependency graph (``graph``) and the print page (``print``) where a site places
+    them itself (the Markdown extension); a page it lacks is not linked.  By default they are
+    the plugin's pages, next to the index.
     """
+    if links is None:
+        links = {"graph": _GRAPH, "print": PRINT, **{c.slug: chapter_file(c) for c in registry.chapters}}
+    graph = (f" The [dependency graph]({links['graph']}) shows which proofs use which."
+             if "graph" in links else "")
     parts = ["# Index of formulas",
              "Every formula of the handbook. Each identity here has passed the verifier: a false "
-             "one stops the build. The [dependency graph](graph.md) shows which proofs use which."]
+             f"one stops the build.{graph}"]
     if notation:
         parts.append(f"The symbols follow the [notation]({notation}).")
     files = [f"[{label}]({link})" for label, link in downloads]
     whole = f", and the whole handbook as {_listing(files)}" if files else ""
-    parts.append(f"To take it with you: the [printable version]({PRINT}), every chapter on one page{whole}.")
+    if "print" in links:
+        parts.append(f"To take it with you: the [printable version]({links['print']}), every chapter "
+                     f"on one page{whole}.")
     for chapter in registry.chapters:
-        parts += [f"## [{chapter_heading(chapter)}]({chapter.slug}.md)",
+        heading = chapter_heading(chapter)
+        parts += [f"## [{heading}]({links[chapter.slug]})" if chapter.slug in links else f"## {heading}",
                   _table(["No.", "Title", "Formula", "Status"], [_index_row(reports[e.id]) for e in chapter.entries])]
     return "\n\n".join(parts) + "\n"
 
