@@ -347,3 +347,207 @@ def misbehaving_task(task: Any) -> Any:
     if entry == "hungry":
         bytearray(8 * 1024**3)
     return verify_task(task)
+
+
+# === Untrusted registry text in the output: the site, its math, the LaTeX export ================
+# (tests/test_sanitize.py, test_sanitize_site.py, test_sanitize_browser.py, test_sanitize_tex.py)
+#
+# Each hostile row is (name, Markdown); the benign rows are (name, Markdown, what the page must
+# show, as decoded HTML).  The site tests put every row into notes, intros and proof-step notes
+# at once, so one build tries them all in every field.
+
+#: What a payload that ran would leave behind; the browser test also counts alert() and friends.
+PWNED = "window.__pwned=1"
+
+#: Markdown that tries to run script, leave the page or reach another host.
+XSS_MARKDOWN = [
+    # the reported hole: raw HTML between dollars that are not math
+    ("img-between-dollars", "price $ <img src=x onerror=alert(document.domain)> $ end"),
+    ("script", f"<script>{PWNED}</script>"),
+    ("script-uppercase", f"<SCRIPT>{PWNED}</SCRIPT>"),
+    ("script-split", f"<scr<script>ipt>{PWNED}</script>"),
+    ("svg-onload", f"<svg onload={PWNED}>"),
+    ("svg-animate", f'<svg><animate onbegin="{PWNED}" attributeName=x dur=1s>'),
+    ("iframe-srcdoc", f'<iframe srcdoc="<script>{PWNED}</script>"></iframe>'),
+    ("iframe-javascript", f'<iframe src="javascript:{PWNED}"></iframe>'),
+    ("body-onload", f"<body onload={PWNED}>"),
+    ("details-ontoggle", f"<details open ontoggle={PWNED}>"),
+    ("input-autofocus", f"<input autofocus onfocus={PWNED}>"),
+    ("video-source", f"<video><source onerror={PWNED}></video>"),
+    ("object-data", f'<object data="javascript:{PWNED}"></object>'),
+    ("embed-src", f'<embed src="javascript:{PWNED}">'),
+    ("form-action", f'<form action="javascript:{PWNED}"><button>go</button></form>'),
+    ("button-formaction", f'<button formaction="javascript:{PWNED}">go</button>'),
+    ("base-href", '<base href="javascript:alert(1)//">'),
+    ("meta-refresh", '<meta http-equiv="refresh" content="0;url=javascript:alert(1)">'),
+    ("link-stylesheet", '<link rel="stylesheet" href="https://evil.example/x.css">'),
+    ("style-element", "<style>body{display:none}</style>"),
+    ("style-attribute", '<p style="position:fixed;inset:0;background:red">cover</p>'),
+    ("mathml-confusion", f"<math><mtext><table><mglyph><style><img src=x onerror={PWNED}>"),
+    ("noscript-confusion", f'<noscript><p title="</noscript><img src=x onerror={PWNED}>">'),
+    ("comment-breakout", f"<!-- --!><img src=x onerror={PWNED}> -->"),
+    ("cdata", f"<![CDATA[<img src=x onerror={PWNED}>]]>"),
+    ("markdown-attribute", f'<div markdown="1" onclick="{PWNED}">*x*</div>'),
+    # links: schemes hidden by entities, case, whitespace and control characters
+    ("entity-scheme", f"[x](&#106;avascript:{PWNED})"),
+    ("hex-entity-scheme", f"[x](&#x6A;avascript:{PWNED})"),
+    ("padded-entity-scheme", f"[x](&#0000106;avascript:{PWNED})"),
+    ("named-entity-colon", f"[x](javascript&colon;{PWNED})"),
+    ("mixed-case-scheme", f"[x](JaVaScRiPt:{PWNED})"),
+    ("tab-in-scheme", f"[x](java&#9;script:{PWNED})"),
+    ("newline-in-scheme", f"[x](java&#10;script:{PWNED})"),
+    ("control-before-scheme", f"[x](&#1;javascript:{PWNED})"),
+    ("space-before-scheme", f"[x](< javascript:{PWNED}>)"),
+    ("angle-link", f"[x](<javascript:{PWNED}>)"),
+    ("data-link", "[x](data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==)"),
+    ("vbscript-link", "[x](vbscript:msgbox(1))"),
+    ("file-link", "[x](file:///etc/passwd)"),
+    ("protocol-relative", "[x](//evil.example/)"),
+    ("backslash-host", "[x](/\\evil.example/)"),
+    ("reference-definition", f"[x][r]\n\n[r]: javascript:{PWNED}"),
+    ("reference-definition-entity", f"[x][r]\n\n[r]: &#106;avascript:{PWNED}"),
+    ("autolink-javascript", f"<javascript:{PWNED}>"),
+    ("autolink-slashes", "<javascript://%0aalert(1)>"),
+    ("image-javascript", f"![x](javascript:{PWNED})"),
+    ("image-data-svg", "![x](data:image/svg+xml;base64,PHN2ZyBvbmxvYWQ9YWxlcnQoMSk+)"),
+    ("image-title-breakout", f'![x](y.png "a\\" onerror=\\"{PWNED})'),
+    ("link-title-breakout", f'[x](https://example.org "a\\" onmouseover=\\"{PWNED}")'),
+    ("nested-link", f"[[x](javascript:{PWNED})](https://example.org)"),
+    # Markdown extensions of the site and other plugins' page hooks
+    ("attr-list-block", f'para\n{{: onclick="{PWNED}" }}'),
+    ("attr-list-inline", f"*x*{{: onmouseover={PWNED} }}"),
+    ("attr-list-id", "*x*{: #__config }"),
+    ("critic-in-title", f'[x](https://example.org "{{++" onmouseover={PWNED} ++}}")'),
+    ("jinja", "{{ config.site_name }} {% include 'mkdocs.yml' %}"),
+    ("snippet", '--8<-- "mkdocs.yml"'),
+    ("embed-in-note", "![[e1]]"),
+    ("fence-breakout", f"```\n</code></pre><script>{PWNED}</script>\n```"),
+    ("code-span-breakout", f"`</code><script>{PWNED}</script>`"),
+    # math: the sanitizer must not trust what looks like math
+    ("math-closes-span", f"$x$</span><script>{PWNED}</script>"),
+    ("inline-math-html", f"$<img src=x onerror={PWNED}>$"),
+    ("display-math-html", f"$$\n</div><img src=x onerror={PWNED}>\n$$"),
+    ("bracket-math-html", f"\\(<svg onload={PWNED}>\\)"),
+    # references: the label is registry Markdown too
+    ("reference-label-html", f"[[e1|<img src=x onerror={PWNED}>]]"),
+    ("reference-label-link", f"[[e1|[x](javascript:{PWNED})]]"),
+    ("reference-in-link-url", "[x](https://example.org/[[e1|y]])"),
+    ("reference-in-link-title", '[x](https://example.org "[[e1|y]]")'),
+    # KaTeX: trust is off, sizes and expansions are bounded
+    ("katex-href", f"$\\href{{javascript:{PWNED}}}{{x}}$"),
+    ("katex-url", f"$\\url{{javascript:{PWNED}}}$"),
+    ("katex-html-data", f"$\\htmlData{{onclick={PWNED}}}{{x}}$"),
+    ("katex-html-class", "$\\htmlClass{md-header}{x}$"),
+    ("katex-html-style", "$\\htmlStyle{position:fixed;inset:0;background:red}{x}$"),
+    ("katex-includegraphics", "$\\includegraphics{https://evil.example/x.png}$"),
+    ("katex-rule-cover", "$\\rule{3000px}{3000px}$"),
+    ("katex-raisebox", "$\\raisebox{3000px}{x}$"),
+    ("katex-macro-bomb", "$\\def\\a{\\b\\b\\b\\b}\\def\\b{\\c\\c\\c\\c}\\def\\c{\\d\\d\\d\\d}"
+                         "\\def\\d{xxxxxxxxxx}\\a\\a\\a\\a\\a\\a\\a\\a$"),
+    ("katex-gdef", "$\\gdef\\mathbf#1{WRONG}$ and $\\mathbf{A}$"),
+]
+
+#: Markdown that must keep working: (name, Markdown, decoded HTML the page must contain).
+BENIGN_MARKDOWN = [
+    ("emphasis", "Uses *the* chain rule.", "Uses <em>the</em> chain rule."),
+    ("strong-and-code", "**ok** `<kbd>`", "<strong>ok</strong> <code>&lt;kbd&gt;</code>"),
+    ("https-link", "[Bishop](https://example.org/prml)",
+     '<a href="https://example.org/prml" rel="nofollow noopener noreferrer">Bishop</a>'),
+    ("mailto-link", "[mail](mailto:a@example.org)", 'href="mailto:a@example.org"'),
+    ("relative-link", "[notation](../notation/)", 'href="../notation/"'),
+    ("fragment-link", "[top](#top)", 'href="#top"'),
+    ("comparison-in-math", "$a_i < b_j$", '<span class="arithmatex">\\(a_i &lt; b_j\\)</span>'),
+    ("bracket-math", "\\(\\mathbf{A}^{-1}\\)", '<span class="arithmatex">\\(\\mathbf{A}^{-1}\\)</span>'),
+    ("display-math", "$$\n\\operatorname{Tr}(X) = \\operatorname{Tr}(X^T)\n$$",
+     '<div class="arithmatex">\\[\n\\operatorname{Tr}(X) = \\operatorname{Tr}(X^T)\n\\]</div>'),
+    ("list", "- one\n- two", "<li>one</li>"),
+    ("relative-image", "![plot](plot.png)", '<img alt="plot" src="plot.png">'),
+    ("dollar-prices", "costs $5 and $6", "costs $5 and $6"),
+    ("angle-text", "a <= b and c > d", "a &lt;= b and c &gt; d"),
+]
+
+#: Registry text that tries to make pdflatex read, write or run something; ``{secret}`` is the
+#: name of a file next to the sheet whose content must not reach the PDF.
+TEX_NOTES = [
+    ("input", "$\\input{{{secret}}}$"),
+    ("input-primitive", "$\\input {secret} $"),
+    ("include", "$\\include{{{secret}}}$"),
+    ("openin-read", "$\\newread\\r \\openin\\r={secret} \\read\\r to\\x \\x$"),
+    ("openout-write", "$\\immediate\\openout5=pwned.tex \\immediate\\write5{{x}}\\closeout5$"),
+    ("write18", "$\\immediate\\write18{{touch pwned.tex}}$"),
+    ("caret-escape", "$^^5cinput{{{secret}}}$"),
+    ("caret-escape-text", "^^5cinput{{{secret}}}"),
+    ("catcode", "$\\catcode`\\@=0 @input{{{secret}}}$"),
+    ("csname", "$\\csname input\\endcsname{{{secret}}}$"),
+    ("def", "$\\def\\x{{\\input{{{secret}}}}}\\x$"),
+    ("let", "$\\let\\x\\input \\x{{{secret}}}$"),
+    ("expandafter", "$\\expandafter\\input{{{secret}}}$"),
+    ("newcommand", "$\\newcommand{{\\x}}{{\\input{{{secret}}}}}\\x$"),
+    ("usepackage", "$\\usepackage{{{secret}}}$"),
+    ("url", "$\\url{{file:{secret}}}$"),
+    ("special", "$\\special{{pdf:x}}$"),
+    ("filecontents", "$\\begin{{filecontents}}{{pwned.tex}}x\\end{{filecontents}}$"),
+    ("end-document", "$\\end{{document}}$ after"),
+    ("text-in-math", "$\\text{{\\input{{{secret}}}}}$"),
+    ("unbalanced-braces", "$}}\\input{{{secret}}}{{$"),
+    ("comment-swallows-dollar", "$x % $ \\input{{{secret}}}"),
+    ("active-tilde", "$a~b$"),
+    ("macro-parameter", "$#1$"),
+    ("display", "$$\\input{{{secret}}}$$"),
+    ("bracket-math", "\\(\\input{{{secret}}}\\)"),
+    ("plain-text", "\\input{{{secret}}} \\openout1=pwned.tex"),
+    ("carriage-return", "x\r\\input{{{secret}}}"),
+    ("form-feed", "x\f\\input{{{secret}}}"),
+    ("code-span", "`\\input{{{secret}}}`"),
+    ("reference-label", "[[e1|$\\input{{{secret}}}$]]"),
+]
+
+#: Math from notes that the export keeps as math (its body as the .tex file must show it).
+TEX_BENIGN = [
+    ("bold-inverse", "$\\mathbf{A}^{-1}$", "$\\mathbf{A}^{-1}$"),
+    ("matrix", "$\\begin{pmatrix} a & b \\\\ c & d \\end{pmatrix}$",
+     "$\\begin{pmatrix} a & b \\\\ c & d \\end{pmatrix}$"),
+    ("greek-unicode", "$α ≤ β$", "${\\alpha} {\\leq} {\\beta}$"),
+    ("trace", "$\\operatorname{Tr}(X) = \\operatorname{Tr}(X^T)$", "$\\operatorname{Tr}(X) = \\operatorname{Tr}(X^T)$"),
+]
+
+#: Markdown of exactly the length limit that used to cost quadratic time; each must render fast.
+MARKDOWN_LIMIT = 5000
+BOMB_UNITS = ["[[a|", "[", "![", "[a](", "](", "[a][", "\\(", "$a", "*", "**_", "`", "``x", "<", "&#",
+              "> ", "[x]: ", "|", "{", "~~", "<http://", "[[a-b-c|x", "!["]
+
+
+def bomb(unit: str, length: int = MARKDOWN_LIMIT) -> str:
+    """``unit`` repeated up to ``length`` characters."""
+    return (unit * (length // len(unit) + 1))[:length]
+
+
+def _with_field(field: str, text: str) -> str:
+    """A valid chapter whose ``field`` (notes, intro or note) holds ``text`` (as a YAML string)."""
+    value = '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    if field == "intro":
+        return HEAD.replace("source:", f"intro: {value}\nsource:") + BODY_ENTRY
+    if field == "note":
+        return HEAD + BODY_ENTRY + f"    proof:\n      - step: x\n        rule: algebra\n        note: {value}\n"
+    return HEAD + BODY_ENTRY + f"    {field}: {value}\n"
+
+
+#: Entry e1 (line 4) for the rows above.
+BODY_ENTRY = "  - id: e1\n    title: T\n    symbols: {x: scalar}\n    lhs: x\n    rhs: x\n"
+
+CASES += [
+    # --- size limits of registry text -------------------------------------------------------------
+    # notes one character over the limit: the field, its length and the limit
+    case("notes-too-long", _with_field("notes", "x" * 5001),
+         "'notes' is too long (5,001 characters; the limit is 5,000).", 9, 12, "e1", site=True, fast=True),
+    # a chapter intro over the limit (the bomb of the issue: 32 KB of [[a|)
+    case("intro-too-long", _with_field("intro", bomb("[[a|", 32_000)),
+         "'intro' is too long (32,000 characters; the limit is 5,000).", 2, 8, site=True, fast=True),
+    # a proof-step note over the limit
+    case("step-note-too-long", _with_field("note", "y" * 5001),
+         "'note' of proof step 1 is too long (5,001 characters; the limit is 5,000).", 12, 15, "e1",
+         site=True, fast=True),
+    # a source over its limit of 500
+    case("source-too-long", _with_field("source", "s" * 501),
+         "'source' is too long (501 characters; the limit is 500).", 9, 13, "e1", site=True, fast=True),
+]

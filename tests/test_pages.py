@@ -6,6 +6,7 @@ tests also show that math, anchors and user text survive Python-Markdown.
 
 from __future__ import annotations
 
+import html as html_module
 from collections.abc import Callable
 
 import pytest
@@ -134,7 +135,9 @@ def test_proof_steps_and_backlinks(markdown_to_html: Convert) -> None:
         assert display_math(f"= {step.latex}") in proof
     assert ('<p class="pb-why pb-verified">✔ by <a class="pb-ref" href="#trace-ab-grad" title="x">(1.1)</a>, '
             '<a class="pb-ref" href="#log-det-derivative" title="x">(1.6)</a> · chain rule</p>') in proof
-    assert '<p>With <span class="arithmatex">\\(x = A_{ij}\\)</span> in (1.6).</p>' in proof
+    # registry Markdown is sealed: its math is spelled with character references
+    assert ('<div class="pb-step-note">\n<p>With <span class="arithmatex">\\(x = A_{ij}\\)</span> in (1.6).</p>'
+            in html_module.unescape(proof))
     assert ('<p class="pb-why pb-inconclusive">? transpose — not checked: time limit of 60 s reached</p>'
             in proof)
     assert '<p class="pb-why pb-verified">✔ the right-hand side</p>' in proof
@@ -153,16 +156,19 @@ def test_user_text_is_never_markup(markdown_to_html: Convert) -> None:
 
 
 @pytest.mark.parametrize(("text", "expected"), [
-    # a tag is escaped, a comparison is not (it may be math)
-    ("<b>x</b> and $a < b$", "&lt;b>x&lt;/b> and $a < b$"),
-    # comments, closing tags and doctypes are tags too
-    ("<!-- c --> </div> <!x>", "&lt;!-- c --> &lt;/div> &lt;!x>"),
-    # code is left alone
-    ("`<b>`\n```\n<b>\n```", "`<b>`\n```\n<b>\n```"),
+    # a tag is text, a comparison in math stays math
+    ("<b>x</b> and $a < b$", '<p>&lt;b&gt;x&lt;/b&gt; and <span class="arithmatex">\\(a &lt; b\\)</span></p>'),
+    # comments, closing tags and doctypes are text too
+    ("<!-- c --> </div> <!x>", "<p>&lt;!-- c --&gt; &lt;/div&gt; &lt;!x&gt;</p>"),
+    # code is code
+    ("`<b>`\n\n```\n<b>\n```", "<p><code>&lt;b&gt;</code></p>\n<pre><code>&lt;b&gt;\n</code></pre>"),
 ])
 def test_markdown_escapes_raw_html(text: str, expected: str) -> None:
-    """Raw HTML in user Markdown is neutralized outside code."""
-    assert markdown(text) == expected
+    """Raw HTML in registry Markdown is text, in a one-line block of its own."""
+    block = markdown(text, "pb-notes")
+    assert "\n" not in block
+    assert html_module.unescape(block.replace("&lt;", "&amp;lt;").replace("&gt;", "&amp;gt;")) == (
+        f'<div class="pb-notes">{expected}</div>')
 
 
 @pytest.mark.parametrize(("decl", "expected"), [
@@ -252,5 +258,5 @@ def test_chapter_page(markdown_to_html: Convert) -> None:
     pages = dict(handbook_pages(registry, reports, blocks, []))
     html = page_html(pages["traces.md"], markdown_to_html)
     assert html.startswith('<h1 id="1-traces">1. Traces<a class="headerlink" href="#1-traces" '
-                           'title="Permanent link">&para;</a></h1>\n<p>Intro <em>md</em>.</p>')
+                           'title="Permanent link">&para;</a></h1>\n<div class="pb-intro"><p>Intro <em>md</em>.</p></div>')
     assert html.index('id="trace-ab-grad"') < html.index('id="log-det-grad"')

@@ -17,6 +17,7 @@ from . import __version__
 from .check import Report
 from .model import Chapter, Entry, EntryReport, Registry, StepReport, result_to_dict
 from .render.refs import REFERENCE
+from .texmath import safe_math
 
 
 @dataclass(frozen=True)
@@ -134,17 +135,24 @@ _MATH_CHARS = {
 }
 
 
-# What ``tex_escape`` must look at: the specials and every non-ASCII character.
-_NEEDS_TEX = re.compile("[" + re.escape("".join(_SPECIALS)) + r"]|[^\x00-\x7f]")
+# What ``tex_escape`` must look at: the specials and every character outside printable ASCII.
+_NEEDS_TEX = re.compile("[" + re.escape("".join(_SPECIALS)) + r"]|[^\x20-\x7e]")
+# Characters TeX reads as something other than text: control characters (a carriage return
+# ends the line and drops the rest, ^^L is an \outer \par, ^^? is invalid) and line and
+# paragraph separators; each becomes a space.
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 
 
 def tex_escape(text: str) -> str:
-    r"""``text`` as LaTeX (and BibTeX) text: specials escaped, Greek letters, math symbols and
-    Unicode super/subscripts (Aᵀ, X⁻¹) spelled as pdflatex can typeset them."""
+    r"""``text`` as LaTeX (and BibTeX) text: specials escaped, control characters and line breaks
+    as spaces, Greek letters, math symbols and Unicode super/subscripts (Aᵀ, X⁻¹) spelled as
+    pdflatex can typeset them.  The result holds no command but those spellings."""
     return _NEEDS_TEX.sub(lambda match: _tex_char(match[0]), text)
 
 
 def _tex_char(char: str) -> str:
+    if _CONTROL.match(char):
+        return " "
     if char in _SPECIALS:
         return _SPECIALS[char]
     if char in _MATH_CHARS:
@@ -156,15 +164,18 @@ def _tex_char(char: str) -> str:
     return char
 
 
-_INLINE_MATH = re.compile(r"(\$[^$]+\$)")
-
-
 _REFERENCE = re.compile(REFERENCE, re.VERBOSE)
+#: Code spans and the four ways of writing math, in a note; each formula at most 500 characters.
+_NOTE_PIECE = re.compile(r"""
+    (?P<ticks>`+)(?P<code>[^`]{1,500}?)(?P=ticks)
+  | \$\$(?P<display>[^$]{1,500}?)\$\$ | \\\[(?P<display2>.{1,500}?)\\\]
+  | \$(?P<inline>[^$]{1,500}?)\$ | \\\((?P<inline2>.{1,500}?)\\\)
+""", re.VERBOSE | re.DOTALL)
 
 
 def _tex_markdown(text: str) -> str:
-    r"""A registry note: ``$...$`` math kept as written, ``[[id]]`` references as ``\eqref``
-    links, the text around them escaped."""
+    r"""A registry note: ``[[id]]`` references as ``\eqref`` links, math through the allow-list
+    of ``texmath``, code spans as ``\texttt``, everything else escaped as text."""
     pieces, last = [], 0
     for match in _REFERENCE.finditer(text):
         pieces.append(_tex_text(text[last:match.start()]))
@@ -177,8 +188,23 @@ def _tex_markdown(text: str) -> str:
 
 
 def _tex_text(text: str) -> str:
-    return "".join(part if _INLINE_MATH.fullmatch(part) else tex_escape(part)
-                   for part in _INLINE_MATH.split(text))
+    pieces, last = [], 0
+    for match in _NOTE_PIECE.finditer(text):
+        pieces += [tex_escape(text[last:match.start()]), _tex_piece(match)]
+        last = match.end()
+    pieces.append(tex_escape(text[last:]))
+    return "".join(pieces)
+
+
+def _tex_piece(match: re.Match[str]) -> str:
+    """A code span or a formula; a formula the allow-list refuses is printed as its text."""
+    if match["code"] is not None:
+        return f"\\texttt{{{tex_escape(match['code'])}}}"
+    display = match["display"] or match["display2"]
+    math = safe_math(display or match["inline"] or match["inline2"] or "")
+    if math is None:
+        return f"\\texttt{{{tex_escape(match.group())}}}"
+    return f"\\[ {math} \\]" if display else f"${math}$"
 
 
 # -- LaTeX sheet ------------------------------------------------------------------------------

@@ -7,27 +7,30 @@ block on its own lines at the first column, which Python-Markdown sets aside unt
 * math, in arithmatex's generic form (``<div class="arithmatex">\[ ... \]</div>``,
   ``<span class="arithmatex">\( ... \)</span>``), so MathJax or KaTeX typesets it whether or not
   the site enables arithmatex, with backslashes and underscores intact;
-* user text: HTML-escaped in those blocks (sources, tags, symbols); titles, which must stay
-  Markdown headings and links, as character references (``refs.literal``).
+* user text: sources and tags escaped and sealed (``sanitize.text_html``), symbols escaped;
+  titles, which must stay Markdown headings and links, as character references
+  (``refs.literal``);
+* registry Markdown (notes, intros, step notes): rendered to HTML here, cleaned with an
+  allow-list and sealed (``sanitize``), each in a one-line ``<div>`` of its own.
 
 The proof is a ``<details class="note" markdown>`` block, the HTML pymdownx.details produces
 for ``??? note "Proof"``: an indented ``???`` body would not keep raw HTML blocks raw.  On the
 print page it is ``open``, since paper cannot be clicked.
 
 Links to entries are written as ``[[id]]`` references; ``refs.fix_refs`` resolves them later,
-per page, as on any other page.  Notes and intros are Markdown with raw HTML escaped.
+per page, as on any other page.
 """
 
 from __future__ import annotations
 
 import html
 import json
-import re
 from collections.abc import Iterable, Mapping, Sequence
 
 from ..model import Chapter, Entry, EntryReport, Registry, Result, StepReport, SymbolDecl
+from . import sanitize
 from .levels import MEANING, dimensions, level_details, level_words
-from .refs import literal, sub_outside_code
+from .refs import literal
 
 #: Badge text per status; a false entry never reaches a page (it fails the build).
 _BADGES = {
@@ -65,32 +68,10 @@ def inline_math(latex: str) -> str:
     return f'<span class="arithmatex">\\( {html.escape(latex, quote=False)} \\)</span>'
 
 
-#: Inline and display math, whose braces and brackets belong to LaTeX.
-_MATH = r"(?P<math>\$\$[\s\S]+?\$\$|\$[^$\n]+\$|\\\([\s\S]+?\\\)|\\\[[\s\S]+?\\\])"
-#: What Markdown turns into markup an author of registry text may not write:
-#: a tag (``<`` before a letter, ``/``, ``!`` or ``?``), an attribute list ``{...}`` (attr_list
-#: would add ``onclick=``), and a link to a scheme other than http(s) or mailto.
-_UNSAFE = r"""
-    (?P<tag><(?=[A-Za-z/!?]))
-  | (?P<brace>\{)
-  | (?P<link>\]\(\s*<?|^[ \t]*\[[^\]\n]+\]:[ \t]*<?)(?=[A-Za-z][A-Za-z0-9+.-]*:)(?!(?i:https?:|mailto:))
-"""
-
-
-def markdown(text: str) -> str:
-    """User Markdown (notes, intros) made safe to render: no raw HTML, no attribute lists, no
-    ``javascript:``-style links.  Code and math are left as written, so ``$a < b$`` and
-    ``$\\mathbf{A}$`` reach arithmatex unchanged."""
-    def neutralize(match: re.Match[str]) -> str:
-        if match.group("math") is not None:
-            return match.group()
-        if match.group("tag") is not None:
-            return "&lt;"
-        if match.group("brace") is not None:
-            return "&#123;"
-        return match.group().replace("(", "&#40;", 1).replace("[", "&#91;", 1)
-
-    return sub_outside_code(f"{_MATH}|{_UNSAFE}", neutralize, text)
+def markdown(text: str, css_class: str) -> str:
+    """Registry Markdown (a note, an intro) as a raw HTML block of its own: rendered, cleaned and
+    sealed by ``sanitize``, so math stays math and nothing in it becomes markup it may not write."""
+    return sanitize.block(sanitize.markdown_html(text), css_class)
 
 
 def one_line(text: str) -> str:
@@ -144,9 +125,9 @@ def _symbols(symbols: Sequence[SymbolDecl]) -> str | None:
 def _source_and_tags(entry: Entry) -> str | None:
     lines = []
     if entry.source:
-        lines.append(f'<p class="pb-source">Source: {html.escape(entry.source)}</p>')
+        lines.append(f'<p class="pb-source">Source: {sanitize.text_html(entry.source)}</p>')
     if entry.tags:
-        tags = " ".join(f'<span class="pb-tag">{html.escape(t)}</span>' for t in entry.tags)
+        tags = " ".join(f'<span class="pb-tag">{sanitize.text_html(t)}</span>' for t in entry.tags)
         lines.append(f'<p class="pb-tags">Tags: {tags}</p>')
     return "\n".join(lines) or None
 
@@ -178,7 +159,7 @@ def _proof(report: EntryReport, expanded: bool) -> str | None:
     for step in report.steps:
         lines += [display_math(f"= {step.latex}"), _justification(step)]
         if step.step is not None and step.step.note:
-            lines.append(markdown(step.step.note))
+            lines.append(markdown(step.step.note, "pb-step-note"))
     return "\n\n".join([*lines, "</details>"])
 
 
@@ -195,7 +176,7 @@ def entry_block(report: EntryReport, used_by: Sequence[str] = (), cite: str | No
         display_math(report.latex, entry.number),
         _symbols(entry.symbols),
         badge(report.result, dimensions(entry)),
-        markdown(entry.notes) if entry.notes else None,
+        markdown(entry.notes, "pb-notes") if entry.notes else None,
         _source_and_tags(entry),
         _proof(report, expanded),
         f'<p class="pb-used-by">Used by {_refs(used_by)}.</p>' if used_by else None,
@@ -238,7 +219,7 @@ def chapter_page(chapter: Chapter, blocks: Mapping[str, str], level: int = 1) ->
         title = f"{chapter.number}. {one_line(chapter.title)}".translate(_TITLE_SAFE)
         parts.insert(0, f"---\ntitle: {json.dumps(title, ensure_ascii=False)}\n---")
     if chapter.intro:
-        parts.append(markdown(chapter.intro))
+        parts.append(markdown(chapter.intro, "pb-intro"))
     parts += [blocks[e.id] for e in chapter.entries]
     return "\n\n".join(parts)
 

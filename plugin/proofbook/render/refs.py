@@ -37,10 +37,18 @@ CODE = r"""
   | (?<!`)(?P<ticks>`+)(?!`)(?:.|\n(?![ \t]*\n))+?(?<!`)(?P=ticks)(?!`)
 """
 
-#: ``[[id]]``, ``[[id|text]]`` and ``![[id]]``; ids as the registry schema allows them.
+#: The longest text of a reference ``[[id|text]]``.
+MAX_TEXT = 1000
+#: ``[[id]]``, ``[[id|text]]`` and ``![[id]]``; ids as the registry schema allows them.  The text
+#: ends before ``]]`` and cannot hold ``[[`` or a line break, so a reference that never closes
+#: costs a scan up to the next ``[[`` only: a page full of ``[[a|`` is scanned in linear time.
 REFERENCE = r"""
-    (?P<bang>!?)\[\[(?P<id>[a-z0-9]+(?:-[a-z0-9]+)*)(?:\|(?P<text>(?:(?!\]\])[^\n])+))?\]\]
-"""
+    (?P<bang>!?)\[\[(?P<id>[a-z0-9]+(?:-[a-z0-9]+)*)(?:\|(?P<text>(?:(?!\]\]|\[\[)[^\n]){1,%d}))?\]\]
+""" % MAX_TEXT
+#: At most this many embeds per page, and this many characters embedded in all: beyond them an
+#: embed is rendered as a reference, with a warning, so a page cannot grow without bound.
+MAX_EMBEDS = 100
+MAX_EMBEDDED = 2_000_000
 
 _FLAGS = re.MULTILINE | re.VERBOSE
 
@@ -67,6 +75,11 @@ class Fixed:
     unknown: list[tuple[int, str]] = field(default_factory=list)
     #: Line of each embed that does not stand alone on its line (rendered as a reference).
     misplaced: list[int] = field(default_factory=list)
+    #: Line of each embed past ``MAX_EMBEDS`` or ``MAX_EMBEDDED`` (rendered as a reference).
+    over_limit: list[int] = field(default_factory=list)
+    #: Embeds expanded, and the characters of Markdown they added.
+    embeds: int = 0
+    embedded: int = 0
 
 
 def sub_outside_code(pattern: str, replace: Callable[[re.Match[str]], str], text: str) -> str:
@@ -97,13 +110,25 @@ def fix_refs(markdown: str, page_url: str, targets: Mapping[str, Target], embeds
             fixed.unknown.append((line, ident))
             return match.group()
         if match.group("bang") and embeds:
-            if _stands_alone(markdown, match):
+            if not _stands_alone(markdown, match):
+                fixed.misplaced.append(line)
+            elif _fits(fixed, target):
                 return "\n" + fix_refs(target.block, page_url, targets, embeds=False).markdown + "\n"
-            fixed.misplaced.append(line)
+            else:
+                fixed.over_limit.append(line)
         return link(ident, target, page_url, match.group("text"))
 
     fixed.markdown = sub_outside_code(REFERENCE, replace, markdown)
     return fixed
+
+
+def _fits(fixed: Fixed, target: Target) -> bool:
+    """Whether one more embed of ``target`` stays within the page's limits; counts it if so."""
+    if fixed.embeds >= MAX_EMBEDS or fixed.embedded + len(target.block) > MAX_EMBEDDED:
+        return False
+    fixed.embeds += 1
+    fixed.embedded += len(target.block)
+    return True
 
 
 def _stands_alone(text: str, match: re.Match[str]) -> bool:
@@ -155,6 +180,12 @@ def misplaced_message(where: str) -> str:
     """The warning for an embed that is not alone on its line."""
     return (f"{where}: an embed ![[...]] must stand alone at the start of a line; "
             "it was rendered as a reference")
+
+
+def over_limit_message(where: str) -> str:
+    """The warning for an embed past the page's limits."""
+    return (f"{where}: too many embeds ![[...]] on this page (at most {MAX_EMBEDS}, "
+            f"{MAX_EMBEDDED:,} characters in all); it was rendered as a reference")
 
 
 def registry_problems(registry: Registry) -> list[str]:

@@ -47,7 +47,8 @@ from ...registry.snapshot import load_registry_cached
 from ...render import pages
 from ...render.assets import PACKAGE_ASSETS, page_assets, prepend_new, site_uri
 from ...render.cite import EXPORTS, SiteMeta, byline, cite_block, exports
-from ...render.refs import Target, fix_refs, misplaced_message, registry_problems, unknown_message
+from ...render.refs import (Target, fix_refs, misplaced_message, over_limit_message, registry_problems,
+                            unknown_message)
 
 log = get_plugin_logger(__name__)
 
@@ -124,10 +125,12 @@ class ProofbookPlugin(BasePlugin[ProofbookConfig]):
     def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
         """Replace references and embeds; an unknown id fails the build, a misplaced embed warns."""
         fixed = fix_refs(markdown, page.file.url, self._targets_on(page))
-        if fixed.unknown or fixed.misplaced:
+        if fixed.unknown or fixed.misplaced or fixed.over_limit:
             where, offset = page_location(page, markdown)
             for line in fixed.misplaced:
                 log.warning(misplaced_message(f"{where}:{line + offset}"))
+            for line in fixed.over_limit:
+                log.warning(over_limit_message(f"{where}:{line + offset}"))
             if fixed.unknown:
                 raise PluginError("\n".join(unknown_message(f"{where}:{line + offset}", ident, self.targets)
                                             for line, ident in fixed.unknown))
