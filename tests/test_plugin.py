@@ -7,6 +7,7 @@ the user reads.
 
 from __future__ import annotations
 
+import datetime
 import logging
 import re
 from collections.abc import Callable
@@ -21,6 +22,7 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import Abort, PluginError
 
 from proofbook.check import Report, check_registry
+from proofbook.adapters.cli import main
 from proofbook.adapters.mkdocs import ProofbookPlugin
 from proofbook.proofs import dependency_edges
 from proofbook.registry.load import load_registry
@@ -60,7 +62,7 @@ def plugin_of(config: MkDocsConfig) -> ProofbookPlugin:
 def report_of(config: MkDocsConfig) -> Report:
     """The verifier's report for a built site, from the plugin's (now warm) cache."""
     plugin = plugin_of(config)
-    return check_registry(load_registry(plugin.paths), plugin.config.check_options(), cache=plugin.cache)
+    return check_registry(load_registry(plugin.paths), plugin.settings.check_options(), cache=plugin.cache)
 
 
 def line_of(text: str, needle: str) -> int:
@@ -360,18 +362,83 @@ def test_md_in_html_is_required(small_site: MkDocsConfig) -> None:
         config.plugins["proofbook"].on_config(config)
 
 
-@pytest.mark.parametrize(("options", "expected"), [
+#: Bad options and proofbook's message for each; ``INF`` and ``NAN`` stand for YAML's ``.inf``
+#: and ``.nan``, which the JSON that ``make_site`` writes cannot spell.
+BAD_OPTIONS = [
     # a string where a number belongs
-    ({"jobs": "two"}, "Expected type: <class 'int'> but received: <class 'str'>"),
-    # a size of zero
-    ({"random_sizes": [1, 0]}, "Expected a number of at least 1 but received: 0"),
-    # a typo in an option name
-    ({"job": 2}, "Unrecognised configuration name: job"),
-])
-def test_option_errors_are_mkdocs_messages(make_site: SiteFactory, build_site: Builder, tmp_path: Path,
-                                           options: dict[str, object],
-                                           expected: str, caplog: pytest.LogCaptureFixture) -> None:
-    """Wrong options get MkDocs' own validation messages."""
-    with pytest.raises(Abort):
-        build_site(make_site(tmp_path, **options), tmp_path / "site")
-    assert expected in caplog.text
+    ({"jobs": "two"}, "option 'jobs': Expected a whole number of at least 0 but received: 'two'"),
+    # a negative worker count
+    ({"jobs": -1}, "option 'jobs': Expected a whole number of at least 0 but received: -1"),
+    # true where a count belongs (YAML's true is no number)
+    ({"points": True}, "option 'points': Expected a whole number of at least 1 but received: True"),
+    # a size of zero, inside a list
+    ({"random_sizes": [1, 0]},
+     "option 'random_sizes': Expected a whole number of at least 1 but received: 0 (in the list [1, 0])"),
+    # no time at all, endless time, not a number
+    ({"time_limit": 0}, "option 'time_limit': Expected a finite number of at least 0.001 but received: 0"),
+    ({"time_limit": "INF"}, "option 'time_limit': Expected a finite number of at least 0.001 but received: inf"),
+    ({"time_limit": "NAN"}, "option 'time_limit': Expected a finite number of at least 0.001 but received: nan"),
+    # fewer digits than a double has
+    ({"digits": 14}, "option 'digits': Expected a whole number of at least 15 but received: 14"),
+    # no such day; a number where a date belongs
+    ({"date": "2024-02-30"}, "option 'date': Expected a date as YYYY-MM-DD but received: '2024-02-30'"),
+    ({"date": 20240101}, "option 'date': Expected a date as YYYY-MM-DD but received: 20240101"),
+    # pages outside the site
+    ({"output_dir": "../outside"},
+     "option 'output_dir': Expected a folder inside the site (handbook, reference/formulas) but received: "
+     "'../outside'"),
+    ({"output_dir": "handbook/../../x"},
+     "option 'output_dir': Expected a folder inside the site (handbook, reference/formulas) but received: "
+     "'handbook/../../x'"),
+    # one size, not a list of them
+    ({"exact_sizes": 2},
+     "option 'exact_sizes': Expected a list of sizes (whole numbers of at least 1) but received: 2"),
+    # a typo in an option name: an error (it would verify with the default), with the fix
+    ({"job": 2}, "option 'job': Unknown option. Did you mean 'jobs'?"),
+    # an option proofbook never had
+    ({"colour": "red"}, "option 'colour': Unknown option. The options are: registry, exact_sizes, "),
+]
+
+
+def site_with(make_site: SiteFactory, folder: Path, options: dict[str, object]) -> Path:
+    """``make_site`` with ``options``, YAML's ``.inf`` and ``.nan`` written where they stand."""
+    config_file = make_site(folder, **options)
+    text = config_file.read_text(encoding="utf-8")
+    config_file.write_text(text.replace('"INF"', ".inf").replace('"NAN"', ".nan"), encoding="utf-8")
+    return config_file
+
+
+@pytest.mark.parametrize(("options", "expected"), BAD_OPTIONS)
+def test_option_errors_name_option_and_fix(make_site: SiteFactory, build_site: Builder, tmp_path: Path,
+                                           options: dict[str, object], expected: str,
+                                           caplog: pytest.LogCaptureFixture) -> None:
+    """A wrong option stops the build with proofbook's message, which MkDocs prints on one line."""
+    with pytest.raises(Abort, match="configuration"):
+        build_site(site_with(make_site, tmp_path, options), tmp_path / "site")
+    assert f"Config value 'plugins': Plugin 'proofbook' {expected}" in caplog.text
+    assert "Traceback" not in caplog.text and not (tmp_path / "site").exists()
+
+
+@pytest.mark.parametrize(("options", "expected"), BAD_OPTIONS)
+def test_check_gives_the_builds_option_message(make_site: SiteFactory, tmp_path: Path,
+                                               monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
+                                               options: dict[str, object], expected: str) -> None:
+    """``proofbook check --config mkdocs.yml`` refuses the same option with the same message,
+    reading mkdocs.yml without MkDocs, and names the line of the option."""
+    monkeypatch.chdir(tmp_path)
+    config_file = site_with(make_site, tmp_path, options)
+    (name,) = options
+    line = line_of(config_file.read_text(encoding="utf-8"), f'"{name}":')
+    assert main(["check", "--config", "mkdocs.yml"]) == 2
+    err = capsys.readouterr().err
+    assert f"\nmkdocs.yml:{line}:9: proofbook {expected}" in err and "Traceback" not in err
+
+
+def test_valid_options_reach_the_core(make_site: SiteFactory, tmp_path: Path) -> None:
+    """Every option MkDocs validates arrives in the plugin's settings as the core holds it."""
+    config = load_config(str(make_site(tmp_path, output_dir="/reference/formulas/", date="2024-02-29",
+                                       time_limit=2, authors=["Ada"])))
+    settings = plugin_of(config).settings
+    assert (settings.output_dir, settings.date, settings.time_limit, settings.authors) == (
+        "reference/formulas", datetime.date(2024, 2, 29), 2.0, ("Ada",))
+    assert settings.check_options().settings.random_sizes == (1, 2)

@@ -174,11 +174,11 @@ def test_site_files_never_replace_the_users(make_site: SiteFactory, build_site: 
     # not a date
     ({"date": "2024-13-01"}, "Expected a date as YYYY-MM-DD but received: '2024-13-01'"),
     # authors is a list
-    ({"authors": "Ada"}, "Expected a list of items, but a <class 'str'> was given."),
+    ({"authors": "Ada"}, "Expected a list of names but received: 'Ada'"),
 ])
 def test_reader_option_errors(make_site: SiteFactory, build_site: Builder, tmp_path: Path,
                               caplog: pytest.LogCaptureFixture, options: dict[str, object], expected: str) -> None:
-    """Wrong reader options get MkDocs' own validation messages."""
+    """Wrong reader options get proofbook's validation messages, which MkDocs prints."""
     with pytest.raises(Abort):
         build_site(make_site(tmp_path, **options), tmp_path / "site")
     assert expected in caplog.text

@@ -1,5 +1,10 @@
 """``proofbook`` on the command line: check a registry without MkDocs, export the handbook.
 
+Options come from the site's or project's configuration file (``--config``, else the first of
+``proofbook.toml``, ``pyproject.toml``, ``mkdocs.yml``, ``zensical.toml`` in the working
+directory that configures proofbook; see ``proofbook.settings.files``), then from the arguments,
+which are checked by the same checks as the options, with the same messages.
+
 Exit status: 0 when every identity is verified, 1 when any is false or inconclusive,
 2 when the input itself is bad (the error names file, line and entry; no traceback).
 """
@@ -7,12 +12,13 @@ Exit status: 0 when every identity is verified, 1 when any is false or inconclus
 from __future__ import annotations
 
 import argparse
-import datetime
 import json
+import os
 import sys
-from dataclasses import replace
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 from ..cache import CACHE_FILE, ResultCache, shard_file
 from ..check import CheckOptions, Report, check_registry
@@ -22,10 +28,12 @@ from ..model import LEVELS, EntryReport, Registry
 from ..progress import Progress
 from ..registry.snapshot import load_registry_cached
 from ..render.bibtex import bibliography
+from ..settings import OptionError, SiteSettings, check_option, find_site_settings, read_site_settings
+from ..settings.options import DEFAULTS
 
 EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT = 0, 1, 2
 #: Where verdicts are remembered unless ``--cache-dir`` or the site's ``cache_dir`` says otherwise.
-DEFAULT_CACHE_DIR = ".cache/proofbook"
+DEFAULT_CACHE_DIR: str = DEFAULTS["cache_dir"]
 
 #: ``export --format``: name → writer of the whole handbook as text.
 EXPORTERS: dict[str, Callable[[Registry, Report, HandbookMeta], str]] = {
@@ -50,7 +58,8 @@ def _parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(required=True, metavar="COMMAND")
     check = commands.add_parser("check", help="verify every identity of a registry")
     _add_registry_arguments(check)
-    check.add_argument("--json", metavar="FILE", help="write the full results, evidence included")
+    check.add_argument("--json", metavar="FILE", type=_output_file,
+                       help="write the full results, evidence included")
     check.add_argument("--allow-inconclusive", action="store_true",
                        help="exit 0 even if some identity could not be decided")
     check.add_argument("--shard", type=_shard, metavar="K/N",
@@ -66,13 +75,15 @@ def _add_registry_arguments(parser: argparse.ArgumentParser) -> None:
     """What to check and how: shared by every command that checks a registry."""
     parser.add_argument("paths", nargs="*", metavar="PATH",
                         help="registry folders or files (default: registry, or the --config site's)")
-    parser.add_argument("--config", metavar="MKDOCS_YML",
-                        help="verify as the site does: take the proofbook plugin's options "
-                             "(registry, sizes, limits, cache) from this mkdocs.yml")
-    parser.add_argument("--jobs", type=int, metavar="N", help="worker processes (default: one per CPU)")
-    parser.add_argument("--time-limit", type=float, metavar="S",
+    parser.add_argument("--config", metavar="FILE",
+                        help="verify as the site does: take proofbook's options (registry, sizes, "
+                             "limits, cache) from this mkdocs.yml, zensical.toml, pyproject.toml or "
+                             "proofbook.toml (default: the first of them here that configures proofbook)")
+    parser.add_argument("--jobs", type=_option_type("jobs", int), metavar="N",
+                        help="worker processes (default: one per CPU)")
+    parser.add_argument("--time-limit", type=_option_type("time_limit", float), metavar="S",
                         help="seconds per claim before it is inconclusive (default: 60)")
-    parser.add_argument("--cache-dir", metavar="DIR",
+    parser.add_argument("--cache-dir", metavar="DIR", type=_folder,
                         help=f"where verdicts are remembered (default: {DEFAULT_CACHE_DIR})")
     parser.add_argument("--no-cache", action="store_true", help="verify everything again")
     parser.add_argument("--require", choices=LEVELS, metavar="LEVEL",
@@ -86,29 +97,29 @@ def _add_export_parser(commands: argparse._SubParsersAction) -> None:  # type: i
                                  description="Exports only a handbook whose every identity is verified.")
     _add_registry_arguments(export)
     export.add_argument("--format", choices=list(EXPORTERS), default="json", help="default: json")
-    export.add_argument("--output", "-o", metavar="FILE", help="default: standard output")
-    export.add_argument("--title", help=f"handbook title (default: {HandbookMeta.title!r})")
+    export.add_argument("--output", "-o", metavar="FILE", type=_output_file, help="default: standard output")
+    export.add_argument("--title", help=f"handbook title (default: the handbook_title option, else "
+                                        f"{HandbookMeta.title!r})")
     export.add_argument("--author", action="append", dest="authors", default=[], metavar="NAME",
                         help="an author of the handbook (repeatable)")
     export.add_argument("--version", help="the handbook's version or edition")
     export.add_argument("--url", help="where the site is published; citations link to its entries")
-    export.add_argument("--date", type=datetime.date.fromisoformat, metavar="YYYY-MM-DD",
-                        help="publication date (default: undated)")
+    export.add_argument("--date", type=_option_type("date", str), metavar="YYYY-MM-DD",
+                        help="publication date (default: the date option, else undated)")
     export.set_defaults(run=_export)
 
 
-def _load_and_check(args: argparse.Namespace) -> tuple[Registry, Report]:
-    """Load and verify the registry that ``_add_registry_arguments`` names.
+def _load_and_check(args: argparse.Namespace, site: SiteSettings) -> tuple[Registry, Report]:
+    """Load and verify the registry that ``_add_registry_arguments`` names, with the options of
+    ``site`` under the arguments'.
 
     Raises ``ProofbookErrors`` when a file cannot be loaded; ``main`` reports them."""
-    paths, options, cache_dir = _site_options(args.config) if args.config else (
-        ["registry"], CheckOptions(), Path(DEFAULT_CACHE_DIR))
-    if args.cache_dir:
-        cache_dir = Path(args.cache_dir)
+    cache_dir = Path(args.cache_dir) if args.cache_dir else site.cache_folder()
     shard = getattr(args, "shard", None)
     cache = ResultCache(None if args.no_cache else cache_dir,
                         write_as=shard_file(shard) if shard else CACHE_FILE)
-    registry = load_registry_cached(args.paths or paths, cache)
+    registry = load_registry_cached(args.paths or site.registry_paths(), cache)
+    options = site.settings.check_options()
     options = replace(options, jobs=options.jobs if args.jobs is None else args.jobs,
                       time_limit=options.time_limit if args.time_limit is None else args.time_limit,
                       shard=shard, require=args.require or options.require)
@@ -118,25 +129,55 @@ def _load_and_check(args: argparse.Namespace) -> tuple[Registry, Report]:
     return registry, report
 
 
-def _site_options(config_file: str) -> tuple[list[str], CheckOptions, Path | None]:
-    """Registry paths, check options and cache folder (None: no cache) of the proofbook plugin
-    in a mkdocs.yml."""
-    from mkdocs.config import load_config
-    from mkdocs.exceptions import MkDocsException
+def _site_settings(config_file: str | None) -> SiteSettings:
+    """The options of ``config_file``, else of the first configuration file here that has
+    proofbook's, else the defaults; says which, and what the user should know about them."""
+    site = read_site_settings(Path(config_file)) if config_file else find_site_settings(Path())
+    if site is None:
+        return SiteSettings()
+    if config_file is None:
+        _note(f"options from {site.describe()}")
+    for notice in site.notices:
+        _note(notice)
+    return site
 
-    try:
-        plugins = load_config(config_file)["plugins"]
-    except (MkDocsException, OSError) as error:
-        raise ProofbookErrors([ProofbookError(f"cannot read the MkDocs configuration: {error}",
-                                              Location(config_file))]) from None
-    plugin = plugins.get("proofbook")
-    if plugin is None:
-        raise ProofbookErrors([ProofbookError("this MkDocs configuration does not use the proofbook plugin.",
-                                              Location(config_file), hint="Add proofbook under plugins:.")])
-    base = Path(config_file).parent
-    options = plugin.config
-    cache_dir = base / options.cache_dir if options.cache and options.cache_dir else None
-    return [str(base / path) for path in options.registry], options.check_options(), cache_dir
+
+def _option_type(name: str, parse: Callable[[str], Any]) -> Callable[[str], Any]:
+    """An argparse type for an argument that sets option ``name``: the option's own check, so
+    ``--jobs -1`` is refused as ``jobs: -1`` is ("Expected ... but received: -1")."""
+
+    def convert(text: str) -> Any:
+        try:
+            value = parse(text)
+        except ValueError:
+            value = text
+        try:
+            return check_option(name, value)
+        except OptionError as error:
+            raise argparse.ArgumentTypeError(str(error)) from None
+
+    return convert
+
+
+def _output_file(text: str) -> str:
+    """A file to write: not a folder, and in a folder that exists or can be made and written."""
+    path = Path(text)
+    if not text or path.is_dir() or text.endswith(("/", os.sep)):
+        raise argparse.ArgumentTypeError(f"Expected a file to write but received a folder: {text!r}")
+    folder = next((p for p in path.absolute().parents if p.exists()), None)
+    if folder is None or not folder.is_dir() or not os.access(folder, os.W_OK | os.X_OK):
+        raise argparse.ArgumentTypeError(
+            f"Expected a file in a folder that can be written but received: {text!r}")
+    if path.exists() and not os.access(path, os.W_OK):
+        raise argparse.ArgumentTypeError(f"Expected a file that can be written but received: {text!r}")
+    return text
+
+
+def _folder(text: str) -> str:
+    """A folder to keep the cache in: any path that is not an existing file."""
+    if not text or Path(text).exists() and not Path(text).is_dir():
+        raise argparse.ArgumentTypeError(f"Expected a folder but received: {text!r}")
+    return text
 
 
 def _shard(text: str) -> tuple[int, int]:
@@ -148,7 +189,7 @@ def _shard(text: str) -> tuple[int, int]:
 
 
 def _check(args: argparse.Namespace) -> int:
-    _, report = _load_and_check(args)
+    _, report = _load_and_check(args, _site_settings(args.config))
     for entry in report.entries:
         print(_line(entry))
     shard = f"shard {args.shard[0]}/{args.shard[1]}: " if args.shard else ""
@@ -161,18 +202,27 @@ def _check(args: argparse.Namespace) -> int:
 
 def _export(args: argparse.Namespace) -> int:
     """Write the export only if ``check`` would pass without --allow-inconclusive."""
-    registry, report = _load_and_check(args)
+    site = _site_settings(args.config)
+    registry, report = _load_and_check(args, site)
     status = _exit_status(report, allow_inconclusive=False)
     if status != EXIT_OK:
         return status
-    given = {name: getattr(args, name) for name in ("title", "version", "url", "date")}
-    meta = HandbookMeta(authors=tuple(args.authors), **{k: v for k, v in given.items() if v is not None})
-    text = EXPORTERS[args.format](registry, report, meta)
+    text = EXPORTERS[args.format](registry, report, _meta(args, site))
     if args.output:
         _write(args.output, text)
     else:
         sys.stdout.write(text)
     return EXIT_OK
+
+
+def _meta(args: argparse.Namespace, site: SiteSettings) -> HandbookMeta:
+    """The export's metadata: the arguments, else the options, else ``HandbookMeta``'s defaults."""
+    options = site.settings
+    meta = HandbookMeta(pages_dir=options.output_dir, authors=tuple(args.authors) or options.authors or (),
+                        version=args.version or options.version or None, date=args.date or options.date,
+                        url=args.url)
+    title = args.title or options.handbook_title
+    return replace(meta, title=title) if title else meta
 
 
 def _exit_status(report: Report, allow_inconclusive: bool) -> int:
@@ -196,8 +246,12 @@ def _line(report: EntryReport) -> str:
 def _write(path: str, text: str) -> None:
     """Write an output file, creating its folder (CI artifact paths often do not exist yet)."""
     target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(text, encoding="utf-8")
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(text, encoding="utf-8")
+    except OSError as error:
+        raise ProofbookErrors([ProofbookError(f"cannot write the file: {error.strerror}.",
+                                              Location(path))]) from None
 
 
 def _note(line: str) -> None:

@@ -25,9 +25,8 @@ import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 
-from mkdocs.utils import get_relative_url
-
 from ..model import Registry
+from .urls import relative_url
 
 #: Fenced code blocks (``` or ~~~, closed by a fence at least as long) and code spans
 #: (which, as in Python-Markdown, do not cross a blank line).
@@ -149,7 +148,7 @@ def href(ident: str, target: Target, page_url: str) -> str:
     """``#id`` on the entry's own page, else the relative URL of its page plus ``#id``."""
     if target.url == page_url:
         return f"#{ident}"
-    return f"{get_relative_url(target.url, page_url)}#{ident}"
+    return f"{relative_url(target.url, page_url)}#{ident}"
 
 
 #: Characters that can start inline syntax of Python-Markdown or its extensions (``{`` attr_list,

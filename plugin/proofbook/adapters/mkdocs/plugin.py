@@ -38,6 +38,7 @@ from mkdocs.structure.pages import Page
 
 from ...cache import ResultCache
 from ...check import Report, check_registry
+from ...settings import ProofbookSettings
 from .config import ProofbookConfig
 from ...errors import ProofbookErrors
 from ...model import Registry
@@ -60,6 +61,8 @@ class ProofbookPlugin(BasePlugin[ProofbookConfig]):
     """MkDocs hooks only; the work is done in ``check`` and ``render``."""
 
     def __init__(self) -> None:
+        #: The validated options, as the core takes them (set by ``on_config``).
+        self.settings = ProofbookSettings()
         self.cache: ResultCache | None = None
         self.paths: list[str] = []
         self.targets: dict[str, Target] = {}
@@ -77,12 +80,13 @@ class ProofbookPlugin(BasePlugin[ProofbookConfig]):
         if "md_in_html" not in config.markdown_extensions:
             raise PluginError("proofbook: the handbook pages need the md_in_html Markdown extension; "
                               "add 'md_in_html' under markdown_extensions in mkdocs.yml.")
+        self.settings = self.config.settings()
         base = os.path.dirname(config.config_file_path or "")
-        self.paths = [shown_path(os.path.join(base, path)) for path in self.config.registry]
-        folder = Path(base, self.config.cache_dir) if self.config.cache_dir else None
+        self.paths = [shown_path(os.path.join(base, path)) for path in self.settings.registry]
+        folder = Path(base, self.settings.cache_dir) if self.settings.cache_dir else None
         if self.cache is None or self.cache.folder != folder:
             self.cache = ResultCache(folder)
-        assets = page_assets(self.config.math)
+        assets = page_assets(self.settings.math)
         prepend_new(config.extra_css, assets.css)
         prepend_new(config.extra_javascript, assets.js)
         return config
@@ -96,7 +100,7 @@ class ProofbookPlugin(BasePlugin[ProofbookConfig]):
         blocks = self._add_pages(files, config, registry, report, meta, downloads=list(exported))
         for name, text in exported.items():
             self._add(files, config, name, content=text)
-        for path in page_assets(self.config.math).files:
+        for path in page_assets(self.settings.math).files:
             self._add(files, config, site_uri(path), abs_src_path=str(PACKAGE_ASSETS / path))
         self.targets = {
             r.entry.id: Target(r.entry.number, meta.page_urls[r.entry.chapter], r.latex, blocks[r.entry.id])
@@ -108,7 +112,7 @@ class ProofbookPlugin(BasePlugin[ProofbookConfig]):
         added = [file.page for file in self.generated if file.page is not None]
         if any(page in nav.pages for page in added):
             return nav
-        section = Section(self.config.nav_section, list(added))
+        section = Section(self.settings.nav_section, list(added))
         for page in added:
             page.parent = section
         nav.items.append(section)
@@ -141,19 +145,19 @@ class ProofbookPlugin(BasePlugin[ProofbookConfig]):
     @property
     def output_dir(self) -> str:
         """The handbook's folder below the site root; empty for the root itself."""
-        return self.config.output_dir.strip("/")
+        return self.settings.output_dir
 
     def _verify(self) -> tuple[Registry, Report]:
         """Load and check the registry; raise one PluginError listing every problem."""
-        cache = self.cache if self.config.cache and self.cache is not None else ResultCache()
+        cache = self.cache if self.settings.cache and self.cache is not None else ResultCache()
         try:
             registry = load_registry_cached(self.paths, cache)
         except ProofbookErrors as errors:
             raise registry_error([str(e) for e in errors.errors]) from None
-        report = check_registry(registry, self.config.check_options(), cache, Progress.for_console(log.info))
+        report = check_registry(registry, self.settings.check_options(), cache, Progress.for_console(log.info))
         for notice in cache.notices():
             log.warning(notice)
-        problems = report.problems(self.config.fail_on_inconclusive) + registry_problems(registry)
+        problems = report.problems(self.settings.fail_on_inconclusive) + registry_problems(registry)
         if problems:
             raise registry_error(problems)
         for problem in report.problems(fail_on_inconclusive=True):  # inconclusive, yet allowed
@@ -171,13 +175,13 @@ class ProofbookPlugin(BasePlugin[ProofbookConfig]):
 
     def _meta(self, config: MkDocsConfig, registry: Registry) -> SiteMeta:
         """The handbook's metadata: the plugin's options, else the site's name and author."""
-        authors = self.config.authors
+        authors = self.settings.authors
         if authors is None:
-            authors = [config.site_author] if config.site_author else []
+            authors = (config.site_author,) if config.site_author else ()
         urls = {c.slug: page_url(config, self._in_handbook(pages.chapter_file(c))) for c in registry.chapters}
-        return SiteMeta(title=self.config.handbook_title or config.site_name, authors=tuple(authors),
-                        version=self.config.version or None, url=config.site_url or None,
-                        date=self.config.date, page_urls=urls)
+        return SiteMeta(title=self.settings.handbook_title or config.site_name, authors=authors,
+                        version=self.settings.version or None, url=config.site_url or None,
+                        date=self.settings.date, page_urls=urls)
 
     def _exports(self, registry: Registry, report: Report, meta: SiteMeta) -> dict[str, str]:
         """The exports by file name; none while an identity is inconclusive, because an export,
