@@ -50,6 +50,7 @@ from ...render.assets import PACKAGE_ASSETS, page_assets, prepend_new, site_uri
 from ...render.cite import EXPORTS, SiteMeta, byline, cite_block, exports
 from ...render.refs import (Target, fix_refs, misplaced_message, over_limit_message, registry_problems,
                             unknown_message)
+from ...render.urls import relative_url
 
 log = get_plugin_logger(__name__)
 
@@ -70,6 +71,8 @@ class ProofbookPlugin(BasePlugin[ProofbookConfig]):
         self.generated: list[File] = []
         #: The print page, on which references point to its own copies of the entries.
         self.printable: File | None = None
+        #: The dependency graph page's URL, which the entries' neighbourhood links point to.
+        self.graph_url = ""
 
     def on_startup(self, *, command: Literal["build", "gh-deploy", "serve"], dirty: bool) -> None:
         """Nothing to do; defining it makes MkDocs reuse this instance (and its cache) on rebuilds."""
@@ -129,6 +132,9 @@ class ProofbookPlugin(BasePlugin[ProofbookConfig]):
     def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
         """Replace references and embeds; an unknown id fails the build, a misplaced embed warns."""
         fixed = fix_refs(markdown, page.file.url, self._targets_on(page))
+        if pages.GRAPH_LINK in fixed.markdown:
+            fixed.markdown = fixed.markdown.replace(
+                f'href="{pages.GRAPH_LINK}', f'href="{relative_url(self.graph_url, page.file.url)}')
         if fixed.unknown or fixed.misplaced or fixed.over_limit:
             where, offset = page_location(page, markdown)
             for line in fixed.misplaced:
@@ -199,12 +205,15 @@ class ProofbookPlugin(BasePlugin[ProofbookConfig]):
         cites = {r.entry.id: cite_block(r, meta) for r in report.entries}
         blocks = pages.entry_blocks(report.entries, used, cites)
         notation = self._from_index(NOTATION_PAGE) if files.get_file_from_path(NOTATION_PAGE) else None
+        self.graph_url = page_url(config, self._in_handbook(pages.GRAPH))
+        graph_hrefs = {r.entry.id: f"{relative_url(meta.page_urls[r.entry.chapter], self.graph_url)}#{r.entry.id}"
+                       for r in report.entries}
         generated = pages.handbook_pages(
-            registry, report.entries, blocks, dependency_edges(registry), notation=notation,
+            registry, report.entries, blocks, dependency_edges(registry), graph_hrefs, notation=notation,
             downloads=[(EXPORTS[name][0], self._from_index(name)) for name in downloads])
         self.generated = [self._add(files, config, self._in_handbook(name), content=markdown)
                           for name, markdown in generated]
-        printable = pages.print_page(registry, pages.entry_blocks(report.entries, used, expanded=True),
+        printable = pages.print_page(registry, pages.entry_blocks(report.entries, used, expanded=True, printed=True),
                                      meta.title, byline(meta))
         self.printable = self._add(files, config, self._in_handbook(pages.PRINT), content=printable)
         return blocks
