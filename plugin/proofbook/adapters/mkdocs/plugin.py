@@ -46,8 +46,8 @@ from ...progress import Progress
 from ...proofs import dependency_edges, used_by
 from ...registry.snapshot import load_registry_cached
 from ...render import pages
-from ...render.assets import PACKAGE_ASSETS, page_assets, prepend_new, site_uri
-from ...render.cite import EXPORTS, SiteMeta, byline, cite_block, exports
+from ...render.assets import PACKAGE_ASSETS, SCRIPT, Assets, page_assets, prepend_new, site_engine, site_uri
+from ...render.cite import EXPORTS, NO_SITE_URL, SiteMeta, byline, cite_block, exports
 from ...render.refs import (Target, fix_refs, misplaced_message, over_limit_message, registry_problems,
                             unknown_message)
 from ...render.urls import relative_url
@@ -67,10 +67,13 @@ class ProofbookPlugin(BasePlugin[ProofbookConfig]):
         self.cache: ResultCache | None = None
         self.paths: list[str] = []
         self.targets: dict[str, Target] = {}
+        self.assets: Assets = page_assets("katex")
         #: The generated pages of the navigation, in order.
         self.generated: list[File] = []
         #: The print page, on which references point to its own copies of the entries.
         self.printable: File | None = None
+        #: Whether the build has said that citations need ``site_url`` (once per ``mkdocs serve``).
+        self.told_site_url = False
         #: The dependency graph page's URL, which the entries' neighbourhood links point to.
         self.graph_url = ""
 
@@ -80,18 +83,23 @@ class ProofbookPlugin(BasePlugin[ProofbookConfig]):
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         """Resolve the registry paths and the cache folder against mkdocs.yml's folder; list the
         style sheets and scripts the pages need."""
-        if "md_in_html" not in config.markdown_extensions:
+        extensions = {extension_name(e) for e in config.markdown_extensions}
+        if "md_in_html" not in extensions:
             raise PluginError("proofbook: the handbook pages need the md_in_html Markdown extension; "
                               "add 'md_in_html' under markdown_extensions in mkdocs.yml.")
-        self.settings = self.config.settings()
+        if "pymdownx.arithmatex" not in extensions:
+            log.warning("proofbook: math in the registry's notes and intros is shown as $...$ source on pages "
+                        "the site writes itself, and the site's own math is not typeset, without "
+                        "pymdownx.arithmatex; add it under markdown_extensions in mkdocs.yml with "
+                        "'generic: true'. The handbook's formulas are typeset either way.")
         base = os.path.dirname(config.config_file_path or "")
         self.paths = [shown_path(os.path.join(base, path)) for path in self.settings.registry]
         folder = Path(base, self.settings.cache_dir) if self.settings.cache_dir else None
         if self.cache is None or self.cache.folder != folder:
             self.cache = ResultCache(folder)
-        assets = page_assets(self.settings.math)
-        prepend_new(config.extra_css, assets.css)
-        prepend_new(config.extra_javascript, assets.js)
+        self.assets = page_assets(self.settings.math, site_engine(config.extra_javascript) is not None)
+        prepend_new(config.extra_css, self.assets.css)
+        prepend_new(config.extra_javascript, self.assets.js)
         return config
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
@@ -99,14 +107,21 @@ class ProofbookPlugin(BasePlugin[ProofbookConfig]):
         reference targets."""
         registry, report = self._verify()
         meta = self._meta(config, registry)
+        if meta.url is None and not self.told_site_url:
+            log.info(NO_SITE_URL)
+            self.told_site_url = True
         exported = self._exports(registry, report, meta)
         blocks = self._add_pages(files, config, registry, report, meta, downloads=list(exported))
         for name, text in exported.items():
             self._add(files, config, name, content=text)
-        for path in page_assets(self.settings.math).files:
-            self._add(files, config, site_uri(path), abs_src_path=str(PACKAGE_ASSETS / path))
+        for path in self.assets.files:
+            if path == SCRIPT:
+                self._add(files, config, site_uri(path), content=self.assets.script())
+            else:
+                self._add(files, config, site_uri(path), abs_src_path=str(PACKAGE_ASSETS / path))
         self.targets = {
-            r.entry.id: Target(r.entry.number, meta.page_urls[r.entry.chapter], r.latex, blocks[r.entry.id])
+            r.entry.id: Target(r.entry.number, meta.page_urls[r.entry.chapter], r.latex, blocks[r.entry.id],
+                               pages.one_line(r.entry.title))
             for r in report.entries}
         return files
 
@@ -234,6 +249,16 @@ class ProofbookPlugin(BasePlugin[ProofbookConfig]):
                               abs_src_path=abs_src_path, inclusion=InclusionLevel.NOT_IN_NAV)
         files.append(file)
         return file
+
+
+def extension_name(extension: object) -> str:
+    """A Markdown extension as its short name, however mkdocs.yml spells it: ``md_in_html``,
+    ``markdown.extensions.md_in_html``, ``markdown.extensions.md_in_html:MarkdownInHtmlExtension``
+    or an extension instance all give ``md_in_html``; ``pymdownx.*`` names keep their package."""
+    if not isinstance(extension, str):
+        extension = type(extension).__module__
+    name = extension.split(":")[0]
+    return name.removeprefix("markdown.extensions.")
 
 
 def conflict_message(src_uri: str) -> str:
