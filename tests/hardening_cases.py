@@ -15,6 +15,7 @@ value a worker would never see.
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 from dataclasses import dataclass
@@ -551,3 +552,65 @@ CASES += [
     case("source-too-long", _with_field("source", "s" * 501),
          "'source' is too long (501 characters; the limit is 500).", 9, 13, "e1", site=True, fast=True),
 ]
+
+#: Plain-text fields (titles, sources, tags) that try the same: they must show as text.
+XSS_TEXT = [
+    f"<script>{PWNED}</script>",
+    f"<img src=x onerror={PWNED}>",
+    f"</title><script>{PWNED}</script>",
+    f'"><svg onload={PWNED}>',
+    f"[x](javascript:{PWNED})",
+    f"*x*{{: onclick={PWNED} }}",
+    f"$<img src=x onerror={PWNED}>$",
+    "[[e1|<b>x</b>]] ![[e1]]",
+    "{{ config }} --8<-- \"mkdocs.yml\"",
+]
+
+
+def _quoted(text: str) -> str:
+    """``text`` as a YAML double-quoted scalar (JSON's escapes are YAML's)."""
+    return json.dumps(text, ensure_ascii=False)
+
+
+def _paragraphs(rows: list[str], limit: int = 4000) -> list[str]:
+    """``rows`` joined by blank lines into texts of at most about ``limit`` characters."""
+    texts: list[list[str]] = [[]]
+    for text in rows:
+        if texts[-1] and sum(len(t) + 2 for t in texts[-1]) + len(text) > limit:
+            texts.append([])
+        texts[-1].append(text)
+    return ["\n\n".join(chunk) for chunk in texts]
+
+
+def _definition(ident: str, k: int, notes: str) -> str:
+    """A definition with ``notes``, and text rows (chosen by ``k``) as title, source and tags."""
+    text = XSS_TEXT
+    return (f"  - id: {ident}\n    title: {_quoted(text[k % len(text)])}\n    kind: definition\n"
+            f"    symbols: {{x: scalar}}\n    lhs: x\n    rhs: x\n    notes: {_quoted(notes)}\n"
+            f"    source: {_quoted(text[(k + 1) % len(text)])}\n"
+            f"    tags: {json.dumps([text[(k + 2) % len(text)][:40], text[(k + 3) % len(text)][:40]])}\n")
+
+
+def hostile_output_registry() -> dict[str, str]:
+    """Chapter files with every row above in every field that reaches a page.
+
+    ``e1`` is an identity whose proof steps' notes hold every Markdown row; each row is also
+    the notes of a definition of its own (``x-<name>``, ``ok-<name>``); the chapter intros hold
+    them too, in as many chapters as the length limit needs; the text rows are the titles,
+    sources and tags.
+    """
+    rows = [text for _, text in XSS_MARKDOWN] + [text for _, text, _ in BENIGN_MARKDOWN]
+    texts = _paragraphs(rows)
+    steps = "".join(f"      - step: 2*x\n        rule: algebra\n        note: {_quoted(t)}\n" for t in texts)
+    identity = (f"  - id: e1\n    title: {_quoted(XSS_TEXT[2])}\n    symbols: {{x: scalar}}\n"
+                f"    lhs: x + x\n    rhs: 2*x\n    source: {_quoted(XSS_TEXT[3])}\n"
+                f"    tags: {json.dumps([t[:40] for t in XSS_TEXT[:2]])}\n    proof:\n{steps}")
+    named = [(f"x-{name}", text) for name, text in XSS_MARKDOWN] + [(f"ok-{n}", t) for n, t, _ in BENIGN_MARKDOWN]
+    definitions = "".join(_definition(ident, k, text) for k, (ident, text) in enumerate(named))
+    files = {}
+    for k, intro in enumerate(texts, start=1):
+        title = f"Output {k} {XSS_TEXT[k % len(XSS_TEXT)]}"
+        body = identity + definitions if k == 1 else _definition(f"more-{k}", k, "More.")
+        files[f"{k:02d}-output.yml"] = (f"chapter: {_quoted(title)}\nintro: {_quoted(intro)}\n"
+                                        f"source: {_quoted(XSS_TEXT[1])}\nentries:\n{body}")
+    return files

@@ -45,15 +45,18 @@ class Elements(HTMLParser):
         self.found.append((tag, {k: v or "" for k, v in attrs}))
 
 
-def problems(fragment: str) -> list[str]:
-    """What in a sealed fragment is not allowed: tags, attributes, classes, URLs, raw syntax."""
+def problems(fragment: str, sealed: bool = True) -> list[str]:
+    """What in a fragment is not allowed: tags, attributes, classes, URLs, and (``sealed``) more
+    than one line or raw Markdown syntax."""
     found = []
-    if "\n" in fragment:
+    if sealed and "\n" in fragment:
         found.append("more than one line")
     references = re.sub(r"\[\[[a-z0-9-]+(?:\|[^\[\]]*)?\]\]", "", fragment)
     outside_tags = re.sub(r"&#?[a-z0-9]+;", "", re.sub(r"<[^<>]*>", "", references))
-    found += [f"raw {char!r}" for char in "[]`{}$\\*_~^|:#!%'" if char in outside_tags]
+    found += [f"raw {char!r}" for char in "[]`{}$\\*_~^|:#!%'" if sealed and char in outside_tags]
     for tag, attrs in Elements(fragment).found:
+        if tag == "a" and attrs.get("class") == "pb-ref":  # a reference, as fix_refs writes it
+            attrs = {k: v for k, v in attrs.items() if k == "href"}
         if tag not in sanitize.TAGS:
             found.append(f"<{tag}>")
         for name, value in attrs.items():

@@ -51,8 +51,10 @@ class SiteMeta(HandbookMeta):
 def citation(entry: Entry, meta: SiteMeta) -> str:
     """``Ada Lovelace. (1.8) Gradient of Tr(AB). In: Matrix handbook, version 2, 2024-05-01. <link>``.
 
-    The link is the permalink, or the path below the site root when the site has no URL."""
-    parts = [", ".join(meta.authors), f"({entry.number}) {entry.title}",
+    The link is the permalink, or the path below the site root when the site has no URL.  The
+    title is one line: the citation is a raw HTML block, which a line break in a title must not
+    open to Markdown."""
+    parts = [", ".join(meta.authors), f"({entry.number}) {' '.join(entry.title.split())}",
              "In: " + ", ".join([meta.title, *meta.release()]), meta.permalink(entry) or meta.location(entry)]
     return ". ".join(part for part in parts if part)
 

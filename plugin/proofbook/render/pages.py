@@ -162,7 +162,7 @@ def _justification(step: StepReport) -> str:
         reasons += [step.step.rule.replace("-", " ")] if step.step.rule else []
     status = step.result.status
     mark = "✔ " if status == "verified" else "? "
-    unchecked = f" — not checked: {html.escape(step.result.describe())}" if status != "verified" else ""
+    unchecked = f" — not checked: {sanitize.text_html(step.result.describe())}" if status != "verified" else ""
     return f'<p class="pb-why pb-{status}">{mark}{" · ".join(reasons)}{unchecked}</p>'
 
 
@@ -254,16 +254,18 @@ def chapter_page(chapter: Chapter, blocks: Mapping[str, str], level: int = 1) ->
 
     A whole page (level 1) also states its title in front matter: MkDocs would otherwise take
     it from the heading's text, decoded, and themes print it in ``<title>`` unescaped, so
-    there angle brackets become look-alikes (‹ › ) that cannot open a tag.  Within the print
-    page (level 2) the heading is raw HTML with an id of its own (``pb-print-<slug>``): a
-    Markdown heading would repeat the chapter page's heading id, which autorefs reports as a
-    duplicate.
+    there angle brackets become look-alikes (‹ ›) that cannot open a tag.  Within the print
+    page (level 2) the heading is raw HTML, sealed text (``sanitize.text_html``) out of the table
+    of contents, whose labels themes print decoded into attributes, with an id of its own
+    (``pb-print-<slug>``): a Markdown heading would repeat the chapter page's heading id, which
+    autorefs reports as a duplicate.
     """
     if level == 1:
         title = f"{chapter.number}. {one_line(chapter.title)}".translate(_TITLE_SAFE)
         parts = [f"---\ntitle: {json.dumps(title, ensure_ascii=False)}\n---", f"# {chapter_heading(chapter)}"]
     else:
-        parts = [f'<h{level} id="pb-print-{chapter.slug}">{chapter_heading(chapter)}</h{level}>']
+        parts = [f'<h{level} class="pb-chapter" id="pb-print-{chapter.slug}">'
+                 f"{sanitize.text_html(f'{chapter.number}. {one_line(chapter.title)}')}</h{level}>"]
     if chapter.intro:
         parts.append(markdown(chapter.intro, "pb-intro"))
     parts += [blocks[e.id] for e in chapter.entries]

@@ -61,6 +61,8 @@ ATTRIBUTES = {
     "img": {"src", "alt", "title"},
     "abbr": {"title"},
     "ol": {"start"},
+    "th": {"align"},
+    "td": {"align"},
 }
 #: The only classes (``class`` itself is allowed through this): arithmatex's, which the math
 #: script typesets.
@@ -114,6 +116,8 @@ def _filter_attribute(tag: str, attribute: str, value: str) -> str | None:
         return value if re.fullmatch(r"[a-z0-9]+(?:-[a-z0-9]+)*", value) else None
     if attribute == "start":
         return value if value.isdigit() and len(value) <= 6 else None
+    if attribute == "align":
+        return value if value in ("left", "right", "center") else None
     return value
 
 
@@ -216,7 +220,7 @@ _LINK_PROCESSORS = {
 def _converter() -> markdown.Markdown:
     converter = markdown.Markdown(
         extensions=[RegistryMarkdown(), "tables", "fenced_code", "sane_lists", "pymdownx.arithmatex"],
-        extension_configs={"pymdownx.arithmatex": {"generic": True}})
+        extension_configs={"pymdownx.arithmatex": {"generic": True}, "tables": {"use_align_attribute": True}})
     _bound_inline_math(converter)
     return converter
 
