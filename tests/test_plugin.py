@@ -138,7 +138,7 @@ def test_repo_home_page_references_resolve(repo_site: MkDocsConfig) -> None:
     """The home page's references link to the right anchors with the right numbers."""
     home = (Path(repo_site.site_dir) / "index.html").read_text(encoding="utf-8")
     for ident, number in [("trace-ab-grad", "1.8"), ("trace-abatc-grad", "1.12"), ("log-det-grad", "1.13")]:
-        assert re.search(rf'<a class="pb-ref" href="{CHAPTER_ONE}/#{ident}" title="[^"]+">\({number}\)</a>', home)
+        assert re.search(rf'<a class="pb-ref" href="{CHAPTER_ONE}/#{ident}" data-pb-number="[^"]+" data-pb-title="[^"]*" data-pb-tex="[^"]+">\({number}\)</a>', home)
     assert '<div class="pb-entry pb-verified" id="trace-abatc-grad">' in home  # the embed
     assert "<code>[[trace-ab-grad]]</code>" in home  # the syntax, shown in code
 
@@ -184,10 +184,10 @@ def test_output_dir_and_nav_section_move_the_pages(make_site: SiteFactory, build
 def test_small_site_references_are_relative(small_site: MkDocsConfig) -> None:
     """References resolve from the home page, a nested page and the chapter itself."""
     home = (Path(small_site.site_dir) / "index.html").read_text(encoding="utf-8")
-    assert re.search(r'href="handbook/traces/#trace-ab-grad" title="[^"]+">\(1.2\)</a>', home)
-    assert re.search(r'href="handbook/scalars/#hostile" title="[^"]+">the hostile one</a>', home)
+    assert re.search(r'href="handbook/traces/#trace-ab-grad" data-pb-number="[^"]+" data-pb-title="[^"]*" data-pb-tex="[^"]+">\(1.2\)</a>', home)
+    assert re.search(r'href="handbook/scalars/#hostile" data-pb-number="[^"]+" data-pb-title="[^"]*" data-pb-tex="[^"]+">the hostile one</a>', home)
     assert "<code>[[not-an-entry]]</code>" in home
-    assert re.search(r'href="../../handbook/traces/#trace-ab-grad" title="[^"]+">\(1.2\)</a>',
+    assert re.search(r'href="../../handbook/traces/#trace-ab-grad" data-pb-number="[^"]+" data-pb-title="[^"]*" data-pb-tex="[^"]+">\(1.2\)</a>',
                      read(small_site, "sub/page"))
     chapter = read(small_site, "handbook/traces")
     assert re.search(r'Gradients of traces, after <a class="pb-ref" href="#trace-ab-grad"', chapter)

@@ -201,12 +201,14 @@ def entry_block(report: EntryReport, used_by: Sequence[str] = (), cite: str | No
     one line; notes; one small info line (source, tags, uses, used by, permalink, neighbourhood,
     and the collapsed Proof and ``cite``, the Cite control of ``render.cite``).
 
-    ``expanded`` opens the proof.  ``printed`` is the print page's copy: its title is raw HTML,
-    so it adds no heading id (the chapter page has those) and no on-screen links.
+    ``expanded`` opens the proof.  ``printed`` is the print page's copy: its title is a
+    paragraph with the heading role, not an ``<h3>``, to which the ``toc`` extension would give
+    the chapter page's heading id a second time (md_in_html parses raw HTML inside the block);
+    and it has no on-screen links.
     """
     entry = report.entry
     title = literal(one_line(entry.title))
-    heading = (f'<h3 class="pb-title">[[{entry.id}|{title}]]</h3>' if printed
+    heading = (f'<p class="pb-title" role="heading" aria-level="3">[[{entry.id}|{title}]]</p>' if printed
                else f"### [[{entry.id}|{title}]]")
     links = [] if printed else [
         f'<a class="pb-permalink" href="#{entry.id}" title="Link to this entry">#</a>',
