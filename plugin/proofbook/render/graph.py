@@ -110,17 +110,18 @@ def svg(nodes: Sequence[Node], edges: Sequence[tuple[str, str]], label: str) -> 
              f'aria-label="{html.escape(label)}">',
              '<defs><marker id="pb-arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" '
              'markerHeight="7" orient="auto-start-reverse"><path d="M0,0L10,5L0,10z"/></marker></defs>']
-    lines += [_arrow(place[a], place[b]) for a, b in drawn]
+    lines += [_arrow(place[a], place[b], f"{a} {b}") for a, b in drawn]
     lines += [_box(by_id[i], *place[i]) for row in rows for i in row]
     return "\n".join([*lines, "</svg>"])
 
 
-def _arrow(start: tuple[float, float], end: tuple[float, float]) -> str:
+def _arrow(start: tuple[float, float], end: tuple[float, float], ends: str) -> str:
+    """A curve from the bottom of one box to the top of the other; ``ends`` names both ids."""
     x1, y1 = start[0] + NODE_WIDTH / 2, start[1] + NODE_HEIGHT
     x2, y2 = end[0] + NODE_WIDTH / 2, end[1]
     bend = (y2 - y1) / 2
     return (f'<path class="pb-edge" d="M{x1:.0f},{y1:.0f} C{x1:.0f},{y1 + bend:.0f} {x2:.0f},{y2 - bend:.0f} '
-            f'{x2:.0f},{y2 - 1:.0f}" marker-end="url(#pb-arrow)"/>')
+            f'{x2:.0f},{y2 - 1:.0f}" marker-end="url(#pb-arrow)" data-edge="{ends}"/>')
 
 
 def _box(node: Node, x: float, y: float) -> str:

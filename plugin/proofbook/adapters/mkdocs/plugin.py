@@ -92,6 +92,7 @@ class ProofbookPlugin(BasePlugin[ProofbookConfig]):
                         "the site writes itself, and the site's own math is not typeset, without "
                         "pymdownx.arithmatex; add it under markdown_extensions in mkdocs.yml with "
                         "'generic: true'. The handbook's formulas are typeset either way.")
+        self.settings = self.config.settings()
         base = os.path.dirname(config.config_file_path or "")
         self.paths = [shown_path(os.path.join(base, path)) for path in self.settings.registry]
         folder = Path(base, self.settings.cache_dir) if self.settings.cache_dir else None
