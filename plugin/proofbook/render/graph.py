@@ -3,7 +3,7 @@
 Why not Mermaid: a Mermaid diagram is drawn in the browser by a 3 MB script, its labels shrink
 with the page (6 px on a desktop), and under Material's ``securityLevel: strict`` its nodes
 cannot link.  This SVG needs no script and no Markdown extension, keeps its labels at 13 px
-(a phone pans it inside its own scroll box) and links each node to its entry.
+(a phone pans it inside its own scroll box; ``proofbook.css`` sets the sizes) and links each node to its entry.
 
 Layout (a small Sugiyama layering, enough for handbooks of tens to hundreds of entries): each
 entry sits one layer below the deepest entry its proof cites, so arrows point down; within a
@@ -20,11 +20,11 @@ from dataclasses import dataclass
 from ..model import EntryReport
 
 #: Node size and spacing, in CSS pixels (the SVG is drawn at its natural size).
-NODE_WIDTH, NODE_HEIGHT = 190, 46
-COLUMN, ROW = 210, 86
+NODE_WIDTH, NODE_HEIGHT = 148, 42
+COLUMN, ROW = 158, 78
 MARGIN = 8
-#: Characters of a title that fit on a node's second line at 13 px.
-TITLE_CHARS = 26
+#: Characters of a title that fit on a node's second line at 12 px (the full title is its tooltip).
+TITLE_CHARS = 22
 
 #: (CSS class suffix, legend text), strongest evidence first; ``levels.MEANING`` explains each.
 LEGEND: tuple[tuple[str, str], ...] = (
@@ -129,8 +129,8 @@ def _box(node: Node, x: float, y: float) -> str:
     return (f'<a href="{html.escape(node.href)}" class="pb-node pb-node-{node.kind}">'
             f"<title>({html.escape(node.number)}) {html.escape(node.title)}</title>"
             f'<rect x="{x:.0f}" y="{y:.0f}" width="{NODE_WIDTH}" height="{NODE_HEIGHT}" rx="6"/>'
-            f'<text x="{x + 10:.0f}" y="{y + 18:.0f}"><tspan class="pb-node-number">({html.escape(node.number)})'
-            f'</tspan><tspan x="{x + 10:.0f}" dy="17">{html.escape(title)}</tspan></text></a>')
+            f'<text x="{x + 8:.0f}" y="{y + 17:.0f}"><tspan class="pb-node-number">({html.escape(node.number)})'
+            f'</tspan><tspan x="{x + 8:.0f}" dy="16">{html.escape(title)}</tspan></text></a>')
 
 
 def legend(kinds: Iterable[str]) -> str:

@@ -319,9 +319,10 @@ def graph_page(registry: Registry, reports: Mapping[str, EntryReport], edges: Se
     """The citation graph (``render.graph``: an SVG, cited above citing, nodes linked to their
     entries through ``hrefs``, coloured by level, with a legend), the same as a list, then the
     neighbourhood of each entry in it: what it uses and what uses it, transitively, with its
-    own small graph.  Drawings are left out of the search index; the list is in it.
+    own small graph.  Drawings are left out of the search index; the list is in it.  The page
+    hides Material's table of contents, to give the drawing the width.
     """
-    parts = ["# Dependency graph"]
+    parts = ["---\nhide:\n  - toc\n---", "# Dependency graph"]
     if not edges:
         return "\n\n".join([*parts, "No proof cites another entry yet."]) + "\n"
     entries = registry.by_id()
