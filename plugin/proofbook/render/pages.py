@@ -391,6 +391,20 @@ def _page_footer(text: str) -> str:
             '@bottom-right { content: counter(page) " / " counter(pages); font-size: 8pt; } } }</style>')
 
 
+def failure_banner(message: str) -> str:
+    """HTML for the top of every page while ``mkdocs serve`` has a broken registry: the problems
+    as the console prints them (file:line, entry, counterexample), so no page passes for verified."""
+    return (f'<div class="pb-failure" role="alert"><p><strong>proofbook: this site is out of date.</strong> '
+            "The registry has problems; the handbook shows again once they are fixed and saved.</p>"
+            f"<pre>{html.escape(message, quote=False)}</pre></div>")
+
+
+def failure_page(message: str) -> str:
+    """A handbook page while ``mkdocs serve`` has a broken registry: a title; the banner says why."""
+    return ("---\ntitle: The handbook is not built\nsearch:\n  exclude: true\n---\n\n"
+            "# The handbook is not built\n\nFix the problems above and save: this page reloads.\n")
+
+
 def handbook_pages(registry: Registry, reports: Iterable[EntryReport], blocks: Mapping[str, str],
                    edges: Sequence[tuple[str, str]], graph_hrefs: Mapping[str, str], notation: str | None = None,
                    downloads: Sequence[tuple[str, str]] = ()) -> list[tuple[str, str]]:

@@ -72,13 +72,19 @@ class ProofbookPlugin(BasePlugin[ProofbookConfig]):
         self.generated: list[File] = []
         #: The print page, on which references point to its own copies of the entries.
         self.printable: File | None = None
+        #: ``mkdocs serve`` is running: a broken registry then becomes an error page, not a stale site.
+        self.serving = False
+        #: The message of the registry's problems while the served site shows them, else None.
+        self.failure: str | None = None
         #: Whether the build has said that citations need ``site_url`` (once per ``mkdocs serve``).
         self.told_site_url = False
         #: The dependency graph page's URL, which the entries' neighbourhood links point to.
         self.graph_url = ""
 
     def on_startup(self, *, command: Literal["build", "gh-deploy", "serve"], dirty: bool) -> None:
-        """Nothing to do; defining it makes MkDocs reuse this instance (and its cache) on rebuilds."""
+        """Note whether this is ``mkdocs serve``; defining this hook also makes MkDocs reuse this
+        instance (and its cache) on rebuilds."""
+        self.serving = command == "serve"
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         """Resolve the registry paths and the cache folder against mkdocs.yml's folder; list the
@@ -105,8 +111,16 @@ class ProofbookPlugin(BasePlugin[ProofbookConfig]):
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         """Verify the registry, add the handbook's pages, exports and assets, and record the
-        reference targets."""
-        registry, report = self._verify()
+        reference targets.  Under ``mkdocs serve`` a broken registry does not fail the rebuild,
+        which would leave the browser on the last good pages: the handbook's pages become an
+        error page and every page gets a banner with the problems (``serve_failure``)."""
+        try:
+            registry, report = self._verify()
+        except PluginError as error:
+            if not self.serving:
+                raise
+            return self._serve_failure(files, config, str(error))
+        self.failure = None
         meta = self._meta(config, registry)
         if meta.url is None and not self.told_site_url:
             log.info(NO_SITE_URL)
@@ -115,16 +129,16 @@ class ProofbookPlugin(BasePlugin[ProofbookConfig]):
         blocks = self._add_pages(files, config, registry, report, meta, downloads=list(exported))
         for name, text in exported.items():
             self._add(files, config, name, content=text)
-        for path in self.assets.files:
-            if path == SCRIPT:
-                self._add(files, config, site_uri(path), content=self.assets.script())
-            else:
-                self._add(files, config, site_uri(path), abs_src_path=str(PACKAGE_ASSETS / path))
+        self._add_assets(files, config)
         self.targets = {
             r.entry.id: Target(r.entry.number, meta.page_urls[r.entry.chapter], r.latex, blocks[r.entry.id],
                                pages.one_line(r.entry.title))
             for r in report.entries}
         return files
+
+    def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
+        """While the served registry is broken, put the problems at the top of every page."""
+        return html if self.failure is None else pages.failure_banner(self.failure) + html
 
     def on_nav(self, nav: Navigation, *, config: MkDocsConfig, files: Files) -> Navigation:
         """Append a section with the generated pages, unless the user's ``nav`` places them."""
@@ -146,7 +160,10 @@ class ProofbookPlugin(BasePlugin[ProofbookConfig]):
         return server
 
     def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
-        """Replace references and embeds; an unknown id fails the build, a misplaced embed warns."""
+        """Replace references and embeds; an unknown id fails the build, a misplaced embed warns.
+        While the served registry is broken there are no targets: references stay as written."""
+        if self.failure is not None:
+            return markdown
         fixed = fix_refs(markdown, page.file.url, self._targets_on(page))
         if pages.GRAPH_LINK in fixed.markdown:
             fixed.markdown = fixed.markdown.replace(
@@ -186,6 +203,28 @@ class ProofbookPlugin(BasePlugin[ProofbookConfig]):
             log.warning(problem)
         log.info(f"{report.summary()}; {report.activity()}")
         return registry, report
+
+    def _serve_failure(self, files: Files, config: MkDocsConfig, message: str) -> Files:
+        """Show ``message`` in the served site: the handbook's pages of the last build (or its
+        index, on a first build) become the error page, every page gets the banner
+        (``on_page_content``), and the console says it too."""
+        log.error(message)
+        self.failure, self.targets = message, {}
+        page = pages.failure_page(message)
+        names = [file.src_uri for file in self.generated] or [self._in_handbook("index.md")]
+        self.generated = [self._add(files, config, name, content=page) for name in names]
+        if self.printable is not None:
+            self.printable = self._add(files, config, self.printable.src_uri, content=page)
+        self._add_assets(files, config)
+        return files
+
+    def _add_assets(self, files: Files, config: MkDocsConfig) -> None:
+        """Serve the style sheet and scripts of ``self.assets``; the page script with its settings."""
+        for path in self.assets.files:
+            if path == SCRIPT:
+                self._add(files, config, site_uri(path), content=self.assets.script())
+            else:
+                self._add(files, config, site_uri(path), abs_src_path=str(PACKAGE_ASSETS / path))
 
     def _in_handbook(self, name: str) -> str:
         """The site path of a generated page: ``name`` below ``output_dir``."""
