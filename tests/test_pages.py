@@ -30,6 +30,7 @@ from proofbook.render.pages import (
     describe_symbol,
     display_math,
     entry_block,
+    exclude_math_from_search,
     graph_page,
     handbook_pages,
     index_page,
@@ -111,7 +112,7 @@ def test_entry_block(markdown_to_html: Convert) -> None:
                            '<a class="pb-ref" href="#log-det-grad"')
     assert f'<div class="pb-formula">\n{display_math(LATEX)}<span class="pb-eqno">(1.2)</span></div>' in html
     soup = BeautifulSoup(html, "html.parser")
-    assert soup.select_one("p.pb-plain[aria-hidden=true]").get_text() == "(1.2) diff(log(det(A)), A) = inv(A).T"
+    assert soup.select_one("p.pb-plain[aria-hidden=true]").get_text() == "diff(log(det(A)), A) = inv(A).T"
     meta = soup.select_one(".pb-meta")
     assert meta.select_one("details.pb-badge.pb-verified.pb-level-proved-for-sizes > summary").get_text() == (
         "✔ proved for n ≤ 1, tested for n ≤ 2")
@@ -126,6 +127,16 @@ def test_entry_block(markdown_to_html: Convert) -> None:
         "Source: Bishop 2006, p. 697", "determinant gradient", "#"]
     assert info.select_one("a.pb-permalink")["href"] == "#log-det-grad"
     assert "Proof" not in html and "Used by" not in html and "neighbourhood" not in html
+
+
+def test_search_sees_plain_formulas_not_latex() -> None:
+    """Math elements of a built page are marked for Material's search to skip; nothing else is."""
+    built = ('<div class="arithmatex">\\[ x \\]</div><span class="arithmatex">\\( y \\)</span>'
+             '<p class="pb-plain">x = y</p><div class="arithmatexx">z</div>')
+    assert exclude_math_from_search(built) == (
+        '<div class="arithmatex" data-search-exclude="math">\\[ x \\]</div>'
+        '<span class="arithmatex" data-search-exclude="math">\\( y \\)</span>'
+        '<p class="pb-plain">x = y</p><div class="arithmatexx">z</div>')
 
 
 def test_symbols_share_one_line() -> None:

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import html
 import json
+import re
 from collections.abc import Iterable, Mapping, Sequence
 
 from ..model import Chapter, Entry, EntryReport, Registry, Result, StepReport, SymbolDecl
@@ -211,8 +212,9 @@ def entry_block(report: EntryReport, used_by: Sequence[str] = (), cite: str | No
     heading = (f'<p class="pb-title" role="heading" aria-level="3">[[{entry.id}|{title}]]</p>' if printed
                else f"### [[{entry.id}|{title}]]")
     links = [] if printed else [
-        f'<a class="pb-permalink" href="#{entry.id}" title="Link to this entry">#</a>',
-        *([f'<a class="pb-nb-link" href="{GRAPH_LINK}#{neighbourhood_anchor(entry.id)}">neighbourhood</a>']
+        f'<a class="pb-permalink" href="#{entry.id}" title="Link to this entry" data-search-exclude="link">#</a>',
+        *([f'<a class="pb-nb-link" href="{GRAPH_LINK}#{neighbourhood_anchor(entry.id)}" '
+            'data-search-exclude="link">neighbourhood</a>']
           if entry.cited or used_by else [])]
     meta = [badge(report.result, dimensions(entry)), _symbols(entry.symbols)]
     info = [*_info(entry, used_by, links), _proof(report, expanded), cite]
@@ -220,7 +222,7 @@ def entry_block(report: EntryReport, used_by: Sequence[str] = (), cite: str | No
         f'<div class="pb-entry pb-{report.result.status}" id="{entry.id}" markdown>',
         heading,
         display_math(report.latex, entry.number),
-        f'<p class="pb-plain" aria-hidden="true">({html.escape(entry.number)}) {html.escape(plain_formula(entry))}</p>',
+        f'<p class="pb-plain" aria-hidden="true">{html.escape(plain_formula(entry))}</p>',
         '<div class="pb-meta">' + " ".join(m for m in meta if m) + "</div>",
         markdown(entry.notes, "pb-notes") if entry.notes else None,
         "\n".join(['<div class="pb-info">', *(i for i in info if i), "</div>"]),
@@ -389,6 +391,16 @@ def _page_footer(text: str) -> str:
     quoted = "".join(c if c.isalnum() or c in " ·.,:;()-_/" else f"\\{ord(c):x} " for c in text)
     return ('<style>@media print { @page { @bottom-left { content: "' + quoted + '"; font-size: 8pt; } '
             '@bottom-right { content: counter(page) " / " counter(pages); font-size: 8pt; } } }</style>')
+
+
+_MATH_ELEMENT = re.compile(r'<(div|span) class="arithmatex">')
+
+
+def exclude_math_from_search(page_html: str) -> str:
+    """Mark every arithmatex element of a page ``data-search-exclude``, which Material's search
+    skips: a result should read "(1.8) diff(trace(A*B), A) = B.T" (``plain_formula``), not
+    ``\\[ \\frac{\\partial}{...} \\]``.  Material removes the attribute from the page itself."""
+    return _MATH_ELEMENT.sub(r'<\1 class="arithmatex" data-search-exclude="math">', page_html)
 
 
 def failure_banner(message: str) -> str:

@@ -137,7 +137,11 @@ class ProofbookPlugin(BasePlugin[ProofbookConfig]):
         return files
 
     def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
-        """While the served registry is broken, put the problems at the top of every page."""
+        """Keep the LaTeX source of the handbook's pages out of the search index (each entry's
+        formula is indexed as plain text); while the served registry is broken, put the problems
+        at the top of every page."""
+        if page.file in self.generated or page.file is self.printable:
+            html = pages.exclude_math_from_search(html)
         return html if self.failure is None else pages.failure_banner(self.failure) + html
 
     def on_nav(self, nav: Navigation, *, config: MkDocsConfig, files: Files) -> Navigation:
