@@ -50,6 +50,7 @@ from ...render.assets import PACKAGE_ASSETS, SCRIPT, Assets, page_assets, prepen
 from ...render.cite import EXPORTS, NO_SITE_URL, SiteMeta, byline, cite_block, exports
 from ...render.refs import (Target, fix_refs, misplaced_message, over_limit_message, registry_problems,
                             unknown_message)
+from ...render.html_refs import fix_html_refs
 from ...render.urls import relative_url
 
 log = get_plugin_logger(__name__)
@@ -137,12 +138,21 @@ class ProofbookPlugin(BasePlugin[ProofbookConfig]):
         return files
 
     def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
-        """Keep the LaTeX source of the handbook's pages out of the search index (each entry's
-        formula is indexed as plain text); while the served registry is broken, put the problems
-        at the top of every page."""
+        """Replace the references that Markdown extensions added after ``on_page_markdown``
+        (snippets, docstrings; an unknown one warns), register the entries' anchors with autorefs,
+        and keep the LaTeX source of the handbook's pages out of the search index (each entry's
+        formula is indexed as plain text).  While the served registry is broken, put the problems
+        at the top of every page instead."""
+        if self.failure is not None:
+            return pages.failure_banner(self.failure) + html
+        late = fix_html_refs(html, page.file.url, self._targets_on(page))
+        for ident in dict.fromkeys(late.unknown):
+            where = f"{page_location(page, '')[0]} (in Markdown an extension added: a snippet, a docstring)"
+            log.warning(unknown_message(where, ident, self.targets))
         if page.file in self.generated or page.file is self.printable:
-            html = pages.exclude_math_from_search(html)
-        return html if self.failure is None else pages.failure_banner(self.failure) + html
+            self._register_anchors(page, config)
+            return pages.exclude_math_from_search(late.html)
+        return late.html
 
     def on_nav(self, nav: Navigation, *, config: MkDocsConfig, files: Files) -> Navigation:
         """Append a section with the generated pages, unless the user's ``nav`` places them."""
@@ -207,6 +217,17 @@ class ProofbookPlugin(BasePlugin[ProofbookConfig]):
             log.warning(problem)
         log.info(f"{report.summary()}; {report.activity()}")
         return registry, report
+
+    def _register_anchors(self, page: Page, config: MkDocsConfig) -> None:
+        """Tell autorefs, when the site uses it, where each entry of ``page`` is, so that
+        ``[text][entry-id]`` in any page or docstring links to it."""
+        autorefs = config.plugins.get("autorefs")
+        register = getattr(autorefs, "register_anchor", None)
+        if register is None:
+            return
+        for ident, target in self.targets.items():
+            if target.url == page.file.url:
+                register(page, ident, title=f"({target.number}) {target.title}")
 
     def _serve_failure(self, files: Files, config: MkDocsConfig, message: str) -> Files:
         """Show ``message`` in the served site: the handbook's pages of the last build (or its
