@@ -154,7 +154,7 @@ def test_repo_graph_lists_every_proof_edge(repo_site: MkDocsConfig) -> None:
     graph = page.select_one("article .pb-graph svg")
     assert {path["data-edge"] for path in graph.select("path.pb-edge")} == {f"{a} {b}" for a, b in edges}
     chapters = {e.id: e.chapter for e in registry.entries}
-    links = {a["href"] for a in graph.select("a.pb-node")}
+    links = {a["xlink:href"] for a in graph.select("a.pb-node")}
     assert links == {f"../{chapters[i]}/#{i}" for edge in edges for i in edge}
 
 

@@ -111,11 +111,12 @@
       link.dataset.pbWired = "1";
       link.addEventListener("mouseenter", () => pointer === "touch" || preview(link));
       link.addEventListener("mouseleave", () => pointer === "touch" || hideSoon());
-      link.addEventListener("focus", () => preview(link));
+      link.addEventListener("focus", () => pointer === "touch" || preview(link));
       link.addEventListener("blur", hideSoon);
       link.addEventListener("click", event => {
         if (pointer === "touch" && shownFor !== link) {
           event.preventDefault();
+          event.stopPropagation();  // Material's instant navigation would follow it anyway
           hide();
           preview(link);
         } else {
@@ -126,9 +127,22 @@
   }
 
   // -- each page -----------------------------------------------------------------------------
+  // After an instant navigation to another page's anchor (an entry's neighbourhood on the graph
+  // page, say), Material does not always scroll to it: bring it into view once the page is drawn.
+  function reachAnchor() {
+    const id = decodeURIComponent(location.hash.slice(1));
+    const target = id && document.getElementById(id);
+    if (!target) return;
+    requestAnimationFrame(() => {
+      const box = target.getBoundingClientRect();
+      if (box.bottom <= 0 || box.top >= window.innerHeight) target.scrollIntoView();
+    });
+  }
+
   function page() {
     hide();
     wire(document);
+    reachAnchor();
     if (config.katex && document.querySelector(".arithmatex")) mathEngine().then(() => typeset(document.body));
   }
 

@@ -105,7 +105,8 @@ def svg(nodes: Sequence[Node], edges: Sequence[tuple[str, str]], label: str) -> 
         for x, ident in enumerate(row):
             place[ident] = (MARGIN + offset + x * COLUMN, MARGIN + y * ROW)
     total_w, total_h = width + 2 * MARGIN, len(rows) * ROW - ROW + NODE_HEIGHT + 2 * MARGIN
-    lines = [f'<svg class="pb-graph-svg" xmlns="http://www.w3.org/2000/svg" width="{total_w:.0f}" '
+    lines = [f'<svg class="pb-graph-svg" xmlns="http://www.w3.org/2000/svg" '
+             f'xmlns:xlink="http://www.w3.org/1999/xlink" width="{total_w:.0f}" '
              f'height="{total_h:.0f}" viewBox="0 0 {total_w:.0f} {total_h:.0f}" role="img" '
              f'aria-label="{html.escape(label)}">',
              '<defs><marker id="pb-arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" '
@@ -125,8 +126,10 @@ def _arrow(start: tuple[float, float], end: tuple[float, float], ends: str) -> s
 
 
 def _box(node: Node, x: float, y: float) -> str:
+    """A node: a link (``xlink:href``: Material's instant navigation rewrites every ``a[href]``
+    and fails on an SVG link, whose ``href`` cannot be set) around a box, number and title."""
     title = node.title if len(node.title) <= TITLE_CHARS else node.title[:TITLE_CHARS - 1].rstrip() + "…"
-    return (f'<a href="{html.escape(node.href)}" class="pb-node pb-node-{node.kind}">'
+    return (f'<a xlink:href="{html.escape(node.href)}" class="pb-node pb-node-{node.kind}">'
             f"<title>({html.escape(node.number)}) {html.escape(node.title)}</title>"
             f'<rect x="{x:.0f}" y="{y:.0f}" width="{NODE_WIDTH}" height="{NODE_HEIGHT}" rx="6"/>'
             f'<text x="{x + 8:.0f}" y="{y + 17:.0f}"><tspan class="pb-node-number">({html.escape(node.number)})'

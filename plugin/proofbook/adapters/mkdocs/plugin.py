@@ -140,8 +140,8 @@ class ProofbookPlugin(BasePlugin[ProofbookConfig]):
     def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
         """Replace the references that Markdown extensions added after ``on_page_markdown``
         (snippets, docstrings; an unknown one warns), register the entries' anchors with autorefs,
-        and keep the LaTeX source of the handbook's pages out of the search index (each entry's
-        formula is indexed as plain text).  While the served registry is broken, put the problems
+        and keep LaTeX source out of the search index (each entry's formula is indexed as plain
+        text; the site's own math, which arithmatex marks the same way, too).  While the served registry is broken, put the problems
         at the top of every page instead."""
         if self.failure is not None:
             return pages.failure_banner(self.failure) + html
@@ -149,10 +149,9 @@ class ProofbookPlugin(BasePlugin[ProofbookConfig]):
         for ident in dict.fromkeys(late.unknown):
             where = f"{page_location(page, '')[0]} (in Markdown an extension added: a snippet, a docstring)"
             log.warning(unknown_message(where, ident, self.targets))
-        if page.file in self.generated or page.file is self.printable:
+        if page.file in self.generated:
             self._register_anchors(page, config)
-            return pages.exclude_math_from_search(late.html)
-        return late.html
+        return pages.exclude_math_from_search(late.html)
 
     def on_nav(self, nav: Navigation, *, config: MkDocsConfig, files: Files) -> Navigation:
         """Append a section with the generated pages, unless the user's ``nav`` places them."""
