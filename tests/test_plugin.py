@@ -29,6 +29,7 @@ from proofbook.proofs import dependency_edges
 from proofbook.registry.load import load_registry
 from proofbook.render.levels import dimensions, level_words
 from proofbook.render.pages import display_math
+from proofbook.settings import ProofbookSettings
 from proofbook.verify import pool
 
 SiteFactory = Callable[..., Path]  # the types of the fixtures make_site, build_site, build_error
@@ -361,8 +362,8 @@ def test_md_in_html_is_required(small_site: MkDocsConfig) -> None:
     """Without md_in_html the entry blocks would be raw text: the build stops and says why."""
     config = load_config(small_site.config_file_path)
     config.markdown_extensions.remove("md_in_html")
-    with pytest.raises(PluginError, match="^proofbook: the handbook pages need the md_in_html Markdown extension; "
-                                          "add 'md_in_html' under markdown_extensions in mkdocs.yml.$"):
+    with pytest.raises(PluginError, match=r"^proofbook: the handbook pages need the md_in_html Markdown extension; "
+                                          r"add 'md_in_html' under markdown_extensions in mkdocs\.yml\.$"):
         config.plugins["proofbook"].on_config(config)
 
 
@@ -370,9 +371,9 @@ def test_md_in_html_is_required(small_site: MkDocsConfig) -> None:
 #: and ``.nan``, which the JSON that ``make_site`` writes cannot spell.
 BAD_OPTIONS = [
     # a string where a number belongs
-    ({"jobs": "two"}, "option 'jobs': Expected a whole number of at least 0 but received: 'two'"),
+    ({"jobs": "two"}, "option 'jobs': Expected a whole number from 0 to 256 but received: 'two'"),
     # a negative worker count
-    ({"jobs": -1}, "option 'jobs': Expected a whole number of at least 0 but received: -1"),
+    ({"jobs": -1}, "option 'jobs': Expected a whole number from 0 to 256 but received: -1"),
     # true where a count belongs (YAML's true is no number)
     ({"points": True}, "option 'points': Expected a whole number of at least 1 but received: True"),
     # a size of zero, inside a list
@@ -446,3 +447,26 @@ def test_valid_options_reach_the_core(make_site: SiteFactory, tmp_path: Path) ->
     assert (settings.output_dir, settings.date, settings.time_limit, settings.authors) == (
         "reference/formulas", datetime.date(2024, 2, 29), 2.0, ("Ada",))
     assert settings.check_options().settings.random_sizes == (1, 2)
+
+
+def test_plugin_options_are_the_core_options() -> None:
+    """The MkDocs Config declares exactly the core's options, in the same order, with the same defaults."""
+    from proofbook.adapters.mkdocs.config import ProofbookConfig
+    from proofbook.settings.options import DEFAULTS
+
+    config = ProofbookConfig()
+    assert [name for name, _ in ProofbookConfig._schema] == list(DEFAULTS)
+    assert config.validate() == ([], []) and config.settings() == ProofbookSettings()
+
+
+@pytest.mark.parametrize("url", ["", "/", ".", "a/", "a/b/", "a/b/c.html", "a/../b/", "../x/", "//x/y/", "a/./b",
+                                 "handbook/traces/", "index.html", "sub/page/", "x.y/z/", "foo/../../bar"])
+@pytest.mark.parametrize("page", ["", "/", "a/", "a/b/", "a/b/c.html", "handbook/traces/", "sub/page/",
+                                  "handbook/print/", "x.y/z/", "../up/"])
+def test_references_link_as_mkdocs_links(url: str, page: str) -> None:
+    """The core's relative URLs are MkDocs' own (``get_relative_url``), without importing MkDocs."""
+    from mkdocs.utils import get_relative_url
+
+    from proofbook.render.urls import relative_url
+
+    assert relative_url(url, page) == get_relative_url(url, page)

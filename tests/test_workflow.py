@@ -5,8 +5,11 @@ from __future__ import annotations
 import argparse
 import datetime
 import json
+import os
 import re
 import shlex
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -167,3 +170,59 @@ def test_ci_cache_snippet_caches_the_default_folder() -> None:
     assert snippet[0]["with"]["path"] == DEFAULT_CACHE_DIR
     assert step_using(build_steps(yaml.safe_load(WORKFLOW.read_text())), "actions/cache")["with"]["path"] \
         == DEFAULT_CACHE_DIR
+
+
+# -- the release workflow -------------------------------------------------------------------------
+
+RELEASE = ROOT / ".github" / "workflows" / "release.yml"
+
+
+@pytest.fixture(scope="module")
+def release() -> dict[Any, Any]:
+    return yaml.safe_load(RELEASE.read_text(encoding="utf-8"))
+
+
+def test_release_runs_on_version_tags_only(release: dict[Any, Any]) -> None:
+    assert release[True] == {"push": {"tags": ["v*"]}}
+    assert release["permissions"] == {"contents": "read"}
+
+
+def test_release_builds_checks_and_tries_the_wheel_before_publishing(release: dict[Any, Any]) -> None:
+    """Build, ``twine check``, install the wheel, verify and build the site with it, then keep
+    ``dist/`` for the publish job; the build job can write nothing."""
+    build = release["jobs"]["build"]
+    assert "permissions" not in build
+    steps = build["steps"]
+    step_using(steps, "actions/checkout")
+    assert step_using(steps, "actions/setup-python")["with"]["python-version"] == "3.11"
+    lines = [shlex.join(words) for words in commands(steps)]
+    order = ["python -m build", "python -m twine check --strict 'dist/*'", "pip install 'dist/*.whl'",
+             "proofbook check --config mkdocs.yml", "mkdocs build --strict"]
+    assert [lines.index(line) for line in order] == sorted(lines.index(line) for line in order)
+    assert [args.run.__name__ for args in proofbook_args(steps)] == ["_check"]
+    upload = step_using(steps, "actions/upload-artifact")["with"]
+    assert (upload["name"], upload["path"], upload["if-no-files-found"]) == ("dist", "dist/", "error")
+
+
+@pytest.mark.parametrize(("tag", "status"), [(f"v{proofbook.__version__}", 0), ("v9.9.9", 1),
+                                             (proofbook.__version__, 1)])
+def test_release_refuses_a_tag_that_is_not_the_version(release: dict[Any, Any], tag: str, status: int) -> None:
+    """The tag check, run as the workflow runs it: only ``v<version>`` passes."""
+    (line,) = [line for step in release["jobs"]["build"]["steps"] for line in step.get("run", "").splitlines()
+               if line.startswith("test ")]
+    env = {**os.environ, "GITHUB_REF_NAME": tag, "PATH": f"{Path(sys.executable).parent}:{os.environ['PATH']}"}
+    assert subprocess.run(["bash", "-c", line], env=env, check=False).returncode == status
+
+
+def test_release_publishes_with_trusted_publishing(release: dict[Any, Any]) -> None:
+    """The publish job needs the build, runs in the pypi environment, holds only the OpenID
+    token permission, and publishes the built files with no password."""
+    publish = release["jobs"]["publish"]
+    assert publish["needs"] == "build"
+    assert publish["environment"] == {"name": "pypi", "url": "https://pypi.org/p/mkdocs-proofbook"}
+    assert publish["permissions"] == {"id-token": "write"}
+    download, upload = publish["steps"]
+    assert download["uses"].split("@")[0] == "actions/download-artifact"
+    assert download["with"] == {"name": "dist", "path": "dist/"}
+    assert upload["uses"] == "pypa/gh-action-pypi-publish@release/v1"
+    assert "password" not in upload.get("with", {})

@@ -115,7 +115,7 @@ class ResultCache:
                 return  # an older proofbook's cache: only a slower build
             for name, record in data["records"].items():
                 kind, _, key = name.partition(":")
-                self._records.setdefault((kind, key), _Record(  # type: ignore[arg-type]
+                self._records.setdefault((kind, key), _Record(
                     record["value"], str(record["sha256"]), str(record["used"]), path.name))
         except (OSError, ValueError, KeyError, TypeError, AttributeError):
             self.unreadable.append(path.name)
@@ -205,7 +205,7 @@ class ResultCache:
 
     def notices(self) -> list[str]:
         """What the user should know about the cache itself; none of it changes a verdict."""
-        where = self.folder
+        where = self.folder or Path()  # a memory cache reads no file: nothing below names it
         lines = [f"the cache file {where / name} could not be read; its entries were verified again."
                  for name in self.unreadable]
         if self.rejected:

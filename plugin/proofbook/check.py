@@ -14,7 +14,7 @@ import os
 import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from .cache import ResultCache, source_digest
 from .errors import ProofbookError
@@ -281,7 +281,8 @@ def _verify(claims: list[Claim], options: CheckOptions, cache: ResultCache,
             if progress is not None:
                 progress.finish()
         for claim, outcome in zip(todo, outcomes):
-            result = outcome.value if outcome.failure is None else Result("inconclusive", reason=outcome.failure)
+            result = (cast(Result, outcome.value) if outcome.failure is None  # no failure: the worker returned one
+                      else Result("inconclusive", reason=outcome.failure))
             results[claim] = result
             cache.store_result(claim.key(options.settings), result)
     return results, set(todo)

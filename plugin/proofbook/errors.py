@@ -7,7 +7,14 @@ plugin can print one short paragraph per problem and never a Python traceback.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
+
+
+def shown_path(path: str | os.PathLike[str]) -> str:
+    """A path as messages show it: relative to the working directory when below it."""
+    relative = os.path.relpath(path)
+    return os.fspath(path) if relative.startswith("..") else relative
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,7 @@ these objects and cached LaTeX alone.  Expressions stay source text (``Source``)
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
-from typing import Literal
+from typing import Any, Literal, cast
 
 from .errors import Location
 
@@ -216,8 +216,8 @@ def result_to_dict(result: Result) -> dict[str, object]:
 
 def result_from_dict(data: dict[str, object]) -> Result:
     """Rebuild a Result from ``result_to_dict`` output (the cache and ``--json``)."""
-    evidence = tuple(Evidence(e["method"], e["summary"], tuple(e["sizes"]))  # type: ignore[index]
-                     for e in data.get("evidence", ()))  # type: ignore[union-attr]
+    evidence = tuple(Evidence(e["method"], e["summary"], tuple(e["sizes"]))
+                     for e in cast("list[dict[str, Any]]", data.get("evidence", ())))
     cx = data.get("counterexample")
     counterexample = Counterexample(**cx) if isinstance(cx, dict) else None
     return Result(data["status"], evidence, counterexample,  # type: ignore[arg-type]

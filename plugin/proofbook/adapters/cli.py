@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from ..cache import CACHE_FILE, ResultCache, shard_file
-from ..check import CheckOptions, Report, check_registry
+from ..check import Report, check_registry
 from ..errors import Location, ProofbookError, ProofbookErrors
 from ..export import HandbookMeta, handbook_json, latex_sheet, report_as_dict
 from ..model import LEVELS, EntryReport, Registry
@@ -83,9 +83,9 @@ def _add_registry_arguments(parser: argparse.ArgumentParser) -> None:
                         help="verify as the site does: take proofbook's options (registry, sizes, "
                              "limits, cache) from this mkdocs.yml, zensical.toml, pyproject.toml or "
                              "proofbook.toml (default: the first of them here that configures proofbook)")
-    parser.add_argument("--jobs", type=_option_type("jobs", int), metavar="N",
+    parser.add_argument("--jobs", type=_option_type("jobs", _number), metavar="N",
                         help="worker processes (default: one per CPU)")
-    parser.add_argument("--time-limit", type=_option_type("time_limit", float), metavar="S",
+    parser.add_argument("--time-limit", type=_option_type("time_limit", _number), metavar="S",
                         help="seconds per claim before it is inconclusive (default: 60)")
     parser.add_argument("--cache-dir", metavar="DIR", type=_folder,
                         help=f"where verdicts are remembered (default: {DEFAULT_CACHE_DIR})")
@@ -146,27 +146,35 @@ def _site_settings(config_file: str | None) -> SiteSettings:
     return site
 
 
-def _option_type(name: str, parse: Callable[[str], Any]) -> Callable[[str], Any]:
+def _option_type(name: str, parse: Callable[[str], object]) -> Callable[[str], Any]:
     """An argparse type for an argument that sets option ``name``: the option's own check, so
     ``--jobs -1`` is refused as ``jobs: -1`` is ("Expected ... but received: -1")."""
 
     def convert(text: str) -> Any:
         try:
-            value = parse(text)
-        except ValueError:
-            value = text
-        try:
-            return check_option(name, value)
+            return check_option(name, parse(text))
         except OptionError as error:
             raise argparse.ArgumentTypeError(str(error)) from None
 
     return convert
 
 
+def _number(text: str) -> int | float | str:
+    """An argument as the number it spells (``2``, ``0.5``, ``inf``), else as the text it is."""
+    for kind in (int, float):
+        try:
+            return kind(text)
+        except ValueError:
+            pass
+    return text
+
+
 def _output_file(text: str) -> str:
     """A file to write: not a folder, and in a folder that exists or can be made and written."""
     path = Path(text)
-    if not text or path.is_dir() or text.endswith(("/", os.sep)):
+    if not text.strip():
+        raise argparse.ArgumentTypeError(f"Expected a file to write but received: {text!r}")
+    if path.is_dir() or text.endswith(("/", os.sep)):
         raise argparse.ArgumentTypeError(f"Expected a file to write but received a folder: {text!r}")
     folder = next((p for p in path.absolute().parents if p.exists()), None)
     if folder is None or not folder.is_dir() or not os.access(folder, os.W_OK | os.X_OK):
@@ -179,7 +187,7 @@ def _output_file(text: str) -> str:
 
 def _folder(text: str) -> str:
     """A folder to keep the cache in: any path that is not an existing file."""
-    if not text or Path(text).exists() and not Path(text).is_dir():
+    if not text or (Path(text).exists() and not Path(text).is_dir()):
         raise argparse.ArgumentTypeError(f"Expected a folder but received: {text!r}")
     return text
 

@@ -153,7 +153,7 @@ def _node_position(node: ast.AST | None, text: str) -> tuple[int, int | None]:
         return 1, None
     line = node.lineno
     raw = _lines("(" + text)[line - 1].encode()
-    col = len(raw[: node.col_offset].decode(errors="replace"))
+    col = len(raw[: node.col_offset].decode(errors="replace"))  # type: ignore[attr-defined]  # with lineno
     return line, (col if line == 1 else col + 1)
 
 
@@ -366,7 +366,7 @@ class _Compiler:
             raise _Fail(node, "only a matrix or a vector can be indexed.")
         index_nodes = node.slice.elts if isinstance(node.slice, ast.Tuple) else [node.slice]
         if len(index_nodes) == 1 and value.is_column:
-            index_nodes = [index_nodes[0], None]
+            index_nodes = [index_nodes[0], None]  # type: ignore[list-item]  # a column's one index
         if len(index_nodes) != 2:
             raise _Fail(node, "a matrix takes two indices, M[i, j]; a column vector one, a[i].")
         rows, cols = value.shape
@@ -473,14 +473,14 @@ class _Compiler:
         if isinstance(target, MatrixSymbol) and k != 1:
             raise _Fail(order, "only first derivatives by a vector or matrix are supported.",
                         "Nest diff() for higher ones.")
-        if isinstance(target, MatrixSymbol) and not target.shape[1] == S.One:
+        if isinstance(target, MatrixSymbol) and target.shape[1] != S.One:
             return self._gradient(node, value, target, MatDerivative)
         if isinstance(target, MatrixSymbol):
             if value.is_scalarlike:
                 return self._gradient(node, value, target, MatDerivative)
             if value.is_column:
-                return Typed(MatDerivative(value.expr, target, value.shape[0], target.shape[0]),
-                             (value.shape[0], target.shape[0]))
+                rows = value.shape[0]  # type: ignore[index]  # a column has a shape
+                return Typed(MatDerivative(value.expr, target, rows, target.shape[0]), (rows, target.shape[0]))
             raise _Fail(node, f"diff() of {describe_shape(value.shape)} by a vector is not part of "
                               "the notation; only scalars and column vectors can be.")
         if isinstance(target, MatrixElement) and not value.is_scalarlike:
@@ -489,7 +489,7 @@ class _Compiler:
             return Typed(Derivative(value.expr, (target, k), evaluate=False), None)
         if k != 1:
             raise _Fail(order, "higher derivatives of a matrix are written as nested diff().")
-        return Typed(MatDerivative(value.expr, target, *value.shape), value.shape)
+        return Typed(MatDerivative(value.expr, target, *value.shape), value.shape)  # type: ignore[misc]  # not scalar
 
     def call_diff_sym(self, node: ast.Call, f: ast.AST, var: ast.AST) -> Typed:
         target = self._variable(var)
@@ -550,7 +550,7 @@ class _Compiler:
     def _bound_variable(self, node: ast.AST, name: str) -> Symbol:
         if isinstance(node, ast.Name) and node.id in self.table.decls \
                 and self.table.decls[node.id].kind == "scalar":
-            return self.table.objects[node.id]  # type: ignore[return-value]
+            return self.table.objects[node.id]
         raise _Fail(node, f"the second argument of {name}() must be a declared scalar symbol.")
 
 
@@ -571,7 +571,7 @@ def _rational_value(expr: Basic) -> Rational | None:
         return None
     if isinstance(expr, Pow):
         base, exponent = parts
-        return base ** exponent if exponent.is_Integer and base != 0 or exponent > 0 else None
+        return base ** exponent if exponent.is_Integer and base != 0 or exponent > 0 else None  # type: ignore[operator,union-attr]  # no None in parts
     return Add(*parts) if isinstance(expr, Add) else Mul(*parts)
 
 

@@ -9,7 +9,7 @@ re-evaluates or re-sorts: sums and products print exactly as written (``X + (-1)
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, ClassVar
 
 from sympy import Abs, Basic, Derivative, Function, Integral, Mul, Sum, log
 from sympy.core.function import AppliedUndef
@@ -86,7 +86,7 @@ class HandbookLatexPrinter(LatexPrinter):
     marks its ∂ with a roman s: ``\frac{\partial^{\mathrm{s}}}{\partial \mathbf{S}}``.
     """
 
-    _default_settings: dict[str, Any] = {
+    _default_settings: ClassVar[dict[str, Any]] = {
         **LatexPrinter._default_settings,
         "order": "none",
         "bold": True,

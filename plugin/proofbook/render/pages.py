@@ -28,7 +28,7 @@ import json
 import re
 from collections.abc import Iterable, Mapping, Sequence
 
-from ..model import Chapter, Entry, EntryReport, Registry, Result, StepReport, SymbolDecl
+from ..model import Chapter, Entry, EntryReport, Level, Registry, Result, StepReport, SymbolDecl
 from . import graph, sanitize
 from .levels import MEANING, dimensions, level_details, level_words
 from .refs import literal
@@ -453,7 +453,7 @@ _LAYOUT = [
      "and (j, i) are one variable"),
 ]
 #: (level, how a badge says it) for the notation page; ``levels.MEANING`` says what each guarantees.
-_LEVEL_BADGES = [
+_LEVEL_BADGES: list[tuple[Level, str]] = [
     ("proved", "✔ proved for every n"),
     ("proved-for-sizes", "✔ proved for n ≤ 2, tested for n ≤ 8"),
     ("tested", "✔ tested for n ≤ 8"),

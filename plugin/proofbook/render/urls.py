@@ -4,7 +4,7 @@ read the same under every host), without importing MkDocs."""
 from __future__ import annotations
 
 import posixpath
-from functools import lru_cache
+from functools import cache
 
 
 def relative_url(url: str, other: str) -> str:
@@ -25,7 +25,7 @@ def relative_url(url: str, other: str) -> str:
     return relative + "/" if url.endswith("/") else relative
 
 
-@lru_cache(maxsize=None)
+@cache
 def _parts(path: str) -> tuple[str, ...]:
     """The parts of a site path after ``posixpath.normpath`` (``..`` applied, not above the root)."""
     normal = posixpath.normpath(path if path.startswith("/") else "/" + path)[1:]

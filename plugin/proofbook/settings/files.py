@@ -16,7 +16,6 @@ Paths in the options (``registry``, ``cache_dir``) are relative to the file's fo
 
 from __future__ import annotations
 
-import os
 import re
 import sys
 from collections.abc import Callable, Mapping
@@ -24,7 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..errors import Location, ProofbookError, ProofbookErrors
+from ..errors import Location, ProofbookError, ProofbookErrors, shown_path
 from .options import ProofbookSettings, read_options
 from .siteyaml import JsonPath, SiteYaml, read_site_yaml
 from .values import OptionError, boolean
@@ -106,17 +105,11 @@ def _reader(file: Path) -> Callable[[Path], SiteSettings]:
     return _mkdocs
 
 
-def _shown(file: Path) -> str:
-    """A path as messages show it: relative to the working directory when below it."""
-    relative = os.path.relpath(file)
-    return str(file) if relative.startswith("..") else relative
-
-
 # -- mkdocs.yml ---------------------------------------------------------------------------------
 
 
 def _mkdocs(file: Path) -> SiteSettings:
-    shown = _shown(file)
+    shown = shown_path(file)
     document = read_site_yaml(file, shown)
     for key, section in (("plugins", "plugins: proofbook"), ("markdown_extensions", "markdown_extensions: proofbook")):
         found = _entry(document.data.get(key), EXTENSION_NAMES if key == "markdown_extensions" else ("proofbook",))
@@ -172,7 +165,7 @@ def _yaml_locator(document: SiteYaml, path: JsonPath) -> Callable[[str], Locatio
 
 def _read_toml(file: Path) -> tuple[dict[str, Any], str, str]:
     """The parsed file, its text and its name as messages show it."""
-    shown = _shown(file)
+    shown = shown_path(file)
     try:
         text = file.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as error:
@@ -203,7 +196,9 @@ def _proofbook_toml(file: Path) -> SiteSettings:
 
 def _zensical(file: Path) -> SiteSettings:
     data, text, shown = _read_toml(file)
-    project = data.get("project") if isinstance(data.get("project"), dict) else {}
+    project = data.get("project")
+    if not isinstance(project, dict):
+        project = {}
     found = _entry(project.get("markdown_extensions"), EXTENSION_NAMES)
     if found is not None:
         path, options = found

@@ -16,18 +16,21 @@ from pathlib import Path
 from typing import Any, Literal
 
 from ..check import CheckOptions
-from ..model import LEVELS
 from ..errors import Location, ProofbookError, ProofbookErrors
+from ..model import LEVELS, Level
 from ..verify.claims import Settings
 from . import values
 from .values import Check, OptionError
 
+#: Most worker processes: each is a Python with SymPy (a typo such as 2000 would exhaust memory).
+MAX_JOBS = 256
 MathEngine = Literal["auto", "katex", "katex-cdn", "none"]
 MATH_ENGINES: tuple[MathEngine, ...] = ("auto", "katex", "katex-cdn", "none")
 
 
-def _option(default: Any, check: Check) -> Any:
-    return field(default=default, metadata={"check": check})
+def _checked(check: Check) -> dict[str, Check]:
+    """A field's metadata: the check of its values."""
+    return {"check": check}
 
 
 @dataclass(frozen=True)
@@ -36,45 +39,45 @@ class ProofbookSettings:
 
     # -- the registry ---------------------------------------------------------------------------
 
-    registry: tuple[str, ...] = _option(("registry",), values.registry_paths)
+    registry: tuple[str, ...] = field(default=("registry",), metadata=_checked(values.registry_paths))
     """Registry files, or folders of ``.yml`` files, relative to the configuration file;
     chapters in order."""
 
     # -- how hard each identity is checked ------------------------------------------------------
 
-    exact_sizes: tuple[int, ...] = _option((1, 2), values.sizes)
+    exact_sizes: tuple[int, ...] = field(default=(1, 2), metadata=_checked(values.sizes))
     """Matrix sizes n at which identities are proved symbolically (exactly, for every value)."""
 
-    random_sizes: tuple[int, ...] = _option((1, 2, 3, 4), values.sizes)
+    random_sizes: tuple[int, ...] = field(default=(1, 2, 3, 4), metadata=_checked(values.sizes))
     """Sizes at which identities are tested exactly at random rational points."""
 
-    points: int = _option(2, values.integer(1))
+    points: int = field(default=2, metadata=_checked(values.integer(1)))
     """Random rational points per size in ``random_sizes``."""
 
-    numeric_sizes: tuple[int, ...] = _option((5,), values.sizes)
+    numeric_sizes: tuple[int, ...] = field(default=(5,), metadata=_checked(values.sizes))
     """Sizes at which identities are tested numerically (sizes too large for exact arithmetic)."""
 
-    numeric_points: int = _option(2, values.integer(1))
+    numeric_points: int = field(default=2, metadata=_checked(values.integer(1)))
     """Random points per size in ``numeric_sizes``."""
 
-    digits: int = _option(50, values.integer(15))
+    digits: int = field(default=50, metadata=_checked(values.integer(15)))
     """Significant digits of the numeric test; at least 15, what a double already has."""
 
-    symbolic_budget: float = _option(8.0, values.number(0))
+    symbolic_budget: float = field(default=8.0, metadata=_checked(values.number(0)))
     """CPU seconds the symbolic proof may spend at each exact size; past that, the tests decide."""
 
     # -- how the check runs ---------------------------------------------------------------------
 
-    time_limit: float = _option(60.0, values.number(0.001))
+    time_limit: float = field(default=60.0, metadata=_checked(values.number(0.001)))
     """Seconds one claim may take in all; a claim that runs out is inconclusive."""
 
-    jobs: int = _option(0, values.integer(0))
+    jobs: int = field(default=0, metadata=_checked(values.integer(0, maximum=MAX_JOBS)))
     """Worker processes verifying claims in parallel; 0 means one per CPU."""
 
-    memory_limit_mb: int = _option(4096, values.integer(0))
+    memory_limit_mb: int = field(default=4096, metadata=_checked(values.integer(0)))
     """Memory each worker may use, in MiB; a claim that needs more is inconclusive. 0: no limit."""
 
-    require: str = _option("numeric", values.choice(LEVELS))
+    require: Level = field(default="numeric", metadata=_checked(values.choice(LEVELS)))
     """The weakest evidence level a published identity may have, one of ``proved``,
     ``proved-for-sizes``, ``tested`` and ``numeric`` (strongest first; the trust page says what
     each guarantees). An identity below it fails the build. The default, ``numeric``, accepts
@@ -82,15 +85,15 @@ class ProofbookSettings:
     default would reject true formulas that no exact method covers (many definite integrals).
     A course or a reference that promises proofs sets ``proved``."""
 
-    fail_on_inconclusive: bool = _option(True, values.boolean)
+    fail_on_inconclusive: bool = field(default=True, metadata=_checked(values.boolean))
     """Fail the build when a claim could be neither proved nor refuted. When False, such an
     entry is published with an "inconclusive" badge and a warning (which ``--strict`` fails)."""
 
-    cache: bool = _option(True, values.boolean)
+    cache: bool = field(default=True, metadata=_checked(values.boolean))
     """Remember verdicts between builds. False: every build verifies every entry again, reading
     and writing no cache (as ``proofbook check --no-cache`` does)."""
 
-    cache_dir: str = _option(".cache/proofbook", values.text)
+    cache_dir: str = field(default=".cache/proofbook", metadata=_checked(values.text))
     """Folder, relative to the configuration file, that keeps verdicts, LaTeX and the loaded
     registry between builds, so that unchanged entries are neither verified again nor need SymPy.
     Keep it out of version control, and cache it in CI. An empty string keeps them in memory only
@@ -98,18 +101,18 @@ class ProofbookSettings:
 
     # -- the handbook pages ---------------------------------------------------------------------
 
-    nav_section: str = _option("Handbook", values.text)
+    nav_section: str = field(default="Handbook", metadata=_checked(values.title))
     """Title of the navigation section that holds the generated pages (added at the end of
     the navigation unless your ``nav`` already lists them)."""
 
-    output_dir: str = _option("handbook", values.site_folder)
+    output_dir: str = field(default="handbook", metadata=_checked(values.site_folder))
     """Folder of the generated pages below the site's root (``handbook/index.md``,
     ``handbook/<chapter>.md``, ``handbook/graph.md``), never above it; empty: the root."""
 
-    bold: bool = _option(True, values.boolean)
+    bold: bool = field(default=True, metadata=_checked(values.boolean))
     r"""Print matrices and vectors bold (``\mathbf{A}``), as on the notation page."""
 
-    math: MathEngine = _option("auto", values.choice(MATH_ENGINES))
+    math: MathEngine = field(default="auto", metadata=_checked(values.choice(MATH_ENGINES)))
     r"""How formulas are typeset in the browser; the site gets the scripts and styles it needs,
     and loads a math engine only on pages that show formulas:
 
@@ -127,16 +130,17 @@ class ProofbookSettings:
 
     # -- citing the handbook (the "Cite" control of each entry, the exports) --------------------
 
-    handbook_title: str | None = _option(None, values.optional(values.text))
+    handbook_title: str | None = field(default=None, metadata=_checked(values.optional(values.text)))
     """The handbook's title in citations and exports; default: the site's name."""
 
-    authors: tuple[str, ...] | None = _option(None, values.optional(values.items_of(values.text, "names")))
+    authors: tuple[str, ...] | None = field(
+        default=None, metadata=_checked(values.optional(values.items_of(values.text, "names"))))
     """Authors in citations and exports; default: the site's author, if set."""
 
-    version: str = _option("", values.text)
+    version: str = field(default="", metadata=_checked(values.text))
     """The handbook's version or edition in citations and exports (quote it: ``"1.0"``)."""
 
-    date: datetime.date | None = _option(None, values.iso_date)
+    date: datetime.date | None = field(default=None, metadata=_checked(values.iso_date))
     """The release date (``YYYY-MM-DD``) in citations and exports. Empty (the default): no date,
     rather than the day of the build, so that the same sources build the same site."""
 

@@ -17,7 +17,7 @@ from typing import Any
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from ..errors import Location, ProofbookError
+from ..errors import Location, ProofbookError, shown_path
 
 #: A place in a document: the keys and list indexes that lead to a value.
 JsonPath = tuple[str | int, ...]
@@ -130,8 +130,7 @@ def _read(path: Path, shown: str, depth: int) -> SiteYaml:
         raise ProofbookError(f"INHERIT must name one parent configuration file, not {parent!r} "
                              f"(or a chain of more than {MAX_INHERIT}).", keys.get(("INHERIT",)))
     parent_path = path.parent / parent
-    inherited = _read(parent_path, os.path.relpath(parent_path) if not Path(parent).is_absolute() else parent,
-                      depth + 1)
+    inherited = _read(parent_path, shown_path(parent_path), depth + 1)
     return SiteYaml(merge(inherited.data, data), {**inherited.keys, **keys})
 
 

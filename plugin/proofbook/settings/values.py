@@ -35,15 +35,28 @@ def shown(value: object) -> str:
 
 
 def refuse(expected: str, value: object) -> OptionError:
-    return OptionError(f"Expected {expected} but received: {shown(value)}")
+    message = f"Expected {expected} but received: {shown(value)}"
+    if isinstance(value, str) and "number" in expected and _looks_numeric(value):
+        message += " (a number written as text: drop the quotes; YAML reads 1e3 as text, 1.0e+3 as a number)"
+    return OptionError(message)
 
 
-def integer(minimum: int) -> Check:
-    """A whole number (not true/false, not 2.0) of at least ``minimum``."""
-    expected = f"a whole number of at least {minimum}"
+def _looks_numeric(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
+
+
+def integer(minimum: int, maximum: int | None = None) -> Check:
+    """A whole number (not true/false, not 2.0) of at least ``minimum`` (and at most ``maximum``)."""
+    expected = (f"a whole number of at least {minimum}" if maximum is None
+                else f"a whole number from {minimum} to {maximum}")
 
     def check(value: object) -> int:
-        if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
+        if (isinstance(value, bool) or not isinstance(value, int) or value < minimum
+                or (maximum is not None and value > maximum)):
             raise refuse(expected, value)
         return value
 
@@ -104,6 +117,13 @@ def items_of(inner: Check, what: str) -> Check:
 def sizes(value: object) -> tuple[int, ...]:
     """Matrix sizes: whole numbers of at least 1."""
     return items_of(integer(1), "sizes (whole numbers of at least 1)")(value)
+
+
+def title(value: object) -> str:
+    """Text that shows as a title: not empty."""
+    if not isinstance(value, str) or not value.strip():
+        raise refuse("a title (text)", value)
+    return value
 
 
 def path_text(value: object) -> str:

@@ -57,7 +57,7 @@ class _JetBackend(Backend):
         finally:
             self._all_directions = False
         first = entrywise(value, lambda x: coefficient(x, [tag]))
-        return [entrywise(first, lambda x: component(x, k)) for k in range(len(directions))]
+        return [entrywise(first, lambda x: component(x, k)) for k in range(len(directions))]  # noqa: B023  # called at once
 
     def _along(self, fn: Callable[[Env], Any], env: Env, name: str, current: linalg.Mat,
                direction: Direction) -> Any:

@@ -236,7 +236,7 @@ class Evaluator:
     def _Derivative(self, node: Derivative, env: Env) -> Any:
         """SymPy merges nested derivatives into one node: variables ((x, 1), (y, 2)) mean
         d^2/dy^2 of d/dx of the expression, taken in that order."""
-        fn: Callable[[Env], Any] = lambda e: scalar(self(node.expr, e))
+        fn: Callable[[Env], Any] = lambda e: scalar(self(node.expr, e))  # noqa: E731  # rebound below
         for var, order in node.variable_count:
             if isinstance(var, MatrixElement):
                 for _ in range(int(order)):

@@ -157,7 +157,8 @@ def _context(preload: Sequence[str]) -> BaseContext:
 
 def _start_worker(ctx: BaseContext, fn: Callable[[T], R], limits: _Limits) -> _Worker:
     parent_conn, child_conn = ctx.Pipe()
-    process = ctx.Process(target=_worker_main, args=(child_conn, fn, limits), daemon=True)
+    process = ctx.Process(  # type: ignore[attr-defined]  # every concrete context has Process; typeshed's BaseContext not
+        target=_worker_main, args=(child_conn, fn, limits), daemon=True)
     try:
         with _main_module_hidden():
             process.start()

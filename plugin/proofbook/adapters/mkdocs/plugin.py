@@ -40,7 +40,7 @@ from ...cache import ResultCache
 from ...check import Report, check_registry
 from ...settings import ProofbookSettings
 from .config import ProofbookConfig
-from ...errors import ProofbookErrors
+from ...errors import ProofbookErrors, shown_path
 from ...model import Registry
 from ...progress import Progress
 from ...proofs import dependency_edges, used_by
@@ -359,9 +359,3 @@ def page_location(page: Page, markdown: str) -> tuple[str, int]:
     source = page.file.content_string
     offset = source[:len(source) - len(markdown)].count("\n") if source.endswith(markdown) else 0
     return shown_path(page.file.abs_src_path), offset
-
-
-def shown_path(path: str) -> str:
-    """A path as messages show it: relative to the working directory when below it."""
-    relative = os.path.relpath(path)
-    return path if relative.startswith("..") else relative
