@@ -443,6 +443,8 @@ XSS_MARKDOWN = [
     ("katex-includegraphics", "$\\includegraphics{https://evil.example/x.png}$"),
     ("katex-rule-cover", "$\\rule{3000px}{3000px}$"),
     ("katex-raisebox", "$\\raisebox{3000px}{x}$"),
+    ("katex-negative-kern", "$\\kern-15em\\rule{8em}{8em}$"),
+    ("katex-negative-raise", "$\\raisebox{-30em}{\\rule{8em}{8em}}$"),
     ("katex-macro-bomb", "$\\def\\a{\\b\\b\\b\\b}\\def\\b{\\c\\c\\c\\c}\\def\\c{\\d\\d\\d\\d}"
                          "\\def\\d{xxxxxxxxxx}\\a\\a\\a\\a\\a\\a\\a\\a$"),
     ("katex-gdef", "$\\gdef\\mathbf#1{WRONG}$ and $\\mathbf{A}$"),
@@ -460,7 +462,7 @@ BENIGN_MARKDOWN = [
     ("comparison-in-math", "$a_i < b_j$", '<span class="arithmatex">\\(a_i &lt; b_j\\)</span>'),
     ("bracket-math", "\\(\\mathbf{A}^{-1}\\)", '<span class="arithmatex">\\(\\mathbf{A}^{-1}\\)</span>'),
     ("display-math", "$$\n\\operatorname{Tr}(X) = \\operatorname{Tr}(X^T)\n$$",
-     '<div class="arithmatex">\\[\n\\operatorname{Tr}(X) = \\operatorname{Tr}(X^T)\n\\]</div>'),
+     '<p class="arithmatex">\\[\n\\operatorname{Tr}(X) = \\operatorname{Tr}(X^T)\n\\]</p>'),
     ("list", "- one\n- two", "<li>one</li>"),
     ("relative-image", "![plot](plot.png)", '<img alt="plot" src="plot.png">'),
     ("dollar-prices", "costs $5 and $6", "costs $5 and $6"),
@@ -594,14 +596,17 @@ def _definition(ident: str, k: int, notes: str) -> str:
 def hostile_output_registry() -> dict[str, str]:
     """Chapter files with every row above in every field that reaches a page.
 
-    ``e1`` is an identity whose proof steps' notes hold every Markdown row; each row is also
+    ``e1`` is an identity whose proof steps' notes hold every Markdown row (and cite the first
+    definitions, whose titles are the text rows, so they reach the graph); each row is also
     the notes of a definition of its own (``x-<name>``, ``ok-<name>``); the chapter intros hold
     them too, in as many chapters as the length limit needs; the text rows are the titles,
     sources and tags.
     """
     rows = [text for _, text in XSS_MARKDOWN] + [text for _, text, _ in BENIGN_MARKDOWN]
     texts = _paragraphs(rows)
-    steps = "".join(f"      - step: 2*x\n        rule: algebra\n        note: {_quoted(t)}\n" for t in texts)
+    # the first step cites a definition of each text row's title, so the titles reach the graph
+    cited = json.dumps([f"x-{name}" for name, _ in XSS_MARKDOWN[:len(XSS_TEXT)]])
+    steps = "".join(f"      - step: 2*x\n        by: {cited}\n        note: {_quoted(t)}\n" for t in texts)
     identity = (f"  - id: e1\n    title: {_quoted(XSS_TEXT[2])}\n    symbols: {{x: scalar}}\n"
                 f"    lhs: x + x\n    rhs: 2*x\n    source: {_quoted(XSS_TEXT[3])}\n"
                 f"    tags: {json.dumps([t[:40] for t in XSS_TEXT[:2]])}\n    proof:\n{steps}")

@@ -8,9 +8,13 @@ from __future__ import annotations
 
 import re
 import time
+from collections.abc import Callable
 from html.parser import HTMLParser
 
 import pytest
+from bs4 import BeautifulSoup
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from hardening_cases import (BENIGN_MARKDOWN, BOMB_UNITS, MARKDOWN_LIMIT, TEX_BENIGN, TEX_NOTES,
                              XSS_MARKDOWN, bomb)
@@ -147,7 +151,6 @@ def test_text_fields_are_escaped_and_sealed() -> None:
 def test_markdown_at_the_limit_renders_fast(unit: str) -> None:
     """The longest note allowed, made of what used to cost quadratic time, renders at once."""
     text = bomb(unit, MARKDOWN_LIMIT)
-    sanitize.markdown_html.cache_clear()
     started = time.perf_counter()
     fragment = sanitize.markdown_html(text)
     assert time.perf_counter() - started < BOMB_SECONDS
@@ -209,3 +212,51 @@ def test_tex_benign_math_stays_math(name: str, note: str, tex: str) -> None:
 def test_safe_math_refuses(math: str) -> None:
     """Anything outside the allow-list, or unbalanced, fails the whole formula."""
     assert safe_math(math) is None
+
+
+# -- the site's Markdown leaves a sealed block whole ------------------------------------------
+
+#: An entry block as pages.py writes one, with a sealed block inside its proof.
+ENTRY = ('<div class="pb-entry" id="e" markdown>\n\n### Title\n\n{block}\n\n<details class="note pb-proof" markdown>\n'
+         "<summary>Proof</summary>\n\n{block}\n\n</details>\n\n</div>\n\nafter\n")
+
+
+def assert_whole(block: str, convert: Callable[[str], str]) -> None:
+    """Through the site's Markdown (md_in_html), both copies of ``block`` keep every element
+    inside them, and the text after the entry stays after it."""
+    expected = [e.name for e in BeautifulSoup(block, "html.parser").div.find_all(True)]
+    soup = BeautifulSoup(convert(ENTRY.format(block=block)), "html.parser")
+    copies = soup.select("div.pb-entry > div.pb-notes, div.pb-entry > details > div.pb-notes")
+    assert len(copies) == 2, soup
+    for copy in copies:
+        assert [e.name for e in copy.find_all(True)] == expected, copy
+    assert soup.find_all("p", recursive=False)[-1].get_text() == "after"
+
+
+@pytest.mark.parametrize(("name", "text"), [row[:2] for row in XSS_MARKDOWN + BENIGN_MARKDOWN],
+                         ids=[row[0] for row in XSS_MARKDOWN + BENIGN_MARKDOWN])
+def test_sealed_blocks_stay_whole_in_the_page(name: str, text: str, markdown_to_html: Callable[[str], str]) -> None:
+    """No note can end its block early and put the rest of itself outside (where the site's
+    Markdown would read it); the catalogue's rows, one by one."""
+    assert_whole(sanitize.block(sanitize.markdown_html(text), "pb-notes"), markdown_to_html)
+
+
+_INLINE = st.sampled_from(["x", "*x*", "`c`", "$a<b$", "[l](https://e.org)", "[[e1|t]]", "<b>", "&amp;"])
+_BLOCK = st.recursive(
+    st.lists(_INLINE, min_size=1, max_size=4).map(" ".join),
+    lambda inner: st.one_of(
+        inner.map(lambda t: "> " + t.replace("\n", "\n> ")),
+        st.lists(inner, min_size=1, max_size=3).map(lambda items: "\n".join("- " + i.replace("\n", "\n  ") for i in items)),
+        inner.map(lambda t: f"$$\n{t}\n$$"),
+        inner.map(lambda t: f"```\n{t}\n```"),
+        inner.map(lambda t: f"| a | b |\n|---|---|\n| {t.splitlines()[0]} | y |"),
+        inner.map(lambda t: f"#### {t.splitlines()[0]}"),
+        st.lists(inner, min_size=2, max_size=3).map("\n\n".join),
+    ), max_leaves=8)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(text=_BLOCK)
+def test_random_markdown_stays_whole_in_the_page(text: str, markdown_to_html: Callable[[str], str]) -> None:
+    """Random nestings of quotes, lists, math, code, tables and headings stay inside their block."""
+    assert_whole(sanitize.block(sanitize.markdown_html(text), "pb-notes"), markdown_to_html)

@@ -64,8 +64,11 @@ LEFT_OVER = """() => {
   for (const element of document.querySelectorAll("article iframe, article object, article embed, article form")) {
     found.push(`<${element.localName}> in the content`);
   }
-  for (const element of document.querySelectorAll(".pb-notes [class*=md-], .pb-notes [id]")) {
+  for (const element of document.querySelectorAll(".pb-notes [class*=md-], .pb-notes [id]:not([id^=__code_])")) {
     found.push(`<${element.localName} class=${element.className}> from a note`);
+  }
+  for (const element of document.querySelectorAll(".pb-entry, .pb-notes, .pb-intro, .pb-step-note")) {
+    if (!element.closest("article")) found.push(`${element.className} ${element.id} outside the article`);
   }
   return found;
 }"""

@@ -165,3 +165,20 @@ def test_notes_at_the_limit_build_fast(tmp_path: Path, make_site: SiteFactory, b
     build_site(make_site(tmp_path, registry=registry, pages={"index.md": "# Home\n"}, nav=HOME_NAV),
                tmp_path / "site")
     assert time.perf_counter() - started < 60
+
+
+def test_registry_text_stays_inside_its_entry(hostile_site: Path) -> None:
+    """No note closes the elements around it: on the chapter and print pages every entry, and
+    every block of registry Markdown, is inside the page's article, and each entry holds its
+    own blocks (a note that ended its block early would leave its rest outside)."""
+    registry = hostile_output_registry()
+    entries = sum(text.count("\n  - id: ") for text in registry.values())
+    for name in ("handbook/output/index.html", "handbook/print/index.html"):
+        soup = BeautifulSoup((hostile_site / name).read_text(encoding="utf-8"), "html.parser")
+        article = soup.select_one("article.md-content__inner")
+        on_page = article.select("div.pb-entry")
+        assert len(on_page) == len(soup.select("div.pb-entry")), name
+        assert len(on_page) >= (entries if "print" in name else 90), name
+        for block in soup.select(REGISTRY_BLOCKS):
+            assert block.find_parent("article") is article, name
+            assert block.find_parent("div", class_="pb-entry") or "pb-intro" in block["class"], name

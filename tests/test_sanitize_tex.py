@@ -29,7 +29,9 @@ SECRET_FILES = ("secret.txt", "secret.tex")
 #: What pdflatex may leave besides the sheet and the secrets.
 OUTPUTS = {"sheet.aux", "sheet.log", "sheet.out", "sheet.pdf"}
 TITLES = ["\\input{secret.txt}", "\\immediate\\openout5=pwned.tex", "^^5cinput{secret.txt}", "}\\input{secret}{",
-          "x\r\\input{secret}", "%\\input{secret}", "#1 ~ & $ _ ^"]
+          "x\r\\input{secret}", "%\\input{secret}", "#1 ~ & $ _ ^",
+          # Unicode pdflatex cannot typeset must not stop the compilation
+          "emoji 🙂, CJK 中文, Ħ, \u202eright-to-left\u202c, zero\u200bwidth, ǎ"]
 
 
 def require(*tools: str) -> None:
@@ -49,7 +51,7 @@ def hostile_tex_registry() -> str:
     notes = [note.format(secret="secret.txt") for _, note in TEX_NOTES] + [note for _, note, _ in TEX_BENIGN]
     lines = [f"chapter: {json.dumps(TITLES[0])}", f"source: {json.dumps(TITLES[1])}", "entries:",
              "  - id: e1", f"    title: {json.dumps(TITLES[2])}", "    symbols: {x: scalar}",
-             "    lhs: x + x", "    rhs: 2*x", f"    tags: {json.dumps(TITLES[3:])}",
+             "    lhs: x + x", "    rhs: 2*x", f"    tags: {json.dumps(TITLES[3:7])}",
              f"    notes: {json.dumps(XSS_TEXT[0])}",
              "    proof:", "      - step: 2*x", "        rule: algebra", f"        note: {json.dumps(notes[0])}"]
     for k, note in enumerate(notes):

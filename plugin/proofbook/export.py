@@ -161,7 +161,29 @@ def _tex_char(char: str) -> str:
     if kind in ("<super>", "<sub>") and " " not in code:
         command = "textsuperscript" if kind == "<super>" else "textsubscript"
         return rf"\{command}{{{_tex_char(chr(int(code, 16)))}}}"
-    return char
+    if _typeset(char):
+        return char
+    return _fallback(char)
+
+
+# What pdflatex's UTF-8 input typesets with T1 fonts: Latin-1, Latin Extended-A but for nine
+# letters, and common punctuation (measured with TeX Live 2023; anything else is an error
+# "Unicode character ... not set up for use with LaTeX").
+_UNSET = frozenset("\u0126\u0127\u0138\u013f\u0140\u0149\u0166\u0167\u017f")
+_PUNCTUATION = frozenset("–—‘’“”…•€†‡‰‹›™")
+
+
+def _typeset(char: str) -> bool:
+    return "\u00a0" <= char <= "\u017f" and char not in _UNSET or char in _PUNCTUATION
+
+
+def _fallback(char: str) -> str:
+    """A character pdflatex cannot typeset: its letter without accents if it has one (ǎ → a),
+    nothing for an invisible format character (zero-width space, direction marks), else ``?``."""
+    base = unicodedata.normalize("NFKD", char).encode("ascii", "ignore").decode()
+    if base and base.isalnum():
+        return base
+    return "" if unicodedata.category(char) == "Cf" else "?"
 
 
 _REFERENCE = re.compile(REFERENCE, re.VERBOSE)

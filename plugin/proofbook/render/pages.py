@@ -393,7 +393,7 @@ def _page_footer(text: str) -> str:
             '@bottom-right { content: counter(page) " / " counter(pages); font-size: 8pt; } } }</style>')
 
 
-_MATH_ELEMENT = re.compile(r'<(div|span) class="arithmatex">')
+_MATH_ELEMENT = re.compile(r'<(div|span|p) class="arithmatex">')
 
 
 def exclude_math_from_search(page_html: str) -> str:

@@ -48,11 +48,15 @@ MAX_LINK_SCAN = 1000
 #: The longest inline formula (``$...$``, ``\(...\)``); a longer one shows as text.
 MAX_INLINE_MATH = 500
 
-#: The tags registry Markdown may produce; everything else is dropped, its text kept.
+#: The tags registry Markdown may produce; everything else is dropped, its text kept.  No
+#: ``div``: Python-Markdown's HTML-block parser (md_in_html) ends the enclosing raw block at a
+#: nested ``</div>`` after text, which would let the rest of a note out of its block; display
+#: math is therefore a ``<p class="arithmatex">``.  No headings either: the site's Markdown
+#: would give them anchors and put them in the page's table of contents.
 TAGS = frozenset({
-    "a", "abbr", "b", "blockquote", "br", "code", "dd", "del", "div", "dl", "dt", "em", "h4", "h5",
-    "h6", "hr", "i", "img", "kbd", "li", "ol", "p", "pre", "s", "span", "strong", "sub", "sup",
-    "table", "tbody", "td", "th", "thead", "tr", "ul",
+    "a", "abbr", "b", "blockquote", "br", "code", "dd", "del", "dl", "dt", "em", "hr", "i", "img",
+    "kbd", "li", "ol", "p", "pre", "s", "span", "strong", "sub", "sup", "table", "tbody", "td", "th",
+    "thead", "tr", "ul",
 })
 #: Attributes per tag.  No event handler, no ``style``, no ``id`` or ``name`` (they could
 #: shadow the page's own anchors and globals), no ``class`` except those in CLASSES.
@@ -66,7 +70,7 @@ ATTRIBUTES = {
 }
 #: The only classes (``class`` itself is allowed through this): arithmatex's, which the math
 #: script typesets.
-CLASSES = {"span": {"arithmatex"}, "div": {"arithmatex"}}
+CLASSES = {"span": {"arithmatex"}, "p": {"arithmatex"}}
 #: Schemes a link or image may use; anything else (javascript:, data:, vbscript:, ...) is removed.
 SCHEMES = frozenset({"http", "https", "mailto"})
 #: Tags whose content is removed with them.
@@ -195,11 +199,13 @@ class _EntryReference(InlineProcessor):
 
 
 class RegistryMarkdown(Extension):
-    """What registry Markdown may use: no raw HTML, bounded links, entry references."""
+    """What registry Markdown may use: no raw HTML, no headings, bounded links, entry references."""
 
     def extendMarkdown(self, md: markdown.Markdown) -> None:
         md.preprocessors.deregister("html_block")
         md.inlinePatterns.deregister("html")
+        md.parser.blockprocessors.deregister("hashheader")
+        md.parser.blockprocessors.deregister("setextheader")
         md.inlinePatterns.register(_EntryReference(md), "proofbook_reference", 175)
         for name, (cls, pattern, priority) in _LINK_PROCESSORS.items():
             md.inlinePatterns.register(cls(pattern, md), name, priority)
@@ -220,7 +226,8 @@ _LINK_PROCESSORS = {
 def _converter() -> markdown.Markdown:
     converter = markdown.Markdown(
         extensions=[RegistryMarkdown(), "tables", "fenced_code", "sane_lists", "pymdownx.arithmatex"],
-        extension_configs={"pymdownx.arithmatex": {"generic": True}, "tables": {"use_align_attribute": True}})
+        extension_configs={"pymdownx.arithmatex": {"generic": True, "block_tag": "p"},
+                           "tables": {"use_align_attribute": True}})
     _bound_inline_math(converter)
     return converter
 
@@ -272,7 +279,6 @@ def _seal_html(fragment: str) -> str:
     return "".join(pieces)
 
 
-@lru_cache(maxsize=4096)
 def markdown_html(text: str) -> str:
     """Registry Markdown as safe, sealed HTML (one line), references left for ``fix_refs``."""
     return seal(clean(render(text)))
