@@ -77,8 +77,6 @@ class ProofbookPlugin(BasePlugin[ProofbookConfig]):
         self.serving = False
         #: The message of the registry's problems while the served site shows them, else None.
         self.failure: str | None = None
-        #: Whether the build has said that citations need ``site_url`` (once per ``mkdocs serve``).
-        self.told_site_url = False
         #: The dependency graph page's URL, which the entries' neighbourhood links point to.
         self.graph_url = ""
 
@@ -123,9 +121,8 @@ class ProofbookPlugin(BasePlugin[ProofbookConfig]):
             return self._serve_failure(files, config, str(error))
         self.failure = None
         meta = self._meta(config, registry)
-        if meta.url is None and not self.told_site_url:
+        if meta.url is None:  # once per build: on_files runs once
             log.info(NO_SITE_URL)
-            self.told_site_url = True
         exported = self._exports(registry, report, meta)
         blocks = self._add_pages(files, config, registry, report, meta, downloads=list(exported))
         for name, text in exported.items():
