@@ -18,7 +18,7 @@ through three steps:
    The page puts it in a raw HTML block, which Python-Markdown passes through untouched, and
    browsers decode the references.
 
-Plain text fields (sources, tags, symbol names) are escaped and sealed the same way
+Plain text fields (sources, tags, the verifier's reasons) are escaped and sealed the same way
 (``text_html``).  References are the one thing left for later: a placeholder becomes
 ``[[id]]`` or ``[[id|label]]`` again, with a sealed label, which ``refs.fix_refs`` resolves per
 page, since the link depends on the page that shows it.
