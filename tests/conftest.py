@@ -17,7 +17,7 @@ only verifies what a test changed.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import markdown
@@ -120,6 +120,18 @@ SMALL_PAGES = {"index.md": HOME, "sub/page.md": "# Sub\n\nBy [[trace-ab-grad]].\
 FAST = {"jobs": 1, "exact_sizes": [1], "random_sizes": [1, 2], "points": 1, "numeric_sizes": [3],
         "numeric_points": 1}
 NAV = [{"Home": "index.md"}, {"Sub": "sub/page.md"}]
+
+
+@pytest.fixture(scope="session", autouse=True)
+def user_cache_home(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """The user cache folder (cache signing key, default cache folders) of the whole session: a
+    temporary one, never the user's own; no signing secret or cache folder from the environment."""
+    home = tmp_path_factory.mktemp("user-cache")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("XDG_CACHE_HOME", str(home))
+        patch.delenv("PROOFBOOK_CACHE_KEY", raising=False)
+        patch.delenv("PROOFBOOK_CACHE_DIR", raising=False)
+        yield home
 
 
 @pytest.fixture(scope="session")

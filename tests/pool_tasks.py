@@ -34,6 +34,16 @@ def _sleep_deaf(seconds: float) -> None:
     time.sleep(seconds)
 
 
+def _report_and_spin(path: str) -> None:
+    """Write "worker-pid parent-pid" to ``path``, then spin where no alarm can stop it."""
+    signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGALRM})
+    with open(path + ".tmp", "w") as handle:
+        handle.write(f"{os.getpid()} {os.getppid()}")
+    os.replace(path + ".tmp", path)
+    while True:
+        pass
+
+
 def _sigkill(argument: Any) -> None:
     os.kill(os.getpid(), signal.SIGKILL)
 
@@ -59,6 +69,7 @@ _ACTIONS = {
     "pid": _pid,
     "spin": _spin,
     "sleep_deaf": _sleep_deaf,
+    "report_and_spin": _report_and_spin,
     "sigkill": _sigkill,
     "exit": _exit,
     "allocate": _allocate,

@@ -23,7 +23,7 @@ from proofbook.verify.evaluate import Evaluator, entries_of
 from proofbook.verify.formal import FormalOutcome, decide, degree_bound
 from proofbook.verify.jet import Inexact
 from proofbook.verify.linalg import Singular
-from proofbook.verify.sampling import random_point
+from proofbook.verify.sampling import Profile, random_point
 
 REPO = Path(__file__).resolve().parent.parent
 HERE = Location("test.yml", 1, 1)
@@ -80,7 +80,7 @@ def exact_differs(lhs: Any, rhs: Any, table: SymbolTable, size: int, points: int
     rng = random.Random(seed)
     for p in range(points):
         for _ in range(8):
-            point = random_point(table, dims, backend, rng, True, 4, p)
+            point = random_point(table, dims, backend, rng, True, 4, Profile(negative=p, reflect=bool(p % 2)))
             try:
                 for values in itertools.product(range(size), repeat=len(names)):
                     indices = dict(zip(names, values))
@@ -347,15 +347,12 @@ def test_refuted_for_some_n(lhs: str, rhs: str) -> None:
 CHAINED = {
     "x": decl("x", "scalar"), "y": decl("y", "scalar", (), (), ("x",)),
     "b": decl("b", "vector", ("n", 1), (), ("x",)),
-    "a": decl("a", "vector", ("m", 1), (), ("b",)),
     "c": decl("c", "vector", ("n", 1)), "d": decl("d", "vector", ("m", 1), (), ("c",)),
     "A": decl("A", "matrix", SQUARE), "M": decl("M", "matrix", SQUARE, (), ("A",)),
 }
 
 
 @pytest.mark.parametrize("lhs, rhs, status, reason", [
-    # a depends on x through b: the chain rule through a dependent symbol is outside
-    ("diff(a, x)", "zeros(m, 1)", "outside", "a dependence on x through b"),
     ("diff(d, x)", "zeros(m, 1)", "equal", ""),
     ("diff(x*y, x)", "y + x*diff(y, x)", "equal", ""),
     ("diff(x*y, x)", "y", "different", ""),

@@ -9,6 +9,9 @@ paragraph in a PluginError, no pages written).  The cases are in hardening_cases
 
 from __future__ import annotations
 
+import hashlib
+import json
+import os
 import re
 import shutil
 import time
@@ -24,8 +27,9 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import Abort, PluginError
 
 import proofbook.language.parse  # noqa: F401  (imports SymPy now: the timings below measure refusals)
-from hardening_cases import (CASES, CHAPTER_TITLE_BREAKOUT, DEFINITIONS, FALSE, FILE, HOSTILE, LIMITS,
-                             MARKER, NOTES_MARKUP, WRONG_STEP, Case, expr, misbehaving_task, three)
+from hardening_cases import (CASES, CHAPTER_TITLE_BREAKOUT, DEFINITIONS, FALSE, FILE, HEAD, HOSTILE, HUGE_FALSE,
+                             LIMITS, MARKER, NOTES_MARKUP, TRUE_NEIGHBOURS, WRONG_STEP, Case, expr,
+                             misbehaving_task, three, typos)
 from proofbook.cache import ResultCache
 from proofbook.check import CheckOptions, check_registry
 from proofbook.adapters.cli import main
@@ -224,7 +228,7 @@ def test_lone_surrogate_is_not_called_deep_nesting(tmp_path: Path, monkeypatch: 
     write_registry(tmp_path, {FILE: expr("x").replace('"x"', '"x + \\ud800"')})
     code, _, err = check(capsys)
     (problem,) = problems(err)
-    assert code == 2 and problem.startswith(f"registry/{FILE}:7:11: entry 'e1': cannot parse ")
+    assert code == 2 and problem.startswith(f"registry/{FILE}:7:11: entry 'e1': the text contains U+D800")
     assert "nested too deeply" not in problem
 
 
@@ -350,10 +354,184 @@ def test_counterexample_is_reproducible_from_its_message(tmp_path: Path, monkeyp
     monkeypatch.chdir(tmp_path)
     write_registry(tmp_path, {FILE: FALSE})
     first, second = check(capsys), check(capsys)
-    assert first == second and first[0] == 1
+    assert first[:2] == second[:2] and first[0] == 1
+    assert problems(first[2]) == problems(second[2])  # the activity line's seconds may differ
     (problem,) = problems(first[2])
     found = re.fullmatch(rf"registry/{FILE}:4:5: entry 'e1' \(1\.1\) is false: exact with x = (\S+); "
                          r"y = (\S+): lhs = (\S+), rhs = (\S+) \(seed (\d+)\)", problem)
     assert found, problem
     x, y, lhs, rhs = map(Fraction, found.groups()[:4])
     assert ((x + y) ** 2, x ** 2 + y ** 2) == (lhs, rhs) and lhs != rhs
+
+
+# -- 5. trust and limits ------------------------------------------------------------------------
+
+
+def test_true_neighbours_of_the_refused_cases_verify(tmp_path: Path) -> None:
+    """The limits refuse attacks, not mathematics: each neighbour of a refused row verifies."""
+    text = HEAD + "".join(
+        f"  - id: {name}\n    title: T\n    symbols: {symbols}\n    lhs: {lhs}\n    rhs: {rhs}\n"
+        for name, (lhs, rhs, symbols) in TRUE_NEIGHBOURS.items())
+    (tmp_path / FILE).write_text(text)
+    report = check_registry(load_registry([tmp_path / FILE]), CheckOptions(SMALL, jobs=1), ResultCache())
+    assert report.errors == []
+    assert {r.entry.id: r.result.status for r in report.entries} == dict.fromkeys(TRUE_NEIGHBOURS, "verified")
+
+
+@pytest.mark.parametrize("allow", [False, True])
+def test_a_false_identity_with_huge_values_is_false(allow: bool, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                    capsys: pytest.CaptureFixture[str]) -> None:
+    """Values over Python's 4,300-digit limit once made a false identity "inconclusive: worker
+    raised ValueError", which --allow-inconclusive let through; it is false (the exact test
+    steps aside for values too large to compute, the numeric test sees the difference), and the
+    message stays short."""
+    monkeypatch.chdir(tmp_path)
+    write_registry(tmp_path, {FILE: HUGE_FALSE})
+    code, _, err = check(capsys, *(["--allow-inconclusive"] if allow else []))
+    (problem,) = problems(err)
+    assert code == 1 and problem.startswith(f"registry/{FILE}:4:5: entry 'e1' (1.1) is false: ")
+    assert len(problem) <= MAX_PARAGRAPH
+
+
+def test_a_failure_of_the_verifier_fails_even_when_inconclusive_is_allowed(tmp_path: Path,
+                                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    """An exception in a worker is no verdict: a located error (file, line, entry) that fails
+    the build whatever fail_on_inconclusive says; a time or memory limit stays inconclusive."""
+    monkeypatch.setattr("proofbook.verify.engine.verify_task", misbehaving_task)
+    (tmp_path / FILE).write_text(three("raises"))
+    report = check_registry(load_registry([tmp_path / FILE]), CheckOptions(SMALL, jobs=1), ResultCache())
+    expected = (f"{tmp_path / FILE}:12:10: entry 'raises': the verifier failed on the statement (worker raised "
+                "ValueError: Exceeds the limit (4300 digits) for integer string conversion). ")
+    for allowed in (True, False):
+        (problem,) = report.problems(fail_on_inconclusive=not allowed)
+        assert problem.startswith(expected)
+    assert {r.entry.id: r.result.status for r in report.entries}["after"] == "verified"
+
+
+def test_the_shape_check_runs_with_a_warm_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                capsys: pytest.CaptureFixture[str]) -> None:
+    """Both sides of A = trace(A) cached by earlier runs: the shapes are still compared."""
+    monkeypatch.chdir(tmp_path)
+    warm = HEAD + "".join(f"  - id: {i}\n    title: T\n    symbols: {{A: {{kind: matrix, size: n}}}}\n"
+                          f"    lhs: {e}\n    rhs: {e}\n" for i, e in (("e1", "A"), ("e2", "trace(A)")))
+    write_registry(tmp_path, {FILE: warm})
+    assert main(["check", "registry", "--jobs", "1", "--cache-dir", "cache"]) == 0
+    (tmp_path / "registry" / FILE).write_text(warm + "  - id: e3\n    title: T\n    symbols: {A: {kind: matrix, "
+                                             "size: n}}\n    lhs: A\n    rhs: trace(A)\n")
+    capsys.readouterr()
+    assert main(["check", "registry", "--jobs", "1", "--cache-dir", "cache"]) == 2
+    (problem,) = problems(capsys.readouterr().err)
+    assert problem.startswith(f"registry/{FILE}:18:10: entry 'e3': this line is a scalar but the left-hand side "
+                              "is an n x n matrix.")
+
+
+def test_problems_are_listed_up_to_a_hundred(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                             capsys: pytest.CaptureFixture[str], make_site: SiteFactory,
+                                             build_site: Builder) -> None:
+    """150 problems: the count, the first 100, and how many more (60,000 once printed 605 MB)."""
+    monkeypatch.chdir(tmp_path)
+    write_registry(tmp_path, {FILE: typos(150)})
+    code, _, err = check(capsys)
+    head, *lines = err.strip("\n").split("\n")
+    assert code == 2 and head == "proofbook: 150 problem(s):" and len(lines) == 101
+    assert lines[-1] == "... and 50 more." and all("unknown field 'titel'" in line for line in lines[:-1])
+    config_file = make_site(tmp_path / "site-src", registry={FILE: typos(150)}, pages=HOME, nav=HOME_NAV)
+    message = failed_build(build_site, config_file, tmp_path / "site")
+    assert message.split("\n")[0] == "proofbook: 150 problems in the registry:" and message.endswith("\n... and 50 more.")
+
+
+def test_a_sparse_three_gigabyte_file_is_refused_unread(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                        capsys: pytest.CaptureFixture[str]) -> None:
+    """The size is checked before reading (a 3 GB sparse file was once read whole for the cache key)."""
+    monkeypatch.chdir(tmp_path)
+    write_registry(tmp_path, {})
+    with open(tmp_path / "registry" / FILE, "wb") as handle:
+        handle.truncate(3 * 1024**3)
+    started = time.perf_counter()
+    for options in ((), ("--cache-dir", "cache")):  # the cache key hashes the files first
+        code = main(["check", "registry", "--jobs", "1", *(options or ("--no-cache",))])
+        (problem,) = problems(capsys.readouterr().err)
+        assert code == 2 and problem == (f"registry/{FILE}: the file is larger than 1 MiB (1,048,576 bytes). "
+                                         "Split the chapter into several files.")
+    assert time.perf_counter() - started < FAST_SECONDS
+
+
+def test_a_pipe_named_like_a_chapter_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                capsys: pytest.CaptureFixture[str]) -> None:
+    """A FIFO would block the build forever: named, it is refused unopened for reading; in a
+    folder, it is not a chapter file at all."""
+    monkeypatch.chdir(tmp_path)
+    write_registry(tmp_path, {})
+    os.mkfifo(tmp_path / "registry" / FILE)
+    assert main(["check", f"registry/{FILE}", "--no-cache", "--jobs", "1"]) == 2
+    (problem,) = problems(capsys.readouterr().err)
+    assert problem == (f"registry/{FILE}: this is not a regular file (a device, a pipe or a socket). "
+                       "Registry files are plain .yml files.")
+    (problem,) = problems(check(capsys)[2])
+    assert problem.startswith("registry: the registry folder has no .yml or .yaml files.")
+
+
+OUTSIDE = "a chapter that lives elsewhere on the build machine"
+
+
+def set_options(config_file: Path, **options: object) -> None:
+    """Change options of the proofbook plugin in a mkdocs.yml that make_site wrote (as JSON)."""
+    config = json.loads(config_file.read_text())
+    config["plugins"][0]["proofbook"].update(options)
+    config_file.write_text(json.dumps(config))
+
+
+@pytest.mark.parametrize("how", ["symlinked-file", "symlinked-folder", "path-with-dots"])
+def test_the_registry_stays_inside_the_project(how: str, tmp_path: Path, make_site: SiteFactory,
+                                               build_site: Builder) -> None:
+    """A chapter outside the folder of mkdocs.yml (by a symlink, or a registry: path) is refused
+    with a located message, unless the site says allow_outside: true."""
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / FILE).write_text(DEFINITIONS.replace("A definition", OUTSIDE))
+    project = tmp_path / "project"
+    project.mkdir()
+    config_file = make_site(project, registry={"00-home.yml": DEFINITIONS.replace("d1", "d0")},
+                            pages=HOME, nav=HOME_NAV)
+    if how == "path-with-dots":
+        set_options(config_file, registry=["../elsewhere"])
+    if how == "symlinked-file":
+        (project / "registry" / "02-linked.yml").symlink_to(elsewhere / FILE)
+    elif how == "symlinked-folder":
+        shutil.rmtree(project / "registry")
+        (project / "registry").symlink_to(elsewhere, target_is_directory=True)
+    message = failed_build(build_site, config_file, project / "site")
+    assert f"outside the project folder {project.resolve()}" in message and "allow_outside: true" in message
+    set_options(config_file, allow_outside=True)
+    site = Path(build_site(config_file, project / "site").site_dir)
+    assert any(OUTSIDE in page.read_text(encoding="utf-8") for page in (site / "handbook").rglob("index.html"))
+
+
+def test_a_symlink_out_of_a_registry_folder_is_refused_by_check(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                                capsys: pytest.CaptureFixture[str]) -> None:
+    """Without a site, what a folder lists must lie inside that folder."""
+    monkeypatch.chdir(tmp_path)
+    write_registry(tmp_path, {"01-ok.yml": DEFINITIONS})
+    (tmp_path / "secret.yml").write_text(DEFINITIONS.replace("d1", "d2"))
+    (tmp_path / "registry" / "02-link.yml").symlink_to(tmp_path / "secret.yml")
+    code, _, err = check(capsys)
+    (problem,) = problems(err)
+    assert code == 2 and problem.startswith(f"registry/02-link.yml: the registry path leads to {tmp_path / 'secret.yml'}, "
+                                            f"outside the project folder {tmp_path / 'registry'}.")
+
+
+def test_a_cache_file_in_the_repository_cannot_verify_a_false_identity(tmp_path: Path, make_site: SiteFactory,
+                                                                        build_site: Builder) -> None:
+    """The issue's attack through ``mkdocs build --strict``: a pull request adds a cache file
+    with a 'verified' record (its keyless SHA-256 recomputed) to the site's own cache folder."""
+    config_file = make_site(tmp_path, registry={FILE: FALSE}, pages=HOME, nav=HOME_NAV, cache_dir=".cache/proofbook")
+    assert "is false" in failed_build(build_site, config_file, tmp_path / "site")
+    cache = tmp_path / ".cache" / "proofbook"
+    stored = json.loads((cache / "results.json").read_text())
+    (name,) = [k for k in stored["records"] if k.startswith("result:")]
+    value = {"status": "verified", "evidence": [{"method": "symbolic", "summary": "proved", "sizes": []}],
+             "level": "proved"}
+    blob = json.dumps(["result", name.partition(":")[2], value], sort_keys=True, separators=(",", ":"))
+    forged = {name: {"value": value, "mac": hashlib.sha256(blob.encode()).hexdigest(), "used": "2026-01-01"}}
+    (cache / "a-x.json").write_text(json.dumps({**stored, "records": forged}))
+    assert "entry 'e1' (1.1) is false" in failed_build(build_site, config_file, tmp_path / "site")

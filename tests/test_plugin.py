@@ -401,7 +401,7 @@ BAD_OPTIONS = [
     # a typo in an option name: an error (it would verify with the default), with the fix
     ({"job": 2}, "option 'job': Unknown option. Did you mean 'jobs'?"),
     # an option proofbook never had
-    ({"colour": "red"}, "option 'colour': Unknown option. The options are: registry, exact_sizes, "),
+    ({"colour": "red"}, "option 'colour': Unknown option. The options are: registry, allow_outside, exact_sizes, "),
 ]
 
 

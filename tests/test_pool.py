@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 import time
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -42,7 +45,8 @@ def test_empty_task_list() -> None:
     assert run([], jobs=4) == []
 
 
-@pytest.mark.parametrize("options", [{"jobs": 0}, {"time_limit": 0}])
+@pytest.mark.parametrize("options", [{"jobs": 0}, {"time_limit": 0}, {"time_limit": float("nan")},
+                                     {"time_limit": float("inf")}, {"time_limit": -1}])
 def test_invalid_arguments_raise(options: dict[str, float]) -> None:
     """Nonsensical pool settings are programming errors, not task failures."""
     arguments: dict[str, Any] = {"jobs": 1, "time_limit": LIMIT} | options
@@ -107,3 +111,46 @@ def test_no_file_descriptors_leak() -> None:
     before = set(os.listdir("/proc/self/fd"))
     run([("echo", 1), ("sigkill", None), ("raise", "x"), ("echo", 2)], jobs=2)
     assert set(os.listdir("/proc/self/fd")) == before
+
+
+ORPHANED = """
+import sys
+import pool_tasks
+from proofbook.verify.pool import run_tasks
+run_tasks(pool_tasks.perform, [("report_and_spin", sys.argv[1])], jobs=1, time_limit=600)
+"""
+
+
+def running(pid: int) -> bool:
+    """Whether ``pid`` still runs (a zombie no one has reaped yet does not)."""
+    try:
+        with open(f"/proc/{pid}/stat") as handle:
+            return handle.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except FileNotFoundError:
+        return False
+
+
+@pytest.mark.skipif(not os.path.isdir("/proc"), reason="reads process states from /proc")
+def test_a_killed_parent_leaves_no_worker_behind(tmp_path: Path) -> None:
+    """``kill -9`` of the process running the pool, while a worker spins where no alarm can stop
+    it: the worker and the fork server are gone within seconds, not left at 100% CPU."""
+    report = tmp_path / "pids"
+    parent = subprocess.Popen([sys.executable, "-c", ORPHANED, str(report)], cwd=Path(pool_tasks.__file__).parent)
+    deadline = time.monotonic() + 60
+    while not report.exists() and time.monotonic() < deadline:
+        time.sleep(0.1)
+    worker, server = map(int, report.read_text().split())
+    assert running(worker) and running(server)
+    parent.kill()
+    parent.wait()
+    deadline = time.monotonic() + 5
+    while (running(worker) or running(server)) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not running(worker) and not running(server)
+
+
+def test_limits_are_told_apart_from_errors() -> None:
+    """A timeout, or a SIGKILL as from the OOM killer, is a limit (the task was too hard); an
+    exception or another death is an error of the task's code, which a caller must not excuse."""
+    outcomes = run([("spin", None), ("sigkill", None), ("raise", "bug"), ("exit", 3), ("echo", 1)])
+    assert [o.resource for o in outcomes] == [True, True, False, False, False]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 import time
@@ -547,3 +548,77 @@ def test_documented_example_loads(tmp_path: Path) -> None:
     registry = load_registry([write(tmp_path, example, "01-matrix-derivatives.yml")])
     assert [e.number for e in registry.entries] == ["1.1", "1.2", "1.3"]
     assert registry.chapters[0].slug == "matrix-derivatives"
+
+
+# -- limits, assumptions, identifiers and the project boundary (issue 12) ------------------------
+
+def symbol_file(decl: str) -> str:
+    """An entry e1 with one declaration ``x: <decl>`` on line 6."""
+    return HEAD + f"  - id: e1\n    title: T\n    symbols:\n      x: {decl}\n    lhs: x\n    rhs: x\n"
+
+
+@pytest.mark.parametrize(("assume", "clash"), [
+    ("[positive, negative]", ("positive", "negative")),
+    ("[negative, nonnegative]", ("negative", "nonnegative")),
+    ("[nonzero, real, positive, integer, negative]", ("positive", "negative")),
+])
+def test_contradictory_assumptions_are_refused_at_their_line(tmp_path: Path, assume: str,
+                                                             clash: tuple[str, str]) -> None:
+    write(tmp_path, symbol_file(f"{{kind: scalar, assume: {assume}}}"))
+    (error,) = problems(tmp_path)
+    assert (error.message, error.location.line, error.entry_id) == (
+        f"symbol 'x' cannot be both {clash[0]} and {clash[1]}: no number is.", 7, "e1")
+
+
+@pytest.mark.parametrize("assume", ["[positive, nonzero, integer]", "[nonnegative, integer]",
+                                    "[real, negative, nonzero]", "[nonnegative, nonzero]"])
+def test_consistent_assumptions_load(tmp_path: Path, assume: str) -> None:
+    write(tmp_path, symbol_file(f"{{kind: scalar, assume: {assume}}}"))
+    assert load_registry([tmp_path]).entries[0].symbols[0].assume
+
+
+@pytest.mark.parametrize("text", ['"e1\\n"', '"e1\\r"', '"e1 "', '"\\ne1"'])
+def test_ids_match_the_whole_text(tmp_path: Path, text: str) -> None:
+    """JSON Schema's '$' is the end of the text: 'e1' and a newline is not a valid id."""
+    write(tmp_path, HEAD + f"  - id: {text}\n" + BODY)
+    (error,) = problems(tmp_path)
+    assert "is not a valid id" in error.message
+
+
+def test_a_chapter_of_too_many_entries_is_refused_while_composing(tmp_path: Path) -> None:
+    write(tmp_path, HEAD + "  - {id: e, title: T, lhs: x, rhs: x}\n" * 2001)
+    started = time.perf_counter()
+    (error,) = problems(tmp_path)
+    assert time.perf_counter() - started < 2
+    assert (error.message, error.location.line) == ("the chapter has more than 2,000 entries.", 2004)
+
+
+def test_a_file_of_too_many_values_is_refused(tmp_path: Path) -> None:
+    write(tmp_path, HEAD + "  - id: e1\n" + BODY + "    tags: [" + ", ".join(["t"] * 100_001) + "]\n")
+    (error,) = problems(tmp_path)
+    assert error.message == "the file has more than 100,000 YAML values."
+
+
+def test_a_file_name_that_is_not_utf8_is_refused(tmp_path: Path) -> None:
+    os.close(os.open(os.path.join(os.fsencode(tmp_path), b"01-\xff.yml"), os.O_CREAT | os.O_WRONLY))
+    (error,) = problems(tmp_path)
+    assert error.message == "the file name is not UTF-8 text."
+
+
+def test_paths_and_symlinks_stay_inside_the_root(tmp_path: Path) -> None:
+    """With a project root, a symlink out of it is refused; inside it, or with contained=False, it loads."""
+    project, elsewhere = tmp_path / "project", tmp_path / "elsewhere"
+    (project / "registry").mkdir(parents=True)
+    elsewhere.mkdir()
+    write(elsewhere, HEAD + "  - id: e1\n" + BODY, "01-far.yml")
+    write(project, HEAD + "  - id: e2\n" + BODY, "02-near.yml")
+    (project / "registry" / "01-far.yml").symlink_to(elsewhere / "01-far.yml")
+    (project / "registry" / "02-near.yml").symlink_to(project / "02-near.yml")
+    with pytest.raises(ProofbookErrors) as caught:
+        load_registry([project / "registry"], root=project)
+    (error,) = caught.value.errors
+    assert error.message == (f"the registry path leads to {elsewhere / '01-far.yml'}, outside the project "
+                             f"folder {project}.")
+    assert [e.id for e in load_registry([project / "registry"], root=project, contained=False).entries] == ["e1", "e2"]
+    with pytest.raises(ProofbookErrors):
+        load_registry([elsewhere], root=project)

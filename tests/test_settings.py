@@ -8,15 +8,10 @@ from pathlib import Path
 
 import pytest
 
+from proofbook.cachekey import default_cache_dir
 from proofbook.errors import ProofbookErrors
-from proofbook.settings import (
-    OptionError,
-    ProofbookSettings,
-    check_option,
-    find_site_settings,
-    read_options,
-    read_site_settings,
-)
+from proofbook.settings import OptionError, ProofbookSettings, check_option, read_options
+from proofbook.settings.files import find_site_settings, read_site_settings
 
 # -- the checks of values -----------------------------------------------------------------------
 
@@ -105,7 +100,7 @@ def test_unknown_option_names_the_likely_one() -> None:
         check_option("time_limt", 5)
     with pytest.raises(OptionError) as refused:
         check_option("colour", "red")
-    assert str(refused.value).startswith("Unknown option. The options are: registry, exact_sizes, random_sizes, ")
+    assert str(refused.value).startswith("Unknown option. The options are: registry, allow_outside, exact_sizes, random_sizes, ")
 
 
 def test_read_options_lists_every_problem() -> None:
@@ -175,7 +170,7 @@ def test_mkdocs_yml_is_read_without_constructing_tags(tmp_path: Path, monkeypatc
     assert (site.settings.registry, site.settings.jobs, site.settings.date) == (
         ("sheet",), 3, datetime.date(2024, 2, 29))
     assert site.section == "plugins: proofbook" and site.registry_paths() == [str(tmp_path / "site/sheet")]
-    assert site.cache_folder() == tmp_path / "site/.cache/proofbook"
+    assert site.cache_folder() == default_cache_dir(tmp_path / "site")  # outside the checkout
     monkeypatch.setenv("PROOFBOOK_JOBS", "5")
     assert read_site_settings(tmp_path / "site/mkdocs.yml").settings.jobs == 5
     monkeypatch.setenv("PROOFBOOK_JOBS", "five")

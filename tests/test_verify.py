@@ -62,7 +62,7 @@ def test_seed_identities_verify_with_all_three_methods(lhs: str, rhs: str, table
     assert result.status == "verified", result.describe()
     assert [e.method for e in result.evidence][:3] == ["randomized", "numeric", "symbolic"]
     assert result.evidence[2].sizes == (1, 2)
-    assert result.evidence[0].sizes == (1, 2, 3, 4)
+    assert result.evidence[0].sizes[:4] == (1, 2, 3, 4) and result.evidence[0].sizes[-1] >= 6
 
 
 MUTATIONS = [
@@ -132,15 +132,6 @@ def test_sympy_matrix_calculus_would_accept_a_false_gradient() -> None:
     n = Symbol("n", integer=True, positive=True)
     A = MatrixSymbol("A", n, n)
     assert str(log(Determinant(A)).diff(A)) == "0"
-
-
-def test_sympy_matrix_calculus_adds_evidence_for_every_n_only_when_it_agrees() -> None:
-    """Gradients of traces get a line for every n; ln|A|, where SymPy answers 0, does not."""
-    trace = verify_claim(claim("diff(trace(A*B*A.T*C), A)", "C.T*A*B.T + C*A*B", MATRIX_SYMBOLS))
-    log_det = verify_claim(claim("diff(log(det(A)), A)", "inv(A).T", MATRIX_SYMBOLS))
-    assert trace.evidence[-1].method == "matrix-calculus"
-    assert trace.evidence[-1].summary == "SymPy's matrix calculus agrees for every n"
-    assert log_det.status == "verified" and "matrix-calculus" not in [e.method for e in log_det.evidence]
 
 
 def test_identity_wrong_only_at_even_sizes_is_caught() -> None:
@@ -276,7 +267,8 @@ def test_symbolic_budget_exhaustion_falls_through_to_other_methods() -> None:
     settings = Settings(symbolic_budget=0.0001, exact_sizes=(2,))
     result = verify_claim(claim("diff(trace(A*B*A.T*C), A)", "C.T*A*B.T + C*A*B", MATRIX_SYMBOLS), settings)
     assert result.status == "verified"
-    assert [e.method for e in result.evidence] == ["randomized", "numeric"]
+    assert "symbolic" not in [e.method for e in result.evidence]
+    assert "ran out of its" not in result.describe()
 
 
 def test_claim_that_cannot_be_decided_is_inconclusive() -> None:

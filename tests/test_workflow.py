@@ -18,11 +18,15 @@ import yaml
 
 import proofbook
 from proofbook.cache import shard_file
-from proofbook.adapters.cli import DEFAULT_CACHE_DIR, _parser
+from proofbook.adapters.cli import _parser
 
 ROOT = Path(__file__).resolve().parents[1]
 WORKFLOW = ROOT / ".github" / "workflows" / "handbook.yml"
 ON_MAIN_PUSH = ("github.event_name == 'push'", "github.ref == 'refs/heads/main'")
+#: The CI cache folder (outside the checkout) and the signing secret, given to pushes only.
+CI_CACHE_DIR = "/tmp/proofbook-cache"
+CI_ENV = {"PROOFBOOK_CACHE_DIR": CI_CACHE_DIR,
+          "PROOFBOOK_CACHE_KEY": "${{ github.event_name == 'push' && secrets.PROOFBOOK_CACHE_KEY || '' }}"}
 
 Step = dict[str, Any]
 
@@ -157,19 +161,26 @@ def test_sharded_recipe_verifies_every_share_then_builds_warm(sharded: dict[Any,
         (check,) = proofbook_args(steps)
         assert check.shard == (k, n) and check.config == "mkdocs.yml"
         upload = step_using(steps, "actions/upload-artifact")["with"]
-        assert upload["path"] == f"{DEFAULT_CACHE_DIR}/{shard_file((k, n))}"
-        assert upload["include-hidden-files"] is True and upload["name"] == f"proofbook-cache-{k}"
-    assert build["needs"] == "verify"
-    download = step_using(build["steps"], "actions/download-artifact")["with"]
-    assert download == {"pattern": "proofbook-cache-*", "path": DEFAULT_CACHE_DIR, "merge-multiple": True}
+        assert upload["path"] == f"{CI_CACHE_DIR}/{shard_file((k, n))}"
+        assert upload["name"] == f"proofbook-cache-{k}"
+        assert step_using(steps, "actions/cache")["if"] == ON_MAIN_PUSH[0]
+    assert sharded["env"] == CI_ENV and build["needs"] == "verify"
+    download = step_using(build["steps"], "actions/download-artifact")
+    assert download["with"] == {"pattern": "proofbook-cache-*", "path": CI_CACHE_DIR, "merge-multiple": True}
+    assert download["if"] == ON_MAIN_PUSH[0]  # a pull request's shards are signed with keys of their own
     assert shlex.join(commands(build["steps"])[-1]) == "mkdocs build --strict"
 
 
-def test_ci_cache_snippet_caches_the_default_folder() -> None:
+def test_ci_cache_lives_outside_the_checkout_and_only_pushes_may_use_it() -> None:
+    """The documented snippet and the workflow cache one folder outside the checkout, restore it
+    on pushes only, and give the signing secret to pushes only: a pull request cannot bring
+    (or read, or sign) a cache."""
     (snippet,) = [block for block in yaml_blocks("scaling.md") if isinstance(block, list)]
-    assert snippet[0]["with"]["path"] == DEFAULT_CACHE_DIR
-    assert step_using(build_steps(yaml.safe_load(WORKFLOW.read_text())), "actions/cache")["with"]["path"] \
-        == DEFAULT_CACHE_DIR
+    workflow = yaml.safe_load(WORKFLOW.read_text())
+    cached = step_using(build_steps(workflow), "actions/cache")
+    for step in (snippet[0], cached):
+        assert step["with"]["path"] == CI_CACHE_DIR and step["if"] == ON_MAIN_PUSH[0]
+    assert workflow["jobs"]["build"]["env"] == CI_ENV
 
 
 # -- the release workflow -------------------------------------------------------------------------

@@ -13,18 +13,18 @@ import json
 import os
 import time
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, cast
+from dataclasses import dataclass, field, replace
+from typing import cast
 
 from .cache import ResultCache, source_digest
-from .errors import ProofbookError
+from .errors import ProofbookError, escaped
+from .language import shapes
+from .language.shapes import ShapeText
 from .model import LEVELS, Entry, EntryReport, Evidence, Level, Registry, Result, Source, StepReport, weakest
 from .progress import Progress
 from .proofs import proof_errors
 from .verify.claims import Claim, Settings
 
-if TYPE_CHECKING:  # the language imports SymPy, which a warm build never needs
-    from .language.parse import Typed
 
 
 @dataclass(frozen=True)
@@ -79,8 +79,8 @@ class Report:
         """One paragraph per problem: input errors, false or inconclusive claims, bad steps."""
         lines = [str(e) for e in self.errors]
         for report in self.entries:
-            lines.extend(_entry_problems(report, fail_on_inconclusive))
-            lines.extend(_level_problems(report, self.require))
+            lines.extend(escaped(line) for line in _entry_problems(report, fail_on_inconclusive))
+            lines.extend(escaped(line) for line in _level_problems(report, self.require))
         return lines
 
 
@@ -128,8 +128,11 @@ def check_registry(registry: Registry, options: CheckOptions = CheckOptions(),
     entries = share(registry.entries, options.shard)
     latex, invalid = _latex_for(entries, options, cache, report.errors)
     plans = {e.id: _plan(e) for e in entries if e.kind == "identity" and e.id not in invalid}
-    results, fresh = _verify([c for plan in plans.values() for c in plan.claims()], options, cache,
-                             progress)
+    results, fresh, failed = _verify([c for plan in plans.values() for c in plan.claims()], options,
+                                     cache, progress)
+    report.errors += _failure_errors(failed)
+    for claim in failed:
+        plans.pop(claim.entry_id, None)
     for ident, plan in plans.items():
         (report.verified_now if fresh.intersection(plan.claims()) else report.from_cache).append(ident)
     for entry in entries:
@@ -160,65 +163,91 @@ def _sources(entry: Entry) -> list[Source]:
     return [*entry.statement, *(s.expr for s in entry.proof or ())]
 
 
+@dataclass(frozen=True)
+class _Compiled:
+    """What the cache keeps of a compiled expression: its LaTeX and its shape."""
+
+    latex: str
+    shape: ShapeText
+
+    def to_data(self) -> dict[str, object]:
+        return {"latex": self.latex, "shape": None if self.shape is None else list(self.shape)}
+
+    @classmethod
+    def from_data(cls, data: object) -> _Compiled | None:
+        if not (isinstance(data, dict) and isinstance(data.get("latex"), str)):
+            return None
+        try:
+            return cls(data["latex"], shapes.from_data(data.get("shape")))
+        except ValueError:
+            return None
+
+
 def _latex_for(entries: Sequence[Entry], options: CheckOptions, cache: ResultCache,
                errors: list[ProofbookError]) -> tuple[dict[str, str], set[str]]:
-    """LaTeX of every expression by text key; the ids of entries that failed to compile."""
+    """LaTeX of every expression by text key; the ids of entries that failed to compile.
+
+    An expression's record says only how that one expression compiles; whether the lines of an
+    entry agree in shape is checked here on every run, whatever the cache holds."""
     latex: dict[str, str] = {}
     invalid: set[str] = set()
     for entry in entries:
         keyed = [(_expression_key(entry, source, options.bold), source) for source in _sources(entry)]
-        cached = {key: text for key, _ in keyed if (text := cache.latex(key)) is not None}
+        cached = {key: found for key, _ in keyed
+                  if (found := _Compiled.from_data(cache.latex(key))) is not None}
         if len(cached) == len({key for key, _ in keyed}):
-            latex.update(cached)
-            continue
-        entry_errors = _compile(entry, keyed, options, cache, latex)
+            compiled = {source: cached[key] for key, source in keyed}
+            entry_errors = _shape_errors(entry, compiled)
+        else:
+            compiled, entry_errors = _compile(entry, keyed, options)
+            entry_errors += _shape_errors(entry, compiled)
+            if not entry_errors:  # only a fully valid entry may skip compilation next time
+                for key, source in keyed:
+                    cache.store_latex(key, compiled[source].to_data())
         if entry_errors:
             errors.extend(entry_errors)
             invalid.add(entry.id)
+        else:
+            latex.update({key: compiled[source].latex for key, source in keyed})
     return latex, invalid
 
 
-def _compile(entry: Entry, keyed: list[tuple[str, Source]], options: CheckOptions,
-             cache: ResultCache, latex: dict[str, str]) -> list[ProofbookError]:
-    from .language.parse import compile_source
+def _compile(entry: Entry, keyed: list[tuple[str, Source]],
+             options: CheckOptions) -> tuple[dict[Source, _Compiled], list[ProofbookError]]:
+    """Every expression that compiles, and the errors of those that do not."""
+    from .language.parse import compile_source, shape_text
     from .language.symbols import SymbolTable
     from .render.latex import to_latex
 
-    table = SymbolTable.build(entry.symbols)
+    try:
+        table = SymbolTable.build(entry.symbols)
+    except ProofbookError as error:
+        return {}, [replace(error, entry_id=entry.id)]
     errors = []
-    shapes: dict[Source, Typed] = {}
-    printed: dict[str, str] = {}
-    for key, source in keyed:
+    compiled: dict[Source, _Compiled] = {}
+    for _, source in keyed:
         try:
             typed = compile_source(source, table, entry.id)
         except ProofbookError as error:
             errors.append(error)
             continue
-        shapes[source] = typed
-        printed[key] = to_latex(typed.expr, bold=options.bold)
-    errors.extend(_shape_errors(entry, shapes))
-    if not errors:  # only a fully valid entry may skip compilation next time
-        latex.update(printed)
-        for key, text in printed.items():
-            cache.store_latex(key, text)
-    return errors
+        compiled[source] = _Compiled(to_latex(typed.expr, bold=options.bold), shape_text(typed.shape))
+    return compiled, errors
 
 
-def _shape_errors(entry: Entry, compiled: dict[Source, Typed]) -> list[ProofbookError]:
+def _shape_errors(entry: Entry, compiled: dict[Source, _Compiled]) -> list[ProofbookError]:
     """Every line of a statement or proof must have one shape (1 x 1 counts as scalar)."""
-    from .language.parse import describe_shape
-
     lines = [s for s in _sources(entry) if s in compiled]
     if not lines:
         return []
-    first = compiled[lines[0]]
+    first = compiled[lines[0]].shape
     errors = []
     for source in lines[1:]:
-        typed = compiled[source]
-        if first.shape != typed.shape and not (first.is_scalarlike and typed.is_scalarlike):
+        shape = compiled[source].shape
+        if first != shape and not (shapes.is_scalarlike(first) and shapes.is_scalarlike(shape)):
             errors.append(ProofbookError(
-                f"this line is {describe_shape(typed.shape)} but the left-hand side is "
-                f"{describe_shape(first.shape)}.", source.location, entry.id,
+                f"this line is {shapes.describe(shape)} but the left-hand side is "
+                f"{shapes.describe(first)}.", source.location, entry.id,
                 "Both sides of an equation must have the same shape."))
     return errors
 
@@ -254,9 +283,11 @@ def _plan(entry: Entry) -> _Plan:
 
 
 def _verify(claims: list[Claim], options: CheckOptions, cache: ResultCache,
-            progress: Progress | None) -> tuple[dict[Claim, Result], set[Claim]]:
-    """Every claim's verdict, and the claims verified now (not in the cache)."""
+            progress: Progress | None) -> tuple[dict[Claim, Result], set[Claim], dict[Claim, str]]:
+    """Every claim's verdict, the claims verified now (not in the cache), and the claims on
+    which the verifier itself failed (an error, not a limit), with the failure."""
     results: dict[Claim, Result] = {}
+    failed: dict[Claim, str] = {}
     todo = []
     for claim in claims:
         cached = cache.result(claim.key(options.settings))
@@ -281,11 +312,24 @@ def _verify(claims: list[Claim], options: CheckOptions, cache: ResultCache,
             if progress is not None:
                 progress.finish()
         for claim, outcome in zip(todo, outcomes):
+            if outcome.failure is not None and not outcome.resource:
+                failed[claim] = outcome.failure
+                continue
             result = (cast(Result, outcome.value) if outcome.failure is None  # no failure: the worker returned one
                       else Result("inconclusive", reason=outcome.failure))
             results[claim] = result
             cache.store_result(claim.key(options.settings), result)
-    return results, set(todo)
+    return results, set(todo), failed
+
+
+def _failure_errors(failed: dict[Claim, str]) -> list[ProofbookError]:
+    """A failure of the verifier is never an allowed "inconclusive": it fails every build, at
+    the claim's line, as bad input does (a value too large to handle, a construct the verifier
+    does not support), whatever ``fail_on_inconclusive`` says."""
+    return [ProofbookError(f"the verifier failed on the {claim.label} ({failure}).", claim.lhs.location,
+                           claim.entry_id, "Rewrite the expression, or split it with a proof; "
+                           "if it is valid, please report this as a bug of proofbook.")
+            for claim, failure in failed.items()]
 
 
 # -- reports ----------------------------------------------------------------------------------

@@ -8,13 +8,43 @@ plugin can print one short paragraph per problem and never a Python traceback.
 from __future__ import annotations
 
 import os
+import re
+from collections.abc import Sequence
 from dataclasses import dataclass
+
+#: At most this many problems are listed; the rest are counted ("... and 59,900 more").
+MAX_LISTED = 100
+
+#: What must never reach a terminal or a log as it is: C0 and C1 controls (ESC starts terminal
+#: escape sequences, CR overwrites a line), DEL, line and paragraph separators, bidirectional
+#: overrides and isolates (which reorder what a reader sees), and lone surrogates (which no
+#: encoder accepts).
+_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069"
+                     "\ud800-\udfff\ufeff]")
 
 
 def shown_path(path: str | os.PathLike[str]) -> str:
     """A path as messages show it: relative to the working directory when below it."""
     relative = os.path.relpath(path)
     return os.fspath(path) if relative.startswith("..") else relative
+
+
+def escaped(text: str) -> str:
+    """``text`` with every unsafe character written as a Python escape (``\\x1b``, ``\\u202e``)."""
+    return _UNSAFE.sub(_escape, text)
+
+
+def _escape(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def listed(lines: Sequence[str], limit: int = MAX_LISTED) -> list[str]:
+    """The first ``limit`` lines, and a last one counting the rest: a registry with 60,000
+    broken entries must not print 600 MB."""
+    if len(lines) <= limit:
+        return list(lines)
+    return [*lines[:limit], f"... and {len(lines) - limit:,} more."]
 
 
 @dataclass(frozen=True)
@@ -26,7 +56,7 @@ class Location:
     column: int | None = None
 
     def __str__(self) -> str:
-        parts = [self.file]
+        parts = [escaped(self.file)]
         if self.line is not None:
             parts.append(str(self.line))
             if self.column is not None:
@@ -54,10 +84,10 @@ class ProofbookError(Exception):
     def __str__(self) -> str:
         head = f"{self.location}: " if self.location else ""
         if self.entry_id:
-            head += f"entry '{self.entry_id}': "
-        text = head + self.message
+            head += f"entry '{escaped(self.entry_id)}': "
+        text = head + escaped(self.message)
         if self.hint:
-            text += f" {self.hint}"
+            text += f" {escaped(self.hint)}"
         return text
 
 
@@ -69,4 +99,4 @@ class ProofbookErrors(Exception):
         self.errors = errors
 
     def __str__(self) -> str:
-        return "\n".join(str(e) for e in self.errors)
+        return "\n".join(listed([str(e) for e in self.errors]))

@@ -7,8 +7,8 @@ these objects and cached LaTeX alone.  Expressions stay source text (``Source``)
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
-from typing import Any, Literal, cast
+from dataclasses import asdict, dataclass, field, fields
+from typing import Literal, get_args, get_type_hints
 
 from .errors import Location
 
@@ -129,7 +129,8 @@ class Registry:
 class Evidence:
     """One line of evidence for a verified identity, e.g. ``exact symbolic proof for n = 1, 2``."""
 
-    method: Literal["symbolic", "randomized", "numeric", "matrix-calculus"]
+    #: ``formal``: the every-n engine (``proofbook.verify.formal``) found equal normal forms.
+    method: Literal["symbolic", "randomized", "numeric", "formal"]
     summary: str
     sizes: tuple[int, ...] = ()
 
@@ -215,10 +216,54 @@ def result_to_dict(result: Result) -> dict[str, object]:
 
 
 def result_from_dict(data: dict[str, object]) -> Result:
-    """Rebuild a Result from ``result_to_dict`` output (the cache and ``--json``)."""
-    evidence = tuple(Evidence(e["method"], e["summary"], tuple(e["sizes"]))
-                     for e in cast("list[dict[str, Any]]", data.get("evidence", ())))
+    """Rebuild a Result from ``result_to_dict`` output (the cache and ``--json``).
+
+    Everything is checked, as if an attacker had written it: an unknown status, evidence
+    method or level, a value of the wrong type, or a field too many raises ValueError, so that
+    no malformed record is ever shown as a verdict."""
+    if not isinstance(data, dict) or not set(data) <= _RESULT_FIELDS:
+        raise ValueError("not a result")
+    status = data.get("status")
+    if status not in get_args(Status):
+        raise ValueError(f"unknown status {status!r}")
+    level = data.get("level")
+    if level is not None and (status != "verified" or level not in LEVELS):
+        raise ValueError(f"level {level!r} does not fit status {status!r}")
+    evidence = data.get("evidence", [])
+    if not isinstance(evidence, (list, tuple)):
+        raise ValueError("evidence must be a list")
     cx = data.get("counterexample")
-    counterexample = Counterexample(**cx) if isinstance(cx, dict) else None
-    return Result(data["status"], evidence, counterexample,  # type: ignore[arg-type]
-                  data.get("reason"), data.get("seconds", 0.0), data.get("level"))  # type: ignore[arg-type]
+    reason, seconds = data.get("reason"), data.get("seconds", 0.0)
+    if not (reason is None or isinstance(reason, str)):
+        raise ValueError("reason must be text")
+    if isinstance(seconds, bool) or not isinstance(seconds, (int, float)) or not 0 <= seconds < 1e9:
+        raise ValueError("seconds must be a finite, non-negative number")
+    if status == "false" and cx is None and reason is None:
+        raise ValueError("a false result needs a counterexample or a reason")
+    return Result(status, tuple(_evidence(e) for e in evidence),  # type: ignore[arg-type]
+                  None if cx is None else _counterexample(cx), reason, float(seconds), level)
+
+
+_RESULT_FIELDS = {f.name for f in fields(Result)}
+_METHODS = get_args(get_type_hints(Evidence)["method"])
+
+
+def _evidence(data: object) -> Evidence:
+    if not (isinstance(data, dict) and set(data) == {"method", "summary", "sizes"}
+            and data["method"] in _METHODS and isinstance(data["summary"], str)
+            and isinstance(data["sizes"], (list, tuple))
+            and all(type(n) is int and n >= 0 for n in data["sizes"])):
+        raise ValueError("malformed evidence")
+    return Evidence(data["method"], data["summary"], tuple(data["sizes"]))
+
+
+def _counterexample(data: object) -> Counterexample:
+    texts = ("method", "position", "lhs", "rhs")
+    if not (isinstance(data, dict) and set(data) == {f.name for f in fields(Counterexample)}
+            and all(isinstance(data[k], str) for k in texts)
+            and isinstance(data["sizes"], dict) and isinstance(data["values"], dict)
+            and all(isinstance(k, str) and type(v) is int for k, v in data["sizes"].items())
+            and all(isinstance(k, str) and isinstance(v, str) for k, v in data["values"].items())
+            and (data["seed"] is None or type(data["seed"]) is int)):
+        raise ValueError("malformed counterexample")
+    return Counterexample(**data)

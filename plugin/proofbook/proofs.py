@@ -15,17 +15,27 @@ def proof_errors(registry: Registry) -> list[ProofbookError]:
 
 
 def _cycle_errors(registry: Registry, entries: dict[str, Entry]) -> list[ProofbookError]:
-    """Depth-first search; each cycle is reported once, at its first entry in registry order."""
+    """Depth-first search; each cycle is reported once, at its first entry in registry order.
+
+    Iterative, with an explicit stack: a registry decides how deep proofs cite each other, and
+    a chain of 1,500 citing proofs must not exhaust Python's recursion limit."""
     state: dict[str, str] = {}
     errors: list[ProofbookError] = []
     reported: set[frozenset[str]] = set()
-
-    def visit(node: str, path: list[str]) -> None:
-        state[node] = "open"
-        for ref in entries[node].cited:
-            if ref not in entries:
+    for entry in registry.entries:
+        if entry.id in state:
+            continue
+        path = [entry.id]  # the open nodes, root first; path[k] is being explored by stack[k]
+        stack = [iter(entry.cited)]
+        state[entry.id] = "open"
+        while stack:
+            ref = next(stack[-1], None)
+            if ref is None:
+                state[path.pop()] = "done"
+                stack.pop()
+            elif ref not in entries:
                 continue
-            if state.get(ref) == "open":
+            elif state.get(ref) == "open":
                 cycle = path[path.index(ref):] + [ref]
                 if frozenset(cycle) not in reported:
                     reported.add(frozenset(cycle))
@@ -34,12 +44,9 @@ def _cycle_errors(registry: Registry, entries: dict[str, Entry]) -> list[Proofbo
                         "circular proof: " + " → ".join(cycle) + ".", first.location, first.id,
                         "A proof may not rely, directly or through other proofs, on the entry it proves."))
             elif ref not in state:
-                visit(ref, path + [ref])
-        state[node] = "done"
-
-    for entry in registry.entries:
-        if entry.id not in state:
-            visit(entry.id, [entry.id])
+                state[ref] = "open"
+                path.append(ref)
+                stack.append(iter(entries[ref].cited))
     return errors
 
 

@@ -22,18 +22,16 @@ from typing import Any
 
 from ..cache import CACHE_FILE, ResultCache, shard_file
 from ..check import Report, check_registry
-from ..errors import Location, ProofbookError, ProofbookErrors
+from ..errors import Location, ProofbookError, ProofbookErrors, listed
 from ..export import HandbookMeta, handbook_json, latex_sheet, report_as_dict
 from ..model import LEVELS, EntryReport, Registry
 from ..progress import Progress
 from ..registry.snapshot import load_registry_cached
 from ..render.bibtex import bibliography
-from ..settings import OptionError, SiteSettings, check_option, find_site_settings, read_site_settings
-from ..settings.options import DEFAULTS
+from ..settings import OptionError, check_option
+from ..settings.files import SiteSettings, find_site_settings, read_site_settings
 
 EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT = 0, 1, 2
-#: Where verdicts are remembered unless ``--cache-dir`` or the site's ``cache_dir`` says otherwise.
-DEFAULT_CACHE_DIR: str = DEFAULTS["cache_dir"]
 
 #: ``export --format``: name → writer of the whole handbook as text.
 EXPORTERS: dict[str, Callable[[Registry, Report, HandbookMeta], str]] = {
@@ -88,7 +86,8 @@ def _add_registry_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--time-limit", type=_option_type("time_limit", _number), metavar="S",
                         help="seconds per claim before it is inconclusive (default: 60)")
     parser.add_argument("--cache-dir", metavar="DIR", type=_folder,
-                        help=f"where verdicts are remembered (default: {DEFAULT_CACHE_DIR})")
+                        help="where verdicts are remembered (default: the cache_dir option, else a folder "
+                             "for this project in the user's cache folder, ~/.cache/proofbook)")
     parser.add_argument("--no-cache", action="store_true", help="verify everything again")
     parser.add_argument("--require", choices=LEVELS, metavar="LEVEL",
                         help="fail when an identity's evidence is weaker than LEVEL, one of "
@@ -122,7 +121,11 @@ def _load_and_check(args: argparse.Namespace, site: SiteSettings) -> tuple[Regis
     shard = getattr(args, "shard", None)
     cache = ResultCache(None if args.no_cache else cache_dir,
                         write_as=shard_file(shard) if shard else CACHE_FILE)
-    registry = load_registry_cached(args.paths or site.registry_paths(), cache)
+    if args.paths:  # paths typed on the command line are trusted as given
+        registry = load_registry_cached(args.paths, cache)
+    else:  # a site's paths stay inside its folder unless it sets allow_outside
+        registry = load_registry_cached(site.registry_paths(), cache, site.root,
+                                        contained=not site.settings.allow_outside)
     options = site.settings.check_options()
     options = replace(options, jobs=options.jobs if args.jobs is None else args.jobs,
                       time_limit=options.time_limit if args.time_limit is None else args.time_limit,
@@ -273,7 +276,7 @@ def _note(line: str) -> None:
 
 def _print_errors(lines: list[str]) -> None:
     print(f"\nproofbook: {len(lines)} problem(s):", file=sys.stderr)
-    for line in lines:
+    for line in listed(lines):
         print(line, file=sys.stderr)
 
 

@@ -29,7 +29,10 @@ from sympy.matrices.expressions.matexpr import MatrixElement
 
 from ..errors import Location, ProofbookError
 from ..model import Source
+from ..numbertext import exact_text
+from .growth import MAX_BITS, MAX_CONSTANT_BITS, Growth, digits
 from .nodes import MatDerivative, SymMatDerivative
+from .shapes import ShapeText, describe
 from .names import ELEMENTARY, FUNCTIONS
 from .symbols import SymbolTable, dimension
 
@@ -40,6 +43,7 @@ MAX_EXPONENT = 64
 #: Bound on the product of nested constant exponents, ((x**64)**64)**64 being 262144.
 MAX_TOTAL_EXPONENT = 256
 MAX_INTEGER = 10**12
+MAX_DECIMAL_DIGITS = 30
 MAX_DIFF_ORDER = 6
 
 Shape = tuple[Basic, Basic] | None
@@ -73,15 +77,14 @@ class Typed:
         return self.shape is not None and self.shape[1] == S.One
 
 
+def shape_text(shape: Shape) -> ShapeText:
+    """The shape as the cache keeps it."""
+    return None if shape is None else (str(shape[0]), str(shape[1]))
+
+
 def describe_shape(shape: Shape) -> str:
     """Shapes as a reader says them: 'a scalar', 'an n x 1 vector', 'an m x n matrix'."""
-    if shape is None:
-        return "a scalar"
-    rows, cols = shape
-    if cols == S.One and rows != S.One:
-        return f"a column vector of length {rows}"
-    article = "an" if str(rows)[0] in "aefhilmnorsx8" else "a"
-    return f"{article} {rows} x {cols} matrix"
+    return describe(shape_text(shape))
 
 
 class _Fail(Exception):
@@ -100,6 +103,9 @@ def compile_source(source: Source, table: SymbolTable, entry_id: str | None = No
     Raises ``ProofbookError`` naming the file, line, column and entry.
     """
     text = source.text
+    if table.problem is not None:
+        raise ProofbookError(table.problem.message, table.problem.location or source.location,
+                             entry_id, table.problem.hint)
     if len(text) > MAX_LENGTH:
         raise ProofbookError(
             f"the expression is {len(text)} characters long; the limit is {MAX_LENGTH}.",
@@ -168,6 +174,8 @@ def _located(base: Location, line: int, column: int | None) -> Location:
     return base.shifted(line - 1, None if line > 1 else base.column)
 
 
+_SMALLER = "Use smaller numbers and exponents, or split the identity with a proof."
+
 _FAMILY = {ast.Add: "sum", ast.Sub: "sum", ast.Mult: "product", ast.Div: "product"}
 
 
@@ -203,6 +211,7 @@ class _Compiler:
     def __init__(self, table: SymbolTable, text: str) -> None:
         self.table = table
         self.text = text
+        self.growth = Growth()
 
     def visit(self, node: ast.AST) -> Typed:
         method = getattr(self, "visit_" + type(node).__name__, None)
@@ -211,7 +220,20 @@ class _Compiler:
             raise _Fail(node, f"{what} is not allowed in an expression.",
                         "Only numbers, declared symbols, + - * / **, .T, M[i, j] and the "
                         "documented functions are.")
-        return method(node)
+        typed = method(node)
+        if isinstance(node, (ast.BinOp, ast.UnaryOp, ast.Call)):
+            self._bounded(node, typed)
+        return typed
+
+    def _bounded(self, node: ast.AST, typed: Typed) -> None:
+        """Refuse a value that could outgrow what exact arithmetic does in milliseconds."""
+        bits, numbers = self.growth.size(typed.expr)
+        if bits > MAX_BITS:
+            raise _Fail(node, f"this expression is too large to check: its exact value can have "
+                              f"about {digits(bits):,} digits (at most {digits(MAX_BITS):,}).", _SMALLER)
+        if numbers > MAX_CONSTANT_BITS:
+            raise _Fail(node, f"the numbers in this expression combine into one of about "
+                              f"{digits(numbers):,} digits (at most {digits(MAX_CONSTANT_BITS):,}).", _SMALLER)
 
     # -- leaves -------------------------------------------------------------------------
 
@@ -223,6 +245,9 @@ class _Compiler:
         if isinstance(value, float):
             if "e" in segment.lower() or "j" in segment.lower():
                 raise _Fail(node, f"write the number {segment} as a plain decimal or a fraction.")
+            if sum(c.isdigit() for c in segment) > MAX_DECIMAL_DIGITS or abs(value) > MAX_INTEGER:
+                raise _Fail(node, f"the number {_quote(segment, 30)} is too large or too long (at most "
+                                  f"{MAX_INTEGER} and {MAX_DECIMAL_DIGITS} digits).")
             return Typed(Rational(Fraction(segment)), None)
         if abs(value) > MAX_INTEGER:
             raise _Fail(node, f"the number {segment} is too large (at most {MAX_INTEGER}).")
@@ -345,7 +370,10 @@ class _Compiler:
         if value is None:
             raise _Fail(node, "a constant exponent must be a rational number, such as 3, -1 or 1/2.")
         if abs(value) > MAX_EXPONENT:
-            raise _Fail(node, f"the exponent {value} is too large (at most {MAX_EXPONENT}).")
+            raise _Fail(node, f"the exponent {exact_text(value)} is too large (at most {MAX_EXPONENT}).")
+        if value.is_Rational and value.q > MAX_INTEGER:
+            raise _Fail(node, f"the exponent {exact_text(value)} has a denominator over {MAX_INTEGER}.",
+                        "Write the exponent as a simple fraction, such as 1/2 or 3/4.")
         return Typed(value, None)
 
     def visit_Attribute(self, node: ast.Attribute) -> Typed:
@@ -515,6 +543,11 @@ class _Compiler:
                 return element.expr
         elif isinstance(node, ast.Name) and node.id in self.table.decls:
             decl = self.table.decls[node.id]
+            if decl.kind == "scalar" and decl.of:
+                raise _Fail(node, f"cannot differentiate with respect to '{node.id}', which "
+                                  f"depends on {', '.join(decl.of)}.",
+                            f"Differentiate with respect to {decl.of[0]}, or declare {node.id} "
+                            "without of:.")
             if decl.kind in ("scalar", "vector", "matrix"):
                 return self.table.objects[node.id]
             raise _Fail(node, f"cannot differentiate with respect to '{node.id}', which is "
@@ -532,6 +565,7 @@ class _Compiler:
 
     def call_integrate(self, node: ast.Call, f: ast.AST, var: ast.AST, *bounds: ast.AST) -> Typed:
         body = self._scalar(f, "the integrand")
+        self._not_nested(f, body, Integral, "integral")
         x = self._bound_variable(var, "integrate")
         if bounds:
             low, high = (self._scalar(b, "a bound of integrate()") for b in bounds)
@@ -540,6 +574,7 @@ class _Compiler:
 
     def call_sum(self, node: ast.Call, f: ast.AST, var: ast.AST, low: ast.AST, high: ast.AST) -> Typed:
         body = self._scalar(f, "the summand")
+        self._not_nested(f, body, Sum, "sum")
         k = self._bound_variable(var, "sum")
         decl = self.table.decls[str(k)]
         if "integer" not in decl.assume:
@@ -547,9 +582,17 @@ class _Compiler:
         bounds = [self._scalar(b, "a bound of sum()") for b in (low, high)]
         return Typed(Sum(body, (k, *bounds)), None)
 
+    def _not_nested(self, node: ast.AST, body: Basic, cls: type[Basic], noun: str) -> None:
+        """SymPy merges a sum of a sum (an integral of an integral) into one object with two
+        ranges, which the verifier does not evaluate: refused here, with its position."""
+        if body.has(cls):
+            article = "an" if noun[0] in "aeiou" else "a"
+            raise _Fail(node, f"{article} {noun} inside {article} {noun} is not supported.",
+                        f"Write the inner {noun} in closed form, or prove the identity in steps.")
+
     def _bound_variable(self, node: ast.AST, name: str) -> Symbol:
         if isinstance(node, ast.Name) and node.id in self.table.decls \
-                and self.table.decls[node.id].kind == "scalar":
+                and self.table.decls[node.id].kind == "scalar" and not self.table.decls[node.id].of:
             return self.table.objects[node.id]
         raise _Fail(node, f"the second argument of {name}() must be a declared scalar symbol.")
 
@@ -562,7 +605,7 @@ for _name, _func in _ELEMENTARY.items():
 def _rational_value(expr: Basic) -> Rational | None:
     """The value of a constant built from number literals with + - * / and powers, or None.
 
-    Safe to compute: literals and exponents are bounded where they are parsed.
+    Safe to compute: ``_Compiler.visit`` has bounded the size of its value (``growth``).
     """
     if expr.is_Rational:
         return expr

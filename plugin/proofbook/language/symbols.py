@@ -5,8 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sympy import Basic, Function, Integer, MatrixSymbol, Symbol
+from sympy.core.facts import InconsistentAssumptions
 
+from ..errors import ProofbookError
 from ..model import SymbolDecl
+
 
 def dimension(size: str | int) -> Basic:
     """A dimension as SymPy sees it: a positive integer symbol ``n`` or a fixed Integer."""
@@ -16,10 +19,18 @@ def dimension(size: str | int) -> Basic:
 
 
 def scalar_symbol(decl: SymbolDecl) -> Symbol:
-    """A real scalar symbol with the declared assumptions (real unless told otherwise)."""
+    """A real scalar symbol with the declared assumptions (real unless told otherwise).
+
+    The loader refuses contradictory assumptions; should SymPy still find some, the error
+    names the declaration rather than escaping as InconsistentAssumptions."""
     flags = {name: True for name in decl.assume}
     flags.setdefault("real", True)
-    return Symbol(decl.name, **flags)
+    try:
+        return Symbol(decl.name, **flags)
+    except InconsistentAssumptions:
+        raise ProofbookError(f"the assumptions of symbol '{decl.name}' ({', '.join(decl.assume)}) "
+                             "contradict each other: no number has them all.", decl.location,
+                             hint="Remove the assumption that does not hold.") from None
 
 
 @dataclass(frozen=True)
@@ -29,9 +40,13 @@ class SymbolTable:
     decls: dict[str, SymbolDecl]
     objects: dict[str, Basic]
     dims: dict[str, Basic]
+    #: A declaration the expressions cannot use (``compile_source`` reports it, located).
+    problem: ProofbookError | None = None
 
     @classmethod
     def build(cls, decls: tuple[SymbolDecl, ...]) -> SymbolTable:
+        """Objects are made kind by kind, so ``of:`` means the same in any declaration order;
+        a scalar with ``of:`` is a function of what it names (``y`` stands for y(x))."""
         by_name = {d.name: d for d in decls}
         dims: dict[str, Basic] = {}
         objects: dict[str, Basic] = {}
@@ -48,10 +63,12 @@ class SymbolTable:
             if decl.kind in ("vector", "matrix"):
                 rows, cols = decl.shape or (1, 1)
                 objects[decl.name] = MatrixSymbol(decl.name, dimension(rows), dimension(cols))
-            elif decl.kind == "function":
+        problem = next((p for p in (_dependency_problem(d, by_name) for d in decls) if p), None)
+        for decl in decls:
+            if decl.kind == "function" or (decl.kind == "scalar" and decl.of):
                 args = [objects[name] for name in decl.of if name in objects]
                 objects[decl.name] = Function(decl.name, real=True)(*args)
-        return cls(by_name, objects, dims)
+        return cls(by_name, objects, dims, problem)
 
     def decl_of(self, obj: Basic) -> SymbolDecl | None:
         """The declaration behind a SymPy symbol, matrix symbol or applied function."""
@@ -61,3 +78,26 @@ class SymbolTable:
         if name is None:
             return None
         return self.decls.get(str(name))
+
+
+def _dependency_problem(decl: SymbolDecl, decls: dict[str, SymbolDecl]) -> ProofbookError | None:
+    """What a symbol may depend on: symbols that depend on nothing themselves (no chains or
+    cycles, so the declaration order never matters); a function or a scalar only on scalars."""
+    for name in decl.of:
+        other = decls.get(name)
+        if other is None:
+            continue
+        if other.of:
+            return ProofbookError(
+                f"symbol '{decl.name}' depends on '{name}', which itself depends on "
+                f"{', '.join(other.of)}.", decl.location,
+                hint=f"Declare {decl.name} with of: [{', '.join(other.of)}] directly.")
+        if decl.kind in ("function", "scalar") and other.kind != "scalar":
+            return ProofbookError(
+                f"{decl.kind} '{decl.name}' depends on the {other.kind} '{name}'; a scalar or a "
+                "function can depend only on scalars.", decl.location,
+                hint="Use a scalar, or write the dependence out (e.g. with trace()).")
+        if "integer" in decl.assume and decl.kind in ("function", "scalar"):
+            return ProofbookError(f"'{decl.name}' depends on {name} and cannot be assumed integer.",
+                                  decl.location, hint="Remove integer from assume:.")
+    return None

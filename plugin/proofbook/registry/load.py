@@ -23,12 +23,13 @@ from .messages import (guess_or_period, in_entry, schema, schema_problems, slugi
 from .yamlsafe import Document, JsonPath, Problem, parse, read_text, short
 
 
-def load_registry(paths: Sequence[str | Path]) -> Registry:
-    """Load the chapter files in and under ``paths``, in order.
+def load_registry(paths: Sequence[str | Path], root: Path | None = None, contained: bool = True) -> Registry:
+    """Load the chapter files in and under ``paths``, in order; ``root`` and ``contained``
+    say where they may lie (``files.chapter_files``).
 
     Raises ``ProofbookErrors`` listing every problem of every file, sorted by file and line.
     """
-    return _RegistryLoader().load(paths)
+    return _RegistryLoader().load(paths, root, contained)
 
 
 class _RegistryLoader:
@@ -40,9 +41,9 @@ class _RegistryLoader:
         self.slugs: dict[str, Location] = {}
         self.citations: list[tuple[str, Location, str, str]] = []  # id, where, by entry, step
 
-    def load(self, paths: Sequence[str | Path]) -> Registry:
+    def load(self, paths: Sequence[str | Path], root: Path | None, contained: bool) -> Registry:
         """Every file is loaded, however many fail, so that one run reports everything."""
-        files, self.errors = chapter_files(paths)
+        files, self.errors = chapter_files(paths, root, contained)
         chapters = [chapter for number, (path, file) in enumerate(files, 1)
                     if (chapter := self._chapter(path, file, number))]
         if not self.errors:  # else an entry skipped for its errors may be the one cited
@@ -215,11 +216,42 @@ def _meaning_problems(raw: dict[str, Any], index: int) -> Iterator[Problem]:
                 yield Problem(path + ("of",), f"symbol '{name}' is a function of '{other}', "
                               "which this entry does not declare.",
                               f"Declare {other} under symbols:, or remove it from of:.")
+            elif decl.get("kind") == "function" and decls[other].get("kind") != "scalar":
+                yield Problem(path + ("of",), f"symbol '{name}' is a function of '{other}', which is "
+                              f"{_article(decls[other].get('kind'))} {decls[other].get('kind')}; "
+                              "functions take scalar arguments only.",
+                              f"Make {name} a function of scalars, or write it out in {other}.")
+        clash = _contradiction(decl.get("assume", ()))
+        if clash:
+            yield Problem(path + ("assume",), f"symbol '{name}' cannot be both {clash[0]} and "
+                          f"{clash[1]}: no number is.", "Remove one of the two assumptions.")
         size = decl.get("size")
         if decl.get("assume") and isinstance(size, list) and size[0] != size[1]:
             yield Problem(path + ("assume",), f"'{decl['assume'][0]}' needs a square matrix, "
                           f"but symbol '{name}' is {size[0]} x {size[1]}.",
                           "Use size: n, or remove the assumption.")
+
+
+#: The signs (-1, 0, 1) a scalar assumption allows; "integer" and "real" allow every sign.
+_SIGNS = {"real": {-1, 0, 1}, "integer": {-1, 0, 1}, "positive": {1}, "negative": {-1},
+          "nonnegative": {0, 1}, "nonzero": {-1, 1}}
+
+
+def _contradiction(assume: Any) -> tuple[str, str] | None:
+    """Two assumptions no number satisfies together (SymPy raises InconsistentAssumptions
+    for them); matrix assumptions all hold together for the identity matrix."""
+    given = [a for a in assume if a in _SIGNS] if isinstance(assume, list) else []
+    for k, later in enumerate(given):
+        for earlier in given[:k]:
+            if not _SIGNS[earlier] & _SIGNS[later]:
+                return earlier, later
+    if given and not set.intersection(*(_SIGNS[a] for a in given)):
+        return ", ".join(given[:-1]), given[-1]
+    return None
+
+
+def _article(word: Any) -> str:
+    return "an" if str(word)[:1] in "aeiou" else "a"
 
 
 def _dimension_names(size: Any) -> list[str]:

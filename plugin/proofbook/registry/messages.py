@@ -14,7 +14,7 @@ from functools import cache
 from importlib import resources
 from typing import Any, get_args
 
-from jsonschema import Draft202012Validator, ValidationError
+from jsonschema import Draft202012Validator, ValidationError, validators
 
 from ..model import MATRIX_ASSUMPTIONS, SCALAR_ASSUMPTIONS, SymbolKind
 from .yamlsafe import JsonPath, Problem, short
@@ -50,7 +50,22 @@ def schema() -> dict[str, Any]:
 
 @cache
 def _validator() -> Draft202012Validator:
-    return Draft202012Validator(schema())
+    """The schema's validator, with ``pattern`` matched as JSON Schema means it (ECMA-262:
+    ``$`` is the end of the text), not as Python's ``re.search`` does, where ``$`` also
+    matches before a final newline and 'trace-ab\\n' would pass as an id."""
+    strict = validators.extend(Draft202012Validator, {"pattern": _strict_pattern})
+    return strict(schema())
+
+
+def _strict_pattern(validator: Any, pattern: str, instance: Any, schema_: Any) -> Iterator[ValidationError]:
+    if isinstance(instance, str) and not _ecma(pattern).search(instance):
+        yield ValidationError(f"{instance!r} does not match {pattern!r}")
+
+
+@cache
+def _ecma(pattern: str) -> re.Pattern[str]:
+    """``pattern`` with each unescaped ``$`` anchored at the very end of the text."""
+    return re.compile(re.sub(r"(?<!\\)\$", r"\\Z", pattern))
 
 
 def schema_problems(data: dict[str, Any]) -> list[Problem]:
@@ -267,6 +282,12 @@ def guess_or_period(value: str, options: Any) -> str:
 
 
 def _guess(value: str, options: Any) -> str | None:
+    return _closest(value, tuple(options))
+
+
+@cache
+def _closest(value: str, options: tuple[str, ...]) -> str | None:
+    """Memoized: a registry with thousands of 'titel' keys asks thousands of times."""
     return next(iter(difflib.get_close_matches(value, list(options), n=1)), None)
 
 

@@ -13,16 +13,18 @@ from pathlib import Path
 from typing import Any
 
 from ..cache import ResultCache, source_digest
-from ..errors import Location
+from ..errors import Location, ProofbookError
 from ..model import Chapter, Entry, ProofStep, Registry, Source, SymbolDecl
-from .files import chapter_files
+from .files import MAX_BYTES, chapter_files, read_bounded
 
 
-def load_registry_cached(paths: Sequence[str | Path], cache: ResultCache) -> Registry:
-    """``load.load_registry(paths)``, served from ``cache`` when no file has changed.
+def load_registry_cached(paths: Sequence[str | Path], cache: ResultCache, root: Path | None = None,
+                         contained: bool = True) -> Registry:
+    """``load.load_registry(paths, root, contained)``, served from ``cache`` when no file has
+    changed.
 
     Raises ``ProofbookErrors`` as ``load_registry`` does."""
-    files, errors = chapter_files(paths)
+    files, errors = chapter_files(paths, root, contained)
     key = _key(files) if not errors else None
     if key is not None and (stored := cache.registry(key)) is not None:
         try:
@@ -31,7 +33,7 @@ def load_registry_cached(paths: Sequence[str | Path], cache: ResultCache) -> Reg
             pass  # written by another layout: load again
     from .load import load_registry  # YAML and the schema, only when something changed
 
-    registry = load_registry(paths)
+    registry = load_registry(paths, root, contained)
     if key is not None:
         cache.store_registry(key, registry_to_dict(registry))
     return registry
@@ -44,8 +46,8 @@ def _key(files: list[tuple[Path, str]]) -> str | None:
                                           "registry.schema.json").encode())
     for path, shown in files:
         try:
-            data = path.read_bytes()
-        except OSError:
+            data = read_bounded(path, shown, MAX_BYTES)
+        except ProofbookError:
             return None
         digest.update(f"\0{shown}\0{len(data)}\0".encode("utf-8", "surrogateescape") + data)
     return digest.hexdigest()

@@ -2,14 +2,17 @@
 
 ``yaml.safe_load`` is not enough for registry files: it expands aliases (a few lines of
 "billion laughs" become gigabytes), silently keeps the last of two equal keys, accepts
-non-text keys and forgets positions.  Here files are size-checked and decoded first, the
-composer refuses anchors and aliases outright, and the composed node tree is walked by hand
+non-text keys and forgets positions.  Here files are size-checked (before a byte is read:
+a 3 GB sparse file costs nothing) and decoded first, the composer refuses anchors and aliases
+outright and stops at ``MAX_NODES`` values, the number of entries is checked before anything
+looks at them, and the composed node tree is walked by hand
 into plain data plus a map from JSON path to line and column, so that schema errors can
 point at lines and expressions keep the place where their text starts.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, cast
@@ -21,11 +24,16 @@ from yaml.nodes import CollectionNode, MappingNode, Node, ScalarNode, SequenceNo
 from yaml.reader import ReaderError
 
 from ..errors import Location, ProofbookError
+from .files import MAX_BYTES, read_bounded
 
-#: Largest registry file accepted; a chapter is a few dozen KiB.
-MAX_BYTES = 1024 * 1024
 #: Deepest nesting accepted; the format needs 7 levels, PyYAML recurses per level.
 MAX_DEPTH = 20
+#: Most YAML values (scalars, lists, mappings) in one file: a full chapter has a few thousand.
+MAX_NODES = 100_000
+#: Most entries in one chapter file.
+MAX_ENTRIES = 2_000
+#: Text Python cannot encode (a YAML "\ud800" escape gives a lone surrogate).
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 JsonPath = tuple[str | int, ...]
 
@@ -81,16 +89,9 @@ class Document:
 
 
 def read_text(path: Path, file: str) -> str:
-    """The text of a registry file, refusing huge and non-UTF-8 files before YAML sees them."""
-    try:
-        with path.open("rb") as stream:
-            data = stream.read(MAX_BYTES + 1)
-    except OSError as exc:
-        raise ProofbookError(f"cannot read the file: {exc.strerror}.", Location(file)) from None
-    if len(data) > MAX_BYTES:
-        raise ProofbookError(
-            f"the file is larger than 1 MiB ({MAX_BYTES:,} bytes).", Location(file),
-            hint="Split the chapter into several files.")
+    """The text of a registry file, refusing non-regular, huge and non-UTF-8 files before YAML
+    sees them; the size is checked before anything is read."""
+    data = read_bounded(path, file, MAX_BYTES)
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -130,12 +131,14 @@ def parse(text: str, file: str) -> Document:
 
 
 class _StrictLoader(yaml.SafeLoader):
-    """A SafeLoader whose composer stops at the first anchor or alias and at deep nesting."""
+    """A SafeLoader whose composer stops at the first anchor or alias, at deep nesting, at
+    MAX_NODES values and at MAX_ENTRIES entries (the only list at the top of a chapter)."""
 
     def __init__(self, text: str, file: str) -> None:
         super().__init__(text)
         self.file = file
         self.depth = 0
+        self.nodes = 0
 
     def compose_node(self, parent: Node | None, index: int) -> Node | None:
         """Refuse an anchor before PyYAML records it, and an alias before it is expanded."""
@@ -148,6 +151,15 @@ class _StrictLoader(yaml.SafeLoader):
         if self.depth >= MAX_DEPTH:
             raise ProofbookError(f"the YAML is nested more than {MAX_DEPTH} levels deep.",
                                  _location(self.file, event.start_mark))
+        if self.depth == 2 and isinstance(parent, SequenceNode) and index >= MAX_ENTRIES:
+            raise ProofbookError(f"the chapter has more than {MAX_ENTRIES:,} entries.",
+                                 _location(self.file, event.start_mark),
+                                 hint="Split the chapter into several files.")
+        self.nodes += 1
+        if self.nodes > MAX_NODES:
+            raise ProofbookError(f"the file has more than {MAX_NODES:,} YAML values.",
+                                 _location(self.file, event.start_mark),
+                                 hint="Split the chapter into several files.")
         self.depth += 1
         try:
             return super().compose_node(parent, index)
@@ -196,6 +208,8 @@ class _Walker:
         """The key as text, or None after recording why it is not text."""
         kind = _tag_name(node.tag)
         if isinstance(node, ScalarNode) and kind in ("str", "timestamp"):
+            if self._not_unicode(node, path):
+                return None
             return node.value
         collection = kind in ("seq", "map")
         read_as = _KEY_KINDS.get(kind, "a list or mapping" if collection else f"!!{kind}")
@@ -210,6 +224,7 @@ class _Walker:
         self.doc.texts[path] = self._text_start(node)
         kind = _tag_name(node.tag)
         if kind not in ("int", "float", "bool", "null"):
+            self._not_unicode(node, path)
             return node.value
         if kind in ("int", "float") and node.style is None:
             self.doc.numbers[path] = node.value
@@ -219,6 +234,19 @@ class _Walker:
             self.doc.problems.append(
                 Problem(path, f"YAML cannot read '{short(node.value)}' as !!{kind}."))
             return node.value
+
+    def _not_unicode(self, node: ScalarNode, path: JsonPath) -> bool:
+        """Record a problem for text that no encoder accepts (it would pass ``check`` and crash
+        the build and every export); True if there was one."""
+        found = _SURROGATE.search(node.value)
+        if found is None:
+            return False
+        self.doc.problems.append(Problem(
+            path, f"the text contains U+{ord(found.group()):04X}, half of a surrogate pair, which is "
+            "not a character and cannot be written to a page.",
+            "Remove the \\u escape, or write the character itself.",
+            where=self._text_start(node)))
+        return True
 
     def _text_start(self, node: ScalarNode) -> Location:
         """Where the scalar's text starts: past an opening quote, or below a ``|``/``>`` header."""

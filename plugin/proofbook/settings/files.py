@@ -66,6 +66,12 @@ class SiteSettings:
     def cache_folder(self) -> Path | None:
         return self.settings.cache_folder(self.base)
 
+    @property
+    def root(self) -> Path | None:
+        """The folder the registry must lie in: the configuration file's, unless the options
+        allow paths outside it; None (each path its own boundary) without a file."""
+        return None if self.file is None or self.settings.allow_outside else self.base
+
     def describe(self) -> str:
         """``mkdocs.yml (plugins: proofbook)``, for a note saying which options apply."""
         return f"{self.file} ({self.section})" if self.file is not None else "the defaults"

@@ -9,12 +9,12 @@ it, the text of the configuration page.
 from __future__ import annotations
 
 import datetime
-import difflib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any, Literal
 
+from ..cachekey import default_cache_dir
 from ..check import CheckOptions
 from ..errors import Location, ProofbookError, ProofbookErrors
 from ..model import LEVELS, Level
@@ -42,6 +42,11 @@ class ProofbookSettings:
     registry: tuple[str, ...] = field(default=("registry",), metadata=_checked(values.registry_paths))
     """Registry files, or folders of ``.yml`` files, relative to the configuration file;
     chapters in order."""
+
+    allow_outside: bool = field(default=False, metadata=_checked(values.boolean))
+    """Let registry paths, and the symlinks in registry folders, lead outside the folder of
+    the configuration file. Off by default: a chapter that a pull request links to a file
+    elsewhere on the build machine is refused, not published."""
 
     # -- how hard each identity is checked ------------------------------------------------------
 
@@ -93,11 +98,13 @@ class ProofbookSettings:
     """Remember verdicts between builds. False: every build verifies every entry again, reading
     and writing no cache (as ``proofbook check --no-cache`` does)."""
 
-    cache_dir: str = field(default=".cache/proofbook", metadata=_checked(values.text))
+    cache_dir: str | None = field(default=None, metadata=_checked(values.optional(values.text)))
     """Folder, relative to the configuration file, that keeps verdicts, LaTeX and the loaded
     registry between builds, so that unchanged entries are neither verified again nor need SymPy.
-    Keep it out of version control, and cache it in CI. An empty string keeps them in memory only
-    (for the rebuilds of one ``mkdocs serve``)."""
+    Default: a folder for this project in the user's cache folder (``~/.cache/proofbook``),
+    outside the checkout. Only records signed with this installation's key (or
+    ``PROOFBOOK_CACHE_KEY``) are used, so a cache file that comes with a pull request counts for
+    nothing. An empty string keeps them in memory only (for the rebuilds of one ``mkdocs serve``)."""
 
     # -- the handbook pages ---------------------------------------------------------------------
 
@@ -155,9 +162,12 @@ class ProofbookSettings:
                             require=self.require)
 
     def cache_folder(self, base: Path) -> Path | None:
-        """Where verdicts are kept for a site whose configuration file is in ``base``; None when
-        they are not kept on disk (``cache: false`` or an empty ``cache_dir``)."""
-        return base / self.cache_dir if self.cache and self.cache_dir else None
+        """Where verdicts are kept for a site whose configuration file is in ``base`` (by default
+        outside it, see ``cachekey.default_cache_dir``); None when they are not kept on disk
+        (``cache: false`` or an empty ``cache_dir``)."""
+        if not self.cache or self.cache_dir == "":
+            return None
+        return default_cache_dir(base) if self.cache_dir is None else base / self.cache_dir
 
 
 #: Each option's check, by name, in the order of the configuration page.
@@ -175,6 +185,8 @@ def check_option(name: str, value: object) -> Any:
 
 def unknown_option(name: object) -> OptionError:
     """Why ``name`` is refused: a typo gets the option it was meant to be."""
+    import difflib  # only for a refusal: a build with good options never needs it
+
     close = difflib.get_close_matches(str(name), CHECKS, n=1, cutoff=0.6)
     hint = f"Did you mean '{close[0]}'?" if close else f"The options are: {', '.join(CHECKS)}."
     return OptionError(f"Unknown option. {hint}")

@@ -1,6 +1,6 @@
 """The three kinds of arithmetic the verifier cross-checks.
 
-- ``ExactBackend``: rationals (``Fraction``) with infinitesimal ``Jet`` perturbations; a
+- ``ExactBackend``: rationals (python-flint's ``fmpq``, or ``Fraction``) with infinitesimal ``Jet`` perturbations; a
   value that is not rational becomes ``INEXACT`` and the method steps aside.
 - ``NumericBackend``: ``mpmath`` numbers at a fixed working precision, same perturbations;
   values start real (``mpf``) and become complex (``mpc``) where a result is not real.
@@ -17,13 +17,19 @@ from typing import Any
 
 import mpmath
 import sympy
-from sympy import Integral, Rational, Sum, Symbol
+from sympy import Basic, Integral, Rational, Sum, Symbol
 
-from . import linalg
-from .evaluate import Backend, Direction, Env, Evaluator, NotApplicable, entrywise, value_of
+from . import linalg, quadrature, rationals
+from .evaluate import (
+    Backend, Direction, Env, Evaluator, NotApplicable, TooLarge, Unreliable, entrywise, value_of,
+)
 from .jet import INEXACT, Inexact, Jet, Tangent, apply, coefficient, component, new_tag, standard
 
 MAX_SUM_TERMS = 10_000
+#: Arguments beyond which the numeric test does not evaluate exp (or trigonometric
+#: functions, whose argument reduction costs digits in proportion to the argument's size).
+MAX_EXP_ARGUMENT = 10**9
+MAX_TRIG_ARGUMENT = 10**12
 
 
 class _JetBackend(Backend):
@@ -84,16 +90,10 @@ class _JetBackend(Backend):
         raise NotImplementedError
 
     def integral(self, ev: Evaluator, node: Integral, env: Env) -> Any:
-        (x, *bounds), = node.limits
-        if bounds:
-            return self._definite(ev, node, env)
-        point = value_of(env, x.name)
-        if not isinstance(point, Jet) or len(point.tags()) != 1:
-            # The value of an indefinite integral is fixed only up to a constant.
-            return INEXACT
-        tag = next(iter(point.tags()))
-        integrand = ev(node.function, {**env, x.name: point.standard})
-        return Jet({frozenset(): INEXACT, frozenset((tag,)): integrand * point.coefficient(frozenset((tag,)))})
+        # The engine gives every indefinite integral a base point first (``ANTIDERIVATIVE``).
+        if len(node.limits[0]) != 3:
+            raise NotApplicable("an indefinite integral without a base point")
+        return self._definite(ev, node, env)
 
     def _definite(self, ev: Evaluator, node: Integral, env: Env) -> Any:
         return INEXACT
@@ -114,27 +114,39 @@ class ExactBackend(_JetBackend):
 
     field = linalg.Field(size=lambda x: _exact_size(x))
 
-    def number(self, value: Rational) -> Fraction:
-        return Fraction(int(value.p), int(value.q))
+    def number(self, value: Rational) -> Any:
+        return rationals.rational(int(value.p), int(value.q))
 
-    def rational(self, value: Fraction) -> Fraction:
-        return value
+    def rational(self, value: Fraction) -> Any:
+        return rationals.from_fraction(value)
 
     def constant(self, name: str) -> Inexact:
         return INEXACT
 
     def integer(self, value: Any) -> int:
-        if isinstance(value, Fraction) and value.denominator == 1:
-            return int(value)
+        if rationals.is_rational(value) and rationals.parts(value)[1] == 1:
+            return rationals.parts(value)[0]
         raise NotApplicable("a summation bound that is not a whole number")
 
     def function(self, name: str, value: Any) -> Any:
         return apply(value, lambda a, k: _exact_derivatives(name, a, k))
 
+    def integer_power(self, base: Any, k: int) -> Any:
+        _bounded(standard(base), k)
+        return base ** k
+
     def _raw_power(self, a: Any, p: Any) -> Any:
-        if isinstance(a, Fraction) and isinstance(p, Fraction) and p.denominator == 1:
-            return a ** int(p)
+        if rationals.is_rational(a) and rationals.is_rational(p) and rationals.parts(p)[1] == 1:
+            k = rationals.parts(p)[0]
+            _bounded(a, k)
+            return a ** k
         return INEXACT
+
+
+def _bounded(base: Any, k: int) -> None:
+    """Refuse ``base ** k`` whose exact value would exceed ``rationals.MAX_BITS``."""
+    if rationals.is_rational(base) and base != 0 and rationals.bits(base) * abs(k) > rationals.MAX_BITS:
+        raise TooLarge(f"an exact power with more than {rationals.MAX_BITS} bits")
 
 
 def _exact_size(value: Any) -> int:
@@ -148,17 +160,35 @@ def _exact_derivatives(name: str, a: Any, order: int) -> list[Any]:
     """f(a), f'(a), ... in exact arithmetic; irrational values are INEXACT."""
     if isinstance(a, Inexact):
         return [INEXACT] * (order + 1)
+    q = rationals.rational
     if name == "log":
-        head = Fraction(0) if a == 1 else INEXACT
-        return [head] + [Fraction((-1) ** (m - 1) * factorial(m - 1)) / a ** m for m in range(1, order + 1)]
+        if a == 0:
+            raise ZeroDivisionError("log 0")
+        head = q(0) if a == 1 else INEXACT
+        return [head] + [q((-1) ** (m - 1) * factorial(m - 1)) / a ** m for m in range(1, order + 1)]
     if name == "abs":
         if a == 0 and order:
-            raise NotApplicable("|x| is not differentiable at 0")
-        return [abs(a)] + [Fraction(1 if a > 0 else -1)] * min(order, 1) + [Fraction(0)] * max(order - 1, 0)
-    if a == 0 and name in ("exp", "sin", "cos"):
-        cycle = {"exp": [1, 1, 1, 1], "sin": [0, 1, 0, -1], "cos": [1, 0, -1, 0]}[name]
-        return [Fraction(cycle[m % 4]) for m in range(order + 1)]
+            raise ZeroDivisionError("|x| is not differentiable at 0")
+        return [abs(a)] + [q(1 if a > 0 else -1)] * min(order, 1) + [q(0)] * max(order - 1, 0)
+    if a == 0 and name in _AT_ZERO and len(_AT_ZERO[name](order)) == order + 1:
+        return [q(c) for c in _AT_ZERO[name](order)]
     return [INEXACT] * (order + 1)
+
+
+def _cycle(values: list[int]) -> Callable[[int], list[int]]:
+    return lambda order: [values[m % len(values)] for m in range(order + 1)]
+
+
+#: Taylor data f(0), f'(0), ... of the elementary functions that are rational at 0.
+_AT_ZERO: dict[str, Callable[[int], list[int]]] = {
+    "exp": _cycle([1]), "sin": _cycle([0, 1, 0, -1]), "cos": _cycle([1, 0, -1, 0]),
+    "sinh": _cycle([0, 1]), "cosh": _cycle([1, 0]),
+    # tan, tanh, atan at 0: odd functions with the derivatives 1, 2, 16, 272 (tan),
+    # 1, -2, 16, -272 (tanh) and (-1)^k (2k)! (atan) at orders 1, 3, 5, 7.
+    "tan": lambda order: [0, 1, 0, 2, 0, 16, 0, 272][: order + 1] if order < 8 else [],
+    "tanh": lambda order: [0, 1, 0, -2, 0, 16, 0, -272][: order + 1] if order < 8 else [],
+    "atan": lambda order: [0, 1, 0, -2, 0, 24, 0, -720][: order + 1] if order < 8 else [],
+}
 
 
 class NumericBackend(_JetBackend):
@@ -169,9 +199,14 @@ class NumericBackend(_JetBackend):
     real arithmetic costs a quarter of complex arithmetic, and the results are the same.
     """
 
-    def __init__(self, digits: int) -> None:
+    def __init__(self, digits: int, guard_digits: int) -> None:
         self.digits = digits
-        self.field = linalg.Field(size=lambda x: abs(standard(x)))
+        self.guard_digits = guard_digits
+        #: A sum smaller than its largest term by this factor kept fewer than the guard digits.
+        self._lost_all = mpmath.mpf(10) ** (digits - guard_digits)
+        # Pivots below 10^-(3/5 digits) of the largest entry: singular to working precision.
+        self.field = linalg.Field(size=lambda x: abs(standard(x)),
+                                  relative=mpmath.mpf(10) ** -(digits * 3 // 5))
 
     def number(self, value: Rational) -> Any:
         return mpmath.mpf(int(value.p)) / int(value.q)
@@ -188,18 +223,43 @@ class NumericBackend(_JetBackend):
             return int(value.real)
         raise NotApplicable("a summation bound that is not a whole number")
 
+    def checked_sum(self, total: Any, terms: list[Any]) -> Any:
+        """``Unreliable`` when a sum cancels below the rounding of its terms (cosh(x)^2 -
+        sinh(x)^2 at x = 10^5 is 0 at any feasible precision): the point is replaced."""
+        numbers = (mpmath.mpf, mpmath.mpc)
+        largest = max((abs(v) for v in map(standard, terms) if isinstance(v, numbers)), default=0)
+        value = standard(total)
+        if largest and isinstance(value, numbers) and abs(value) * self._lost_all < largest:
+            raise Unreliable("a sum cancels below the working precision")
+        return total
+
     def function(self, name: str, value: Any) -> Any:
+        a = standard(value)
+        limit = MAX_EXP_ARGUMENT if name in ("exp", "sinh", "cosh") else MAX_TRIG_ARGUMENT
+        if name != "abs" and not isinstance(a, Jet) and abs(a) > limit:
+            raise TooLarge(f"{name} of an argument beyond {limit:.0e}")
         return apply(value, lambda a, k: _numeric_derivatives(name, a, k))
 
     def _raw_power(self, a: Any, p: Any) -> Any:
+        if a == 0 and (p.real <= 0):
+            raise ZeroDivisionError("0 to a power that is not positive")
         return mpmath.power(a, p)
 
     def _definite(self, ev: Evaluator, node: Integral, env: Env) -> Any:
         (x, low, high), = node.limits
         lo, hi = ev(low, env), ev(high, env)
-        if any(isinstance(v, Jet) for v in (lo, hi, *env.values())):
-            raise NotApplicable("the derivative of a definite integral")
-        return mpmath.quad(lambda t: ev(node.function, {**env, x.name: t}), [lo, hi])
+        kinks = list(_kink_arguments(node.function))
+        at = lambda t: {**env, x.name: t}  # noqa: E731
+        return quadrature.integrate(lambda t: ev(node.function, at(t)), lo, hi,
+                                    [lambda t, k=k: ev(k, at(t)) for k in kinks], self.guard_digits)  # type: ignore[misc]
+
+
+def _kink_arguments(expr: Basic) -> list[Basic]:
+    """Where an integrand may have a kink: the arguments of |.| and the bases of fractional
+    powers (a kink, or the edge of the real domain, where they change sign)."""
+    found = [a.args[0] for a in expr.atoms(sympy.Abs)]
+    found += [p.base for p in expr.atoms(sympy.Pow) if not p.exp.is_Integer]
+    return found
 
 
 _FIRST: dict[str, Callable[[Any], tuple[Any, Any]]] = {
@@ -233,6 +293,10 @@ class SymbolicBackend(Backend):
 
     field = linalg.Field(size=lambda x: 0 if x == 0 else 1, symbolic=True)
 
+    def __init__(self) -> None:
+        #: SymPy engines this evaluation relied on whose answers need a cross-check.
+        self.used: set[str] = set()
+
     def number(self, value: Rational) -> Any:
         return value
 
@@ -250,9 +314,10 @@ class SymbolicBackend(Backend):
 
     def diff_scalar(self, fn: Callable[[Env], Any], env: Env, name: str, order: int) -> Any:
         current = value_of(env, name)
-        if isinstance(current, Symbol):
+        if isinstance(current, Symbol) and current.name == name:
             return entrywise(fn(env), lambda x: sympy.diff(x, current, order))
-        t = Symbol(f"_{name}", real=True)  # one per variable: nested derivatives stay apart
+        # One per variable, so nested derivatives stay apart; '#' keeps it apart from user names.
+        t = Symbol(f"#{name}", real=True)
         value = fn({**env, name: t})
         return entrywise(value, lambda x: sympy.diff(x, t, order).subs(t, current))
 
@@ -260,7 +325,7 @@ class SymbolicBackend(Backend):
                  directions: list[Direction]) -> list[Any]:
         # Named after the variable, so that a gradient nested in a gradient by another matrix
         # has symbols of its own (by the same matrix, the inner one maps them to themselves).
-        fresh = [[Symbol(f"_{name}_{i}_{j}", real=True) for j in range(len(row))]
+        fresh = [[Symbol(f"#{name}[{i},{j}]", real=True) for j in range(len(row))]
                  for i, row in enumerate(current)]
         value = fn({**env, name: fresh})
         back = {fresh[i][j]: current[i][j] for i in range(len(current)) for j in range(len(current[0]))}
@@ -273,10 +338,12 @@ class SymbolicBackend(Backend):
     def integral(self, ev: Evaluator, node: Integral, env: Env) -> Any:
         (x, *bounds), = node.limits
         body = ev(node.function, env)
+        self.used.add("integrate")
         if bounds:
             return sympy.integrate(body, (value_of(env, x.name), *[ev(b, env) for b in bounds]))
         return sympy.Integral(body, value_of(env, x.name))
 
     def summation(self, ev: Evaluator, node: Sum, env: Env) -> Any:
         (k, low, high), = node.limits
+        self.used.add("summation")
         return sympy.summation(ev(node.function, env), (value_of(env, k.name), ev(low, env), ev(high, env)))

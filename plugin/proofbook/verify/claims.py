@@ -19,6 +19,9 @@ class Settings:
 
     exact_sizes: tuple[int, ...] = (1, 2)
     random_sizes: tuple[int, ...] = (1, 2, 3, 4)
+    #: The exact test also runs above ``random_sizes``: at a size above the claim's degree
+    #: bound, never below this one.
+    least_top_size: int = 6
     points: int = 2
     numeric_sizes: tuple[int, ...] = (5,)
     numeric_points: int = 2

@@ -19,48 +19,73 @@ Seeds derive from the entry id, the claim and the size, so reruns give the same 
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import itertools
+import math
 import random
 import signal
 import threading
 import time
-from dataclasses import replace
 from collections.abc import Callable, Iterator
 from typing import Any
 
 import mpmath
-import sympy
 from sympy import Basic, Derivative, Integral, Sum
-from sympy.core.function import AppliedUndef
-from sympy.polys.domains import QQ
-from sympy.polys.rings import PolyRing
 
 from ..errors import ProofbookError
 from ..language.parse import compile_source
 from ..language.symbols import SymbolTable
 from ..model import Counterexample, Evidence, Level, Result
-from .claims import Claim, Settings
+from ..numbertext import exact_text
+from .antiderivative import with_base_points
 from .backends import ExactBackend, NumericBackend, SymbolicBackend
-from .evaluate import Backend, Evaluator, NotApplicable, entries_of
-from .jet import Inexact
-from .linalg import Singular
-from .matcalc import agrees_for_all_n
-from .sampling import Point, random_point, symbolic_points
+from .claims import Claim, Settings
+from .degree import dimension_degree, rational_degree
+from .formal import FormalOutcome, decide, degree_bound
+from .evaluate import Backend, Evaluator, NotApplicable, TooLarge
+from .jet import Inexact, Jet
+from .linalg import Singular, Unreliable
+from .zerotest import SymbolicEqual
+from .sampling import (
+    EXACT_RANGE, MAGNITUDES, NoParametrisation, Point, Profile, may_be_zero, random_point,
+    signed_scalars, symbolic_points,
+)
 
 MAX_RESAMPLES = 8
 #: Digits of the numeric test's working precision not trusted for agreement: rounding in an
 #: inverse of a random matrix costs a few; a relative difference above 10^-(digits - 10) is
 #: a real discrepancy.
 NUMERIC_GUARD_DIGITS = 10
-#: Points for a claim without sizes: every sign combination of three real scalars.
+#: The numeric test repeats every point at this many more digits: a difference that stays is
+#: real, a difference that shrinks with the precision is rounding, anything else means the
+#: point is ill-conditioned and is replaced.
+CONFIRM_DIGITS = 30
+#: Points for a claim without sizes, at least: sign patterns, zeros and magnitudes.
 SCALAR_POINTS = 8
+#: The largest size any test uses; a degree bound beyond it leaves the evidence finite.
+MAX_SIZE = 12
+#: The exact test stops adding points at a size once a false identity passes all of them
+#: with probability below 10^-TARGET_DIGITS (Schwartz-Zippel), and never uses more than
+#: MAX_EXACT_POINTS there.
+TARGET_DIGITS = 12
+MAX_EXACT_POINTS = 6
+
+
+class _Undefined(NotApplicable):
+    """No point of a shape where both sides are defined (X Xᵀ singular for X of rank < n):
+    the claim says nothing there, so the shape is skipped, not handed to another method."""
 
 
 class _Mismatch(Exception):
     def __init__(self, counterexample: Counterexample) -> None:
         super().__init__(counterexample.describe())
         self.counterexample = counterexample
+
+
+#: Point failures: the point is replaced (a singular matrix, a pole, a value too large to
+#: compute here, an ill-conditioned evaluation); never a counterexample.
+_REPLACE = (Singular, ZeroDivisionError, Unreliable, TooLarge, OverflowError)
 
 
 def verify_task(task: tuple[Claim, Settings]) -> Result:
@@ -75,21 +100,25 @@ def verify_claim(claim: Claim, settings: Settings = Settings()) -> Result:
         table = SymbolTable.build(claim.symbols)
         lhs = compile_source(claim.lhs, table, claim.entry_id)
         rhs = compile_source(claim.rhs, table, claim.entry_id)
+        _refuse_impossible_assumptions(table, claim)
+        left, right, table, note = with_base_points(lhs.expr, rhs.expr, table, claim.lhs, claim.entry_id)
     except ProofbookError as error:
         return Result("inconclusive", reason=str(error))
-    checker = _Checker(claim, table, settings, *_without_integration_constant(lhs.expr, rhs.expr))
-    result = checker.run()
-    return replace(result, seconds=round(time.perf_counter() - started, 3))
+    try:
+        result = _Checker(claim, table, settings, left, right, note).run()
+    except (RecursionError, MemoryError, OverflowError) as error:
+        result = Result("inconclusive", reason=f"a value too large to compute ({type(error).__name__})")
+    return dataclasses.replace(result, seconds=round(time.perf_counter() - started, 3))
 
 
-def _without_integration_constant(lhs: Basic, rhs: Basic) -> tuple[Basic, Basic, str]:
-    """An indefinite integral is known only up to a constant: compare derivatives instead."""
-    variables = {i.limits[0][0] for side in (lhs, rhs) for i in side.atoms(Integral) if len(i.limits[0]) == 1}
-    if len(variables) != 1:
-        return lhs, rhs, ""
-    x, = variables
-    return (Derivative(lhs, x, evaluate=False), Derivative(rhs, x, evaluate=False),
-            " (up to an additive constant)")
+def _refuse_impossible_assumptions(table: SymbolTable, claim: Claim) -> None:
+    for decl in table.decls.values():
+        assume = set(decl.assume)
+        if {"orthogonal", "positive_definite"} <= assume:
+            raise ProofbookError(
+                f"'{decl.name}' is assumed orthogonal and positive definite: only the identity "
+                "matrix is both.", decl.location or claim.lhs.location, claim.entry_id,
+                "Write eye(n) instead, or drop one of the assumptions.")
 
 
 class _Checker:
@@ -97,14 +126,27 @@ class _Checker:
                  lhs: Basic, rhs: Basic, note: str) -> None:
         self.claim, self.table, self.settings = claim, table, settings
         self.lhs, self.rhs, self.note = lhs, rhs, note
+        free = lhs.free_symbols | rhs.free_symbols
         #: Summation and integration variables: their sampled values mean nothing to a reader.
-        self.bound = {str(x.limits[0][0]) for side in (lhs, rhs) for x in side.atoms(Integral, Sum)}
+        self.bound = {str(x.limits[0][0]) for side in (lhs, rhs) for x in side.atoms(Integral, Sum)
+                      if x.limits[0][0] not in free}
         self.dim_names = sorted(table.dims)
         order = max((c for d in (lhs, rhs) for x in d.atoms(Derivative) for _, c in x.variable_count), default=1)
         self.degree = max(3, int(order) + 3)
+        self.signed = signed_scalars(table)
+        self.zeroable = [d.name for d in table.decls.values() if may_be_zero(d)]
         self.reasons: list[str] = []
         #: Sizes where the exact test met irrational values; the numeric test covers them.
         self.inexact_sizes: set[int] = set()
+        self.exact_everywhere = False
+        #: The formal engine's degree bound: an exact test above it sees any difference of
+        #: normal forms (and every dimension trap of the product-trace fragment).
+        self.degree_bound = self._degree_bound()
+        self.top_sizes = self._top_sizes()
+        #: Probability bound of the exact test: the largest over the sizes, None if unknown.
+        self.false_pass: float | None = 0.0
+        #: SymPy engines the symbolic proof relied on (integrate, summation, simplify).
+        self.single_engine: set[str] = set()
 
     def run(self) -> Result:
         evidence: list[Evidence] = []
@@ -115,47 +157,136 @@ class _Checker:
                     evidence.append(found)
         except _Mismatch as mismatch:
             return Result("false", counterexample=mismatch.counterexample)
+        formal = self._formal(evidence)
+        if formal is not None and formal.status == "different":
+            tested = _list(list(next((e.sizes for e in evidence if e.method == "randomized"), ())))
+            return Result("inconclusive", reason=(
+                f"the engines disagree: the formal engine finds the sides different for large "
+                f"sizes ({formal.reason}), but the exact test found no counterexample "
+                f"(sizes {tested or 'none'}; degree bound {self.degree_bound})"))
+        if formal is not None and formal.status == "equal":
+            if any(e.method == "randomized" for e in evidence):
+                evidence.append(Evidence("formal", f"formal proof for every size: {formal.reason}"))
+            else:
+                self.reasons.append("the formal engine finds the sides equal, but no exact test "
+                                    "could cross-check it")
+        evidence = self._cross_checked(evidence)
         if evidence and all(e.method == "numeric" for e in evidence):
             numeric = evidence[0]
             evidence = [Evidence("numeric", numeric.summary + "; numeric only: no exact method "
                                  "applied", numeric.sizes)]
         if evidence:
-            return Result("verified", tuple(evidence + self._for_all_n(evidence)),
-                          level=self._level(evidence))
-        return Result("inconclusive", reason="; ".join(self.reasons) or "no method applied")
+            return Result("verified", tuple(evidence), level=self._level(evidence))
+        return Result("inconclusive", reason="; ".join(dict.fromkeys(self.reasons)) or "no method applied")
 
-    def _level(self, evidence: list[Evidence]) -> Level:
-        """What the evidence establishes: a symbolic proof covers every value only where no
-        dimension is left open; otherwise only at the sizes it ran at."""
+    def _cross_checked(self, evidence: list[Evidence]) -> list[Evidence]:
+        """SymPy's integrate, summation and simplify are never evidence alone."""
         methods = {e.method for e in evidence}
-        if "symbolic" in methods:
-            return "proved-for-sizes" if self.dim_names else "proved"
-        return "tested" if "randomized" in methods else "numeric"
+        if "symbolic" in methods and self.single_engine and not methods & {"numeric", "randomized"}:
+            self.reasons.append(f"the symbolic proof relies on SymPy's {', '.join(sorted(self.single_engine))}, "
+                                "and no other method could cross-check it")
+            return [e for e in evidence if e.method != "symbolic"]
+        return evidence
 
-    def _for_all_n(self, evidence: list[Evidence]) -> list[Evidence]:
-        """SymPy's matrix calculus, asked only once an exact method has verified the claim."""
-        if not any(e.method in ("randomized", "symbolic") for e in evidence):
-            return []
+    def _degree_bound(self) -> int:
+        if not self.dim_names:
+            return 0
+        try:
+            return degree_bound(self.lhs, self.rhs, self.table)
+        except Exception:  # noqa: BLE001 - a bound that cannot be read is the largest size
+            return MAX_SIZE
+
+    def _formal(self, evidence: list[Evidence]) -> FormalOutcome | None:
+        """The formal engine, for claims with matrices, under the symbolic budget."""
+        if not any(d.kind in ("vector", "matrix") for d in self.table.decls.values()):
+            return None
         budget = CpuBudget(self.settings.symbolic_budget)
         try:
             with budget:
-                agrees = agrees_for_all_n(self.lhs, self.rhs, self.table)
+                outcome = decide(self.lhs, self.rhs, self.table)
             budget.confirm()
         except BudgetExceeded:
-            return []
-        return [Evidence("matrix-calculus", "SymPy's matrix calculus agrees for every n")] if agrees else []
+            self.reasons.append("the formal engine ran out of its budget")
+            return None
+        except Exception as error:  # noqa: BLE001 - the formal engine is one witness among several
+            self.reasons.append(f"the formal engine failed ({type(error).__name__})")
+            return None
+        return outcome
 
-    # -- sizes and seeds ------------------------------------------------------------------
+    def _above_bound(self, evidence: list[Evidence]) -> bool:
+        """The exact test agreed at a size above the degree bound (all sizes fixed: no bound)."""
+        tested = next((e.sizes for e in evidence if e.method == "randomized"), ())
+        return bool(tested) and (not self.dim_names or max(tested) > self.degree_bound)
+
+    def _level(self, evidence: list[Evidence]) -> Level:
+        """What the evidence establishes (see ``Level``)."""
+        methods = {e.method for e in evidence}
+        if "formal" in methods and self._above_bound(evidence):
+            return "proved"
+        symbolic = next((e for e in evidence if e.method == "symbolic"), None)
+        # A proof rests on the canonical zero tests, and on SymPy's closed-form sums at most;
+        # one that needed integrate or simplify is evidence, cross-checked, but no proof.
+        trusted = symbolic is not None and not self.single_engine & {"integrate", "simplify", "doit"}
+        if trusted and not self.dim_names and methods & {"numeric", "randomized"}:
+            return "proved"
+        if trusted and self.dim_names and "randomized" in methods:
+            tested = next(e.sizes for e in evidence if e.method == "randomized")
+            if max(tested) > max(symbolic.sizes):  # type: ignore[union-attr]  # trusted: not None
+                return "proved-for-sizes"
+        return "tested" if "randomized" in methods else "numeric"
+
+    # -- sizes and points -----------------------------------------------------------------
+
+    def _top_sizes(self) -> tuple[int, ...]:
+        """Sizes above the small ones: above the degree bound, never below 6, and enough
+        distinct sizes to decide a polynomial in the dimensions."""
+        if not self.dim_names:
+            return ()
+        small = set(self.settings.random_sizes)
+        first = min(max(self.settings.least_top_size, self.degree_bound + 1), MAX_SIZE)
+        dims = set(self.dim_names)
+        wanted = max(dimension_degree(self.lhs, dims), dimension_degree(self.rhs, dims)) + 1
+        sizes = [first]
+        while len(small | set(sizes)) < wanted and sizes[-1] < MAX_SIZE:
+            sizes.append(sizes[-1] + 1)
+        return tuple(s for s in sizes if s not in small)
 
     def _sizes(self, sizes: tuple[int, ...], rectangular: bool = True) -> list[dict[str, int]]:
+        """Every dimension at each size; with several dimensions also unequal sizes in
+        every order that matters, so each of m < n, m = n, m > n is met."""
         if not self.dim_names:
             return [{}]
         result = []
+        names = self.dim_names
         for s in sizes:
-            result.append({d: s for d in self.dim_names})
-            if rectangular and len(self.dim_names) > 1:
-                result.append({d: s + k for k, d in enumerate(self.dim_names)})
+            result.append({d: s for d in names})
+            if rectangular and len(names) > 1:
+                # every rotation of the increasing order and of the decreasing one: each
+                # dimension is once the largest and once the smallest, each pair in both orders
+                for order in (names, names[::-1]):
+                    for r in range(len(order) if len(order) > 2 else 1):
+                        rotated = order[r:] + order[:r]
+                        result.append({d: s + k for k, d in enumerate(rotated)})
         return result
+
+    def _profile(self, number: int) -> Profile:
+        """The profile of the ``number``-th point of a method (counted across its sizes): all
+        sign-free scalars positive, all negative, each one negative alone, then the zeros
+        allowed, then random sign patterns; magnitudes and orthogonal components cycle."""
+        k = len(self.signed)
+        patterns = list(dict.fromkeys([0, (1 << k) - 1] + [1 << i for i in range(k)]))
+        magnitude = MAGNITUDES[number % len(MAGNITUDES)]
+        reflect = bool(number % 2)
+        if number < len(patterns):
+            return Profile(patterns[number], None, magnitude, reflect)
+        z = number - len(patterns)
+        if z < len(self.zeroable):
+            return Profile(0, self.zeroable[z], "plain", reflect)
+        seed = int(hashlib.sha256(f"{self.claim.label}|{number}".encode()).hexdigest()[:8], 16)
+        return Profile(seed % (1 << k) if k else 0, None, magnitude, reflect)
+
+    def _scalar_points(self) -> int:
+        return max(SCALAR_POINTS, 2 + len(self.signed) + len(self.zeroable) + 2)
 
     def _rng(self, method: str, dims: dict[str, int], attempt: int) -> tuple[random.Random, int]:
         text = f"{self.claim.entry_id}|{self.claim.label}|{method}|{sorted(dims.items())}|{attempt}"
@@ -169,70 +300,167 @@ class _Checker:
         for values in itertools.product(*ranges):
             yield dict(zip(names, values))
 
-    # -- randomized methods ---------------------------------------------------------------
+    # -- randomized exact test ------------------------------------------------------------
 
     def _randomized(self) -> Evidence | None:
-        sizes, points = self.settings.random_sizes, self.settings.points
-        if not self.dim_names:
-            sizes, points = (0,), SCALAR_POINTS
-        done = self._sample("exact", ExactBackend(), sizes, points, _exact_equal)
-        if not done:
+        sizes = tuple(self.settings.random_sizes) + self.top_sizes if self.dim_names else (0,)
+        if not self.settings.random_sizes:
             return None
-        where = f"{points} points for each n = {_list(done)}" if self.dim_names else f"{points} points"
-        return Evidence("randomized", f"exact test at random rational points ({where}){self.note}",
-                        tuple(done))
-
-    def _numeric(self) -> Evidence | None:
-        s = self.settings
-        sizes = s.numeric_sizes if self.dim_names else (0,)
-        pending = [n for n in s.random_sizes if n in self.inexact_sizes] if self.dim_names else []
-        sizes = tuple(sorted(set(sizes) | set(pending)))
-        points = s.numeric_points if self.dim_names else SCALAR_POINTS
-        with mpmath.workdps(s.digits):
-            tolerance = mpmath.mpf(10) ** -(s.digits - NUMERIC_GUARD_DIGITS)
-            done = self._sample("numeric", NumericBackend(s.digits), sizes, points,
-                                lambda a, b: _numeric_equal(a, b, tolerance))
-        if not done:
-            return None
-        where = f"{points} points for each n = {_list(done)}" if self.dim_names else f"{points} points"
-        return Evidence("numeric", f"numeric test at {s.digits} digits ({where}){self.note}", tuple(done))
-
-    def _sample(self, method: str, backend: Backend, sizes: tuple[int, ...], points: int,
-                equal: Callable[[Any, Any], bool | None]) -> list[int]:
-        """Sizes at which every point agreed; raises _Mismatch at the first disagreement."""
-        done = []
-        inexact = set()
-        evaluate = Evaluator(backend)
+        backend, evaluate = ExactBackend(), Evaluator(ExactBackend())
+        done: list[int] = []
+        number = 0
         for dims in self._sizes(sizes):
             n = next(iter(dims.values()), 0)
+            points = self._exact_points(dims)
             try:
-                for p in range(points):
-                    self._check_point(method, backend, evaluate, dims, p, equal)
+                for _ in range(points):
+                    self._check_point("exact", backend, evaluate, dims, number, _exact_equal)
+                    number += 1
+            except _Undefined as why:
+                self.reasons.append(f"exact test: {_shape(dims)} skipped: {why}")
+                continue
             except NotApplicable as why:
-                inexact.add(n)
-                self.reasons.append(f"{method} test not applicable: {why}")
+                self.inexact_sizes.add(n)
+                self.reasons.append(f"exact test not applicable: {why}")
                 continue
             if n not in done:
                 done.append(n)
-        if method == "exact":
-            self.inexact_sizes = inexact
-            done = [n for n in done if n not in inexact]
-        return done
+        done = [n for n in done if n not in self.inexact_sizes]
+        self.exact_everywhere = not self.inexact_sizes and bool(done)
+        if not done:
+            return None
+        where = f"points for each n = {_list(done)}" if self.dim_names else f"{self._scalar_points()} points"
+        if self.dim_names and self.dim_names != ["n"]:
+            where = f"points at sizes {_list(done)} of {', '.join(self.dim_names)}"
+        return Evidence("randomized", f"exact test at random rational points ({where}){self.note}; "
+                        f"{self._chance()}", tuple(done))
+
+    def _exact_points(self, dims: dict[str, int]) -> int:
+        """Points at one size: ``settings.points`` at the small sizes (their sign and magnitude
+        profiles matter), and at least enough for the Schwartz-Zippel bound to reach 10^-12;
+        at the sizes above the bound, where a point is costly, only the latter."""
+        if not self.dim_names:
+            points = self._scalar_points()
+        elif max(dims.values()) > max(self.settings.random_sizes, default=0):
+            points = 1
+        else:
+            points = self.settings.points
+        d = rational_degree(self.lhs, self.rhs, self.table, dims, self.degree)
+        if d is None:
+            self.false_pass = None
+            return points
+        per_point = min(1.0, d / EXACT_RANGE)
+        if per_point < 1:
+            needed = math.ceil(TARGET_DIGITS / -math.log10(per_point))
+            points = max(points, min(needed, MAX_EXACT_POINTS))
+        if self.false_pass is not None:
+            self.false_pass = max(self.false_pass, per_point ** points)
+        return points
+
+    def _chance(self) -> str:
+        if self.false_pass is None:
+            return "no probability bound (a side is not a rational function of the values)"
+        if self.false_pass == 0:
+            return "a false identity cannot pass"
+        exponent = math.floor(-math.log10(self.false_pass))
+        return f"a false identity passes with probability below 10^-{exponent}"
+
+    # -- numeric test ---------------------------------------------------------------------
+
+    def _numeric(self) -> Evidence | None:
+        s = self.settings
+        if self.dim_names and self.exact_everywhere:
+            # The exact test decided every size: one numeric point at a small size, as an
+            # independent engine (floating point, another code path through the arithmetic).
+            sizes, points = (min(3, *s.numeric_sizes),), 1
+        elif self.dim_names:
+            sizes = tuple(sorted(set(s.numeric_sizes) | self.inexact_sizes))  # type: ignore[assignment]
+            points = s.numeric_points
+        else:
+            sizes, points = (0,), self._scalar_points()
+        if not sizes or not s.numeric_sizes and not self.inexact_sizes:
+            return None
+        done: list[int] = []
+        number = 0
+        for dims in self._sizes(sizes):
+            n = next(iter(dims.values()), 0)
+            try:
+                for _ in range(points):
+                    self._numeric_point(dims, number)
+                    number += 1
+            except NotApplicable as why:
+                self.reasons.append(f"numeric test not applicable: {why}")
+                continue
+            if n not in done:
+                done.append(n)
+        if not done:
+            return None
+        count = f"{points} point{'s' if points != 1 else ''}"
+        where = f"{count} for each n = {_list(done)}" if self.dim_names else count
+        return Evidence("numeric", f"numeric test at {s.digits} digits, confirmed at "
+                        f"{s.digits + CONFIRM_DIGITS} ({where}){self.note}", tuple(done))
+
+    def _numeric_point(self, dims: dict[str, int], number: int) -> None:
+        """One point at two precisions; replaced while it is undefined or ill-conditioned."""
+        s = self.settings
+        why = "no point found"
+        for attempt in range(MAX_RESAMPLES):
+            profile = self._profile(number) if attempt < 2 else self._profile(number).plainer()
+            rng_seed = self._rng("numeric", dims, number * MAX_RESAMPLES + attempt)[1]
+            try:
+                runs = []
+                for digits in (s.digits, s.digits + CONFIRM_DIGITS):
+                    with mpmath.workdps(digits):
+                        backend = NumericBackend(digits, NUMERIC_GUARD_DIGITS)
+                        point = random_point(self.table, dims, backend, random.Random(rng_seed), False,
+                                             self.degree, profile)
+                        evaluate = Evaluator(backend)
+                        runs.append([(indices, evaluate(self.lhs, {**point.env, **indices}),
+                                      evaluate(self.rhs, {**point.env, **indices}))
+                                     for indices in self._indices(dims)])
+                self._compare_numeric(runs, dims, point, rng_seed)
+                return
+            except _REPLACE as error:
+                why = str(error) or type(error).__name__
+        raise _Undefined(f"no point where both sides are defined and well-conditioned in "
+                            f"{MAX_RESAMPLES} tries ({why})")
+
+    def _compare_numeric(self, runs: list[list[tuple[dict[str, int], Any, Any]]],
+                         dims: dict[str, int], point: Point, seed: int) -> None:
+        s = self.settings
+        low, high = s.digits, s.digits + CONFIRM_DIGITS
+        for (indices, l1, r1), (_, l2, r2) in zip(*runs):
+            first = list(_pairs(l1, r1))
+            for (position, a1, b1), (_, a2, b2) in zip(first, _pairs(l2, r2)):
+                if any(isinstance(v, (Inexact, Jet)) for v in (a1, b1, a2, b2)):
+                    raise NotApplicable("a value the numeric test cannot compute")
+                verdict = _numeric_verdict(a1, b1, a2, b2, low, high)
+                if verdict is None:
+                    raise Unreliable("the two precisions disagree: an ill-conditioned point")
+                if verdict is False:
+                    with mpmath.workdps(high):
+                        self._mismatch("numeric", dims, point, indices, position, a2, b2, seed)
+
+    # -- shared by the exact and symbolic methods -----------------------------------------
 
     def _check_point(self, method: str, backend: Backend, evaluate: Evaluator,
-                     dims: dict[str, int], p: int, equal: Callable[[Any, Any], bool | None]) -> None:
+                     dims: dict[str, int], number: int, equal: Callable[[Any, Any], bool | None]) -> None:
+        why, last = "no point found", None
         for attempt in range(MAX_RESAMPLES):
-            rng, seed = self._rng(method, dims, p * MAX_RESAMPLES + attempt)
-            point = random_point(self.table, dims, backend, rng, method == "exact", self.degree, p)
+            profile = self._profile(number) if attempt < 2 else self._profile(number).plainer()
+            rng, seed = self._rng(method, dims, number * MAX_RESAMPLES + attempt)
             try:
+                point = random_point(self.table, dims, backend, rng, method == "exact", self.degree, profile)
                 for indices in self._indices(dims):
                     env = {**point.env, **indices}
                     self._compare(method, evaluate(self.lhs, env), evaluate(self.rhs, env),
                                   equal, dims, point, indices, seed)
                 return
-            except (Singular, ZeroDivisionError):
-                continue
-        raise NotApplicable(f"no non-singular point found in {MAX_RESAMPLES} tries")
+            except _REPLACE as error:
+                why, last = str(error) or type(error).__name__, error
+        if isinstance(last, TooLarge):
+            raise NotApplicable(f"values too large for exact arithmetic ({why})")
+        raise _Undefined(f"no point where both sides are defined in {MAX_RESAMPLES} tries ({why})")
 
     def _compare(self, method: str, lhs: Any, rhs: Any, equal: Callable[[Any, Any], bool | None],
                  dims: dict[str, int], point: Point, indices: dict[str, int], seed: int | None) -> None:
@@ -240,22 +468,28 @@ class _Checker:
         for position, left, right in _pairs(lhs, rhs):
             verdict = equal(left, right)
             if verdict is False:
-                where = ", ".join(f"{k} = {v + 1}" for k, v in indices.items())
-                where = "; ".join(x for x in (where, position) if x)
-                shown = {k: v for k, v in point.shown.items() if k not in self.bound}
-                texts = _show(left), _show(right)
-                if texts[0] == texts[1]:  # a tiny relative difference: show every digit
-                    texts = _show(left, FULL), _show(right, FULL)
-                raise _Mismatch(Counterexample(method, dims, shown, where, *texts, seed))
+                self._mismatch(method, dims, point, indices, position, left, right, seed)
             undecided = undecided or verdict is None
         if undecided:
             raise NotApplicable("some values are not rational")
+
+    def _mismatch(self, method: str, dims: dict[str, int], point: Point, indices: dict[str, int],
+                  position: str, left: Any, right: Any, seed: int | None) -> None:
+        where = ", ".join(f"{k} = {v + 1}" for k, v in indices.items())
+        where = "; ".join(x for x in (where, position) if x)
+        shown = {k: v for k, v in point.shown.items() if k not in self.bound}
+        texts = _show(left), _show(right)
+        if texts[0] == texts[1]:  # a tiny relative difference: show every digit
+            texts = _show(left, FULL), _show(right, FULL)
+        raise _Mismatch(Counterexample(method, dims, shown, where, *texts, seed))
 
     # -- symbolic proof -------------------------------------------------------------------
 
     def _symbolic(self) -> Evidence | None:
         proved = []
-        evaluate = Evaluator(SymbolicBackend())
+        backend = SymbolicBackend()
+        evaluate = Evaluator(backend)
+        used: set[str] = set()
         for dims in self._sizes(self.settings.exact_sizes, rectangular=False):
             n = next(iter(dims.values()), 0)
             budget = CpuBudget(self.settings.symbolic_budget)
@@ -265,21 +499,28 @@ class _Checker:
                         for indices in self._indices(dims):
                             env = {**point.env, **indices}
                             lhs, rhs = evaluate(self.lhs, env), evaluate(self.rhs, env)
-                            equal = _SymbolicEqual(lhs, rhs)
+                            equal = SymbolicEqual(lhs, rhs)
                             self._compare("symbolic", lhs, rhs, equal, dims, point, indices, None)
+                            used |= equal.used
                 budget.confirm()
             except BudgetExceeded:
                 self.reasons.append(f"symbolic check at n = {n} ran out of its "
                                     f"{self.settings.symbolic_budget:g} s budget")
                 break
-            except (NotApplicable, Singular, ZeroDivisionError) as why:
+            except (NotApplicable, NoParametrisation, Singular, ZeroDivisionError, TypeError,
+                    ValueError) as why:
                 self.reasons.append(f"symbolic check not conclusive: {why or 'singular'}")
                 break
             proved.append(n)
         if not proved:
             return None
+        self.single_engine = used | backend.used
         where = f" for n = {_list(proved)}" if self.dim_names else ""
         return Evidence("symbolic", f"symbolic proof{where}{self.note}", tuple(proved))
+
+
+def _shape(dims: dict[str, int]) -> str:
+    return ", ".join(f"{k} = {v}" for k, v in dims.items())
 
 
 def _extent(size: str | int, dims: dict[str, int]) -> int:
@@ -320,98 +561,27 @@ def _exact_equal(a: Any, b: Any) -> bool | None:
     return a == b
 
 
-def _numeric_equal(a: Any, b: Any, tolerance: Any) -> bool | None:
-    if isinstance(a, Inexact) or isinstance(b, Inexact):
-        return None
-    scale = max(mpmath.mpf(1), abs(a), abs(b))
-    return bool(abs(a - b) <= tolerance * scale)
+def _numeric_verdict(a1: Any, b1: Any, a2: Any, b2: Any, low: int, high: int) -> bool | None:
+    """Agreement of one entry computed at ``low`` and at ``high`` digits: True, False, or None
+    for a point that cannot be trusted.
 
-
-class _SymbolicEqual:
-    """The symbolic zero test for the entries of one comparison: True when an entry's two
-    sides are identically equal, False when they differ by a nonzero rational function, None
-    when undecided (transcendental, and ``simplify`` did not reach 0).
-
-    A rational function with rational coefficients is decided canonically: each side becomes
-    a quotient of polynomials over QQ with a nonzero denominator, and a/b = c/d exactly when
-    the polynomials ad and cb are equal.  (``cancel(together(...))`` is not canonical: SymPy
-    1.14 returns an unevaluated ``-1024 + 1024`` for ``(x/2 + 4)**5`` minus its expansion.)
-    Quotients are not reduced on the way, which would cost a polynomial gcd per operation;
-    terms over one denominator are added up first, and the entries share one table of
-    converted subexpressions, since the entries of a matrix share much (the determinant in
-    every entry of an inverse).
+    The tolerance is relative to the values, with no absolute floor (exp(-100) and
+    2 exp(-100) differ).  A difference confirmed at both precisions (it stays the same) is
+    real; one that shrinks as the precision grows is rounding (a side that is 0 exactly,
+    computed as 10^-51); anything else is an ill-conditioned point.
     """
-
-    def __init__(self, lhs: Any, rhs: Any) -> None:
-        values = [sympy.sympify(x) for side in (lhs, rhs) for x in entries_of(side)]
-        # Derivatives and applied functions become symbols, so each side is a rational
-        # function of independent variables; one table for all entries keeps them consistent.
-        self.symbols: dict[Basic, Basic] = {}
-        for kind in (Derivative, AppliedUndef):
-            atoms = set().union(*(v.xreplace(self.symbols).atoms(kind) for v in values))
-            for atom in sorted(atoms, key=sympy.default_sort_key):
-                self.symbols[atom] = sympy.Dummy(real=True)
-        free = set().union(*(self._plain(v).free_symbols for v in values))
-        self.ring = PolyRing(sorted(free, key=sympy.default_sort_key), QQ)
-        self.gens = dict(zip(self.ring.symbols, self.ring.gens))
-        self.converted: dict[Basic, tuple[Any, Any]] = {}
-
-    def _plain(self, value: Basic) -> Basic:
-        return value.xreplace(self.symbols)
-
-    def __call__(self, a: Any, b: Any) -> bool | None:
-        a, b = self._plain(sympy.sympify(a)), self._plain(sympy.sympify(b))
-        if a == b:
-            return True
-        try:
-            (an, ad), (bn, bd) = self._convert(a), self._convert(b)
-            return an * bd == bn * ad
-        except (ValueError, ZeroDivisionError):
-            pass
-        difference = sympy.sympify(a - b)
-        if difference.has(sympy.Integral, sympy.Sum):
-            difference = difference.doit()
-        return True if sympy.simplify(difference) == 0 else None
-
-    def _convert(self, expr: Basic) -> tuple[Any, Any]:
-        """``expr`` as (numerator, denominator); ValueError if it is not a rational function
-        over QQ, ZeroDivisionError for a division by the zero polynomial."""
-        done = self.converted.get(expr)
-        if done is None:
-            done = self.converted[expr] = self._build(expr)
-        return done
-
-    def _build(self, expr: Basic) -> tuple[Any, Any]:
-        ring = self.ring
-        if expr.is_Rational:
-            return ring(QQ(int(expr.p), int(expr.q))), ring.one
-        if expr in self.gens:
-            return self.gens[expr], ring.one
-        if expr.is_Add:
-            groups: dict[Any, Any] = {}
-            for arg in expr.args:
-                num, den = self._convert(arg)
-                groups[den] = groups[den] + num if den in groups else num
-            items = list(groups.items())
-            den, num = items[0]
-            for d, n in items[1:]:
-                num, den = num * d + n * den, den * d
-            return num, den
-        if expr.is_Mul:
-            num, den = ring.one, ring.one
-            for arg in expr.args:
-                n, d = self._convert(arg)
-                num, den = num * n, den * d
-            return num, den
-        if expr.is_Pow and expr.exp.is_Integer:
-            num, den = self._convert(expr.base)
-            k = int(expr.exp)
-            if k < 0:
-                if not num:
-                    raise ZeroDivisionError
-                num, den, k = den, num, -k
-            return num ** k, den ** k
-        raise ValueError(f"not a rational function: {type(expr).__name__}")
+    d1, d2 = abs(a1 - b1), abs(a2 - b2)
+    scale1, scale2 = max(abs(a1), abs(b1)), max(abs(a2), abs(b2))
+    tolerance1 = mpmath.mpf(10) ** -(low - NUMERIC_GUARD_DIGITS)
+    tolerance2 = mpmath.mpf(10) ** -(high - NUMERIC_GUARD_DIGITS)
+    if d2 <= tolerance2 * scale2 and d1 <= tolerance1 * scale1:
+        return True
+    if d2 <= d1 * mpmath.mpf(10) ** -(high - low - 5):
+        return True
+    stable = abs(d1 - d2) <= d2 / 1000
+    if d2 > tolerance2 * scale2 and d1 > tolerance1 * scale1 and stable:
+        return False
+    return None
 
 
 FULL = 1000
@@ -422,7 +592,7 @@ def _show(value: Any, digits: int = 15) -> str:
     if isinstance(value, (mpmath.mpf, mpmath.mpc)):
         text = mpmath.nstr(value.real if value.imag == 0 else value, min(digits, mpmath.mp.dps))
     else:
-        text = str(value)
+        text = exact_text(value)
     return text if len(text) <= 120 or digits == FULL else text[:117] + "..."
 
 

@@ -27,7 +27,7 @@ from sympy.matrices.expressions.matexpr import MatrixElement
 
 from ..language.nodes import MatDerivative, SymMatDerivative
 from . import linalg
-from .linalg import Mat
+from .linalg import Mat, Unreliable  # noqa: F401  # Unreliable: raised here, caught by the backends
 
 FUNCTION_NAMES: dict[type, str] = {
     log: "log", exp: "exp", sin: "sin", cos: "cos", tan: "tan", sinh: "sinh", cosh: "cosh",
@@ -40,6 +40,10 @@ Direction = list[tuple[int, int]]
 
 class NotApplicable(Exception):
     """This method cannot evaluate the expression (e.g. an integral over a perturbed bound)."""
+
+
+class TooLarge(NotApplicable):
+    """A value beyond the bounds on size (digits, exponents) this method computes with."""
 
 
 class Backend:
@@ -62,6 +66,14 @@ class Backend:
 
     def power(self, base: Any, exponent: Any) -> Any:
         raise NotImplementedError
+
+    def checked_sum(self, total: Any, terms: list[Any]) -> Any:
+        """A sum, once its backend has checked it kept enough digits (floating point)."""
+        return total
+
+    def integer_power(self, base: Any, k: int) -> Any:
+        """``base ** k`` for a whole number k >= 0 (exact methods bound the size first)."""
+        return base ** k
 
     def integer(self, value: Any) -> int:
         """A summation bound as a Python int; NotApplicable if it is not one."""
@@ -148,9 +160,10 @@ class Evaluator:
 
     def _Add(self, node: Add, env: Env) -> Any:
         total: Any = self.backend.number(S.Zero)
-        for arg in node.args:
-            total = total + scalar(self(arg, env))
-        return total
+        terms = [scalar(self(arg, env)) for arg in node.args]
+        for term in terms:
+            total = total + term
+        return self.backend.checked_sum(total, terms)
 
     def _Mul(self, node: Mul, env: Env) -> Any:
         product: Any = self.backend.number(S.One)
@@ -163,7 +176,9 @@ class Evaluator:
         exponent = node.exp
         if exponent.is_Integer:
             k = int(exponent)
-            return base ** k if k >= 0 else (self.backend.number(S.One) / base) ** (-k)
+            if k < 0:
+                base, k = self.backend.number(S.One) / base, -k
+            return self.backend.integer_power(base, k)
         return self.backend.power(base, scalar(self(exponent, env)))
 
     def _Trace(self, node: Trace, env: Env) -> Any:
@@ -185,6 +200,11 @@ class Evaluator:
 
     def _Sum(self, node: Sum, env: Env) -> Any:
         return self.backend.summation(self, node, env)
+
+    def _AtBase(self, node: Basic, env: Env) -> Any:
+        """An expression at the base point of an indefinite integral (``antiderivative``)."""
+        expr, x, base = node.args
+        return self(expr, {**env, x.name: value_of(env, base.name)})
 
     # -- matrices -------------------------------------------------------------------------
 
@@ -217,6 +237,9 @@ class Evaluator:
         total = values[0]
         for value in values[1:]:
             total = linalg.add(total, value)
+        for i, row in enumerate(total):
+            for j, x in enumerate(row):
+                self.backend.checked_sum(x, [v[i][j] for v in values])
         return total
 
     def _MatMul(self, node: MatMul, env: Env) -> Any:

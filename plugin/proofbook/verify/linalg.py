@@ -11,6 +11,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from . import fastmat
+
 Mat = list[list[Any]]
 
 
@@ -24,6 +26,13 @@ class Field:
 
     size: Callable[[Any], Any]
     symbolic: bool = False
+    #: A pivot this small relative to the largest entry means the matrix is singular to
+    #: working precision (floating point): ``Unreliable``, and the point is replaced.
+    relative: Any = 0
+
+
+class Unreliable(ArithmeticError):
+    """A matrix too close to singular for the working precision."""
 
 
 def zeros(rows: int, cols: int) -> Mat:
@@ -47,6 +56,9 @@ def scale(c: Any, a: Mat) -> Mat:
 
 
 def matmul(a: Mat, b: Mat) -> Mat:
+    fast = fastmat.matmul(a, b)
+    if fast is not None:
+        return fast
     cols = transpose(b)
     return [[_dot(row, col) for col in cols] for row in a]
 
@@ -75,11 +87,15 @@ def trace(a: Mat) -> Any:
 def det(a: Mat, field: Field) -> Any:
     if field.symbolic:
         return _det_laplace(a)
+    fast = fastmat.det(a)
+    if fast is not None:
+        return fast
     m = [row[:] for row in a]
     n = len(m)
+    floor = _floor(a, field)
     result: Any = 1
     for k in range(n):
-        p = _pivot(m, k, field)
+        p = _pivot(m, k, field, floor)
         if p is None:
             return 0
         if p != k:
@@ -111,10 +127,14 @@ def _det_laplace(a: Mat) -> Any:
 def inverse(a: Mat, field: Field) -> Mat:
     if field.symbolic:
         return _inverse_adjugate(a)
+    fast = fastmat.inverse(a)
+    if fast is not None:
+        return fast
     n = len(a)
     m = [row[:] + ident for row, ident in zip(a, identity(n))]
+    floor = _floor(a, field)
     for k in range(n):
-        p = _pivot(m, k, field)
+        p = _pivot(m, k, field, floor)
         if p is None:
             raise Singular("singular matrix")
         m[k], m[p] = m[p], m[k]
@@ -139,11 +159,20 @@ def _inverse_adjugate(a: Mat) -> Mat:
     return [[cof[j][i] / d for j in range(n)] for i in range(n)]
 
 
-def _pivot(m: Mat, k: int, field: Field) -> int | None:
-    """Row index of the best pivot in column k at or below row k, or None if all are zero."""
+def _floor(a: Mat, field: Field) -> Any:
+    if not field.relative:
+        return 0
+    return field.relative * max(field.size(x) for row in a for x in row)
+
+
+def _pivot(m: Mat, k: int, field: Field, floor: Any = 0) -> int | None:
+    """Row index of the best pivot in column k at or below row k, or None if all are zero;
+    ``Unreliable`` if the best is nonzero but not above ``floor``."""
     best, best_size = None, 0
     for i in range(k, len(m)):
         size = field.size(m[i][k])
         if size != 0 and (best is None or size > best_size):
             best, best_size = i, size
+    if best is not None and best_size <= floor:
+        raise Unreliable("a matrix is singular to working precision")
     return best

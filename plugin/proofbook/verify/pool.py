@@ -8,16 +8,27 @@ singleton, so ``preload`` only takes effect on the call that starts it.
 
 Time limits have two layers: an ``ITIMER_REAL`` alarm in the worker interrupts Python code and
 leaves the worker usable; a task the alarm cannot reach is killed by the parent once it exceeds
-the limit plus a grace period, and a fresh worker takes over. Knows nothing about proofbook.
+the limit plus a grace period, and a fresh worker takes over.
+
+A worker never outlives the process that runs the pool: a killed ``mkdocs build`` must not
+leave a worker spinning for an hour.  The fork server alone cannot see that death (each worker
+holds the pipe by which it would notice), so each worker watches the pool's process itself
+(a pidfd, else polling) and, on Linux, also asks the kernel for SIGKILL when its parent dies
+(``PR_SET_PDEATHSIG``).  Knows nothing about proofbook.
 """
 
 from __future__ import annotations
 
 import contextlib
+import ctypes
+import math
 import multiprocessing
+import os
 import resource
+import select
 import signal
 import sys
+import threading
 import time
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
@@ -37,6 +48,8 @@ R = TypeVar("R")
 _GRACE_SECONDS = 2.0  # parent-side slack before a hard kill ...
 _GRACE_FRACTION = 0.1  # ... plus this share of the time limit
 _JOIN_SECONDS = 2.0  # how long to wait for a worker to exit by itself
+_POLL_SECONDS = 0.5  # how often a worker without pidfds looks for the pool's process
+_PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
 
 
 @dataclass(frozen=True)
@@ -45,6 +58,9 @@ class TaskOutcome(Generic[R]):
 
     value: R | None = None
     failure: str | None = None
+    #: The failure is a limit (time, memory, or a SIGKILL as from the OOM killer): the task was
+    #: too hard, not wrong; any other failure is an error of the task's code.
+    resource: bool = False
 
     @property
     def ok(self) -> bool:
@@ -57,12 +73,12 @@ class _Limits:
     seconds: float
     memory_mb: int | None
 
-    def timed_out(self) -> str:
-        return f"timed out after {self.seconds:g} s"
+    def timed_out(self) -> TaskOutcome[Any]:
+        return TaskOutcome(failure=f"timed out after {self.seconds:g} s", resource=True)
 
-    def out_of_memory(self) -> str:
+    def out_of_memory(self) -> TaskOutcome[Any]:
         limit = f" (limit {self.memory_mb} MiB)" if self.memory_mb else ""
-        return f"worker ran out of memory{limit}"
+        return TaskOutcome(failure=f"worker ran out of memory{limit}", resource=True)
 
 
 class _TaskTimeout(BaseException):
@@ -100,9 +116,9 @@ def _run_one(fn: Callable[[T], R], task: T, limits: _Limits) -> TaskOutcome[R]:
         finally:
             signal.setitimer(signal.ITIMER_REAL, 0)
     except _TaskTimeout:
-        return TaskOutcome(failure=limits.timed_out())
+        return limits.timed_out()
     except MemoryError:
-        return TaskOutcome(failure=limits.out_of_memory())
+        return limits.out_of_memory()
     except Exception as exc:
         return TaskOutcome(failure=f"worker raised {_describe(exc)}")
 
@@ -125,8 +141,40 @@ def _pickle_outcome(outcome: TaskOutcome[Any]) -> memoryview:
         return ForkingPickler.dumps(TaskOutcome(failure=failure))
 
 
-def _worker_main(conn: Connection, fn: Callable[[T], R], limits: _Limits) -> None:
-    """Serve tasks until the stop message or a closed pipe."""
+def _die_with(pid: int) -> None:
+    """End this process as soon as process ``pid`` (the one running the pool) is gone."""
+    if sys.platform.startswith("linux"):
+        with contextlib.suppress(OSError, AttributeError):
+            ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    if not _alive(pid):  # died before the watch began
+        os._exit(1)
+    threading.Thread(target=_watch, args=(pid,), name="pool-parent-watch", daemon=True).start()
+
+
+def _watch(pid: int) -> None:
+    try:
+        fd = os.pidfd_open(pid)  # Linux 5.3+: readable once pid exits
+    except (AttributeError, OSError):
+        while _alive(pid):
+            time.sleep(_POLL_SECONDS)
+    else:
+        select.select([fd], [], [])
+    os._exit(1)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _worker_main(conn: Connection, fn: Callable[[T], R], limits: _Limits, pool_pid: int) -> None:
+    """Serve tasks until the stop message, a closed pipe or the death of ``pool_pid``."""
+    _die_with(pool_pid)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
     signal.signal(signal.SIGALRM, _raise_timeout)
     if limits.memory_mb:
@@ -158,7 +206,7 @@ def _context(preload: Sequence[str]) -> BaseContext:
 def _start_worker(ctx: BaseContext, fn: Callable[[T], R], limits: _Limits) -> _Worker:
     parent_conn, child_conn = ctx.Pipe()
     process = ctx.Process(  # type: ignore[attr-defined]  # every concrete context has Process; typeshed's BaseContext not
-        target=_worker_main, args=(child_conn, fn, limits), daemon=True)
+        target=_worker_main, args=(child_conn, fn, limits, os.getpid()), daemon=True)
     try:
         with _main_module_hidden():
             process.start()
@@ -189,13 +237,15 @@ def _main_module_hidden() -> Iterator[None]:
         main.__spec__ = spec
 
 
-def _death_message(process: BaseProcess) -> str:
+def _death(process: BaseProcess) -> TaskOutcome[Any]:
+    """The outcome of a task whose worker died; a SIGKILL is what the OOM killer sends."""
     code = process.exitcode
     if code is None:
-        return "worker closed its pipe and stopped responding"
+        return TaskOutcome(failure="worker closed its pipe and stopped responding")
     if code < 0:
-        return f"worker died (killed by signal {-code})"
-    return f"worker died (exit code {code})"
+        return TaskOutcome(failure=f"worker died (killed by signal {-code})",
+                           resource=code == -signal.SIGKILL)
+    return TaskOutcome(failure=f"worker died (exit code {code})")
 
 
 def _retire(worker: _Worker) -> None:
@@ -301,12 +351,12 @@ class _Pool(Generic[T, R]):
     def bury(self, worker: _Worker) -> None:
         """Fail a dead worker's task; join first, as the exit status may lag the sentinel."""
         worker.process.join(_JOIN_SECONDS)
-        self.replace(worker, _death_message(worker.process))
+        self.replace(worker, _death(worker.process))
 
-    def replace(self, worker: _Worker, failure: str) -> None:
+    def replace(self, worker: _Worker, outcome: TaskOutcome[R]) -> None:
         """Fail the worker's task, discard the worker and start another if work remains."""
         assert worker.task_index is not None
-        self.finish(worker.task_index, TaskOutcome(failure=failure))
+        self.finish(worker.task_index, outcome)
         self.workers.remove(worker)
         _retire(worker)
         if self.pending:
@@ -332,8 +382,8 @@ def run_tasks(
     """
     if jobs < 1:
         raise ValueError(f"jobs must be at least 1, got {jobs}")
-    if time_limit <= 0:
-        raise ValueError(f"time_limit must be positive, got {time_limit}")
+    if not 0 < time_limit < math.inf:
+        raise ValueError(f"time_limit must be a positive finite number, got {time_limit}")
     if not tasks:
         return []
     return _Pool(_context(preload), fn, tasks, _Limits(time_limit, memory_limit_mb), on_done).run(jobs)

@@ -36,6 +36,7 @@ class ProofbookConfig(base.Config):
 
     # -- the registry
     registry = CoreOption()
+    allow_outside = CoreOption()
     # -- how hard each identity is checked
     exact_sizes = CoreOption()
     random_sizes = CoreOption()

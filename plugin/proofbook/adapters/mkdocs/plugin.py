@@ -40,7 +40,7 @@ from ...cache import ResultCache
 from ...check import Report, check_registry
 from ...settings import ProofbookSettings
 from .config import ProofbookConfig
-from ...errors import ProofbookErrors, shown_path
+from ...errors import ProofbookErrors, listed, shown_path
 from ...model import Registry
 from ...progress import Progress
 from ...proofs import dependency_edges, used_by
@@ -67,6 +67,8 @@ class ProofbookPlugin(BasePlugin[ProofbookConfig]):
         self.settings = ProofbookSettings()
         self.cache: ResultCache | None = None
         self.paths: list[str] = []
+        #: The project folder (of mkdocs.yml), inside which the registry must lie.
+        self.root = Path(".")
         self.targets: dict[str, Target] = {}
         self.assets: Assets = page_assets("katex")
         #: The generated pages of the navigation, in order.
@@ -99,8 +101,9 @@ class ProofbookPlugin(BasePlugin[ProofbookConfig]):
                         "'generic: true'. The handbook's formulas are typeset either way.")
         self.settings = self.config.settings()
         base = os.path.dirname(config.config_file_path or "")
+        self.root = Path(base or ".")
         self.paths = [shown_path(os.path.join(base, path)) for path in self.settings.registry]
-        folder = Path(base, self.settings.cache_dir) if self.settings.cache_dir else None
+        folder = self.settings.cache_folder(Path(base))
         if self.cache is None or self.cache.folder != folder:
             self.cache = ResultCache(folder)
         self.assets = page_assets(self.settings.math, site_engine(config.extra_javascript) is not None)
@@ -200,7 +203,7 @@ class ProofbookPlugin(BasePlugin[ProofbookConfig]):
         """Load and check the registry; raise one PluginError listing every problem."""
         cache = self.cache if self.settings.cache and self.cache is not None else ResultCache()
         try:
-            registry = load_registry_cached(self.paths, cache)
+            registry = load_registry_cached(self.paths, cache, self.root, not self.settings.allow_outside)
         except ProofbookErrors as errors:
             raise registry_error([str(e) for e in errors.errors]) from None
         report = check_registry(registry, self.settings.check_options(), cache, Progress.for_console(log.info))
@@ -209,7 +212,7 @@ class ProofbookPlugin(BasePlugin[ProofbookConfig]):
         problems = report.problems(self.settings.fail_on_inconclusive) + registry_problems(registry)
         if problems:
             raise registry_error(problems)
-        for problem in report.problems(fail_on_inconclusive=True):  # inconclusive, yet allowed
+        for problem in listed(report.problems(fail_on_inconclusive=True)):  # inconclusive, yet allowed
             log.warning(problem)
         log.info(f"{report.summary()}; {report.activity()}")
         return registry, report
@@ -340,7 +343,7 @@ def page_url(config: MkDocsConfig, src_uri: str) -> str:
 def registry_error(problems: list[str]) -> PluginError:
     """One error for the whole registry: a count, then one paragraph per problem."""
     noun = "problem" if len(problems) == 1 else "problems"
-    return PluginError("\n".join([f"proofbook: {len(problems)} {noun} in the registry:", *problems]))
+    return PluginError("\n".join([f"proofbook: {len(problems)} {noun} in the registry:", *listed(problems)]))
 
 
 def link_pages(nav_pages: list[Page]) -> None:
