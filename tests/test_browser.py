@@ -9,6 +9,7 @@ tests are skipped, except under CI (the ``CI`` environment variable), where they
 from __future__ import annotations
 
 import re
+import subprocess
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -22,7 +23,7 @@ import pytest
 from bs4 import BeautifulSoup
 from mkdocs.config.defaults import MkDocsConfig
 
-from tools import unavailable
+from tools import require, unavailable
 
 pytestmark = pytest.mark.browser
 
@@ -184,17 +185,62 @@ def test_a_proof_opens_when_its_summary_is_clicked(reader: Reader) -> None:
     expect(proof.locator(".katex").first).to_be_visible()
 
 
-def test_the_dependency_graph_is_drawn_offline(reader: Reader, site: Site) -> None:
-    """Mermaid, served by the site, draws one node per entry of the graph; no CDN is asked."""
+#: Every node of the graph page's drawings: its link, its colour, the smallest computed font
+#: size of its labels, and the drawing's scroll box.
+GRAPH_NODES = """() => [...document.querySelectorAll(".pb-graph a.pb-node")].map(node => ({
+  href: node.getAttribute("xlink:href"), fill: getComputedStyle(node.querySelector("rect")).fill,
+  kind: [...node.classList].find(c => c.startsWith("pb-node-")),
+  font: Math.min(...[...node.querySelectorAll("text, tspan")].map(t => parseFloat(getComputedStyle(t).fontSize))),
+  scrolls: ["auto", "scroll"].includes(getComputedStyle(node.closest(".pb-graph")).overflowX),
+}))"""
+
+
+@pytest.mark.parametrize("reader", [PHONE, DESKTOP], ids=["phone", "desktop"], indirect=True)
+def test_the_dependency_graph_is_readable_and_linked(reader: Reader, site: Site, tmp_path: Path) -> None:
+    """The graph is drawn offline without a script: labels of at least 12 px at every width, in
+    a scroll box that a phone can pan; every node links to its entry and is coloured by its
+    level, each colour in the legend; following a node lands on the entry."""
     from playwright.sync_api import expect
 
-    source = static_html(site.config, "handbook/graph").select_one("pre.mermaid").get_text()
-    nodes = len(re.findall(r"^\s*pb_\w+\[", source, flags=re.MULTILINE))
-    reader.page.add_init_script(OPEN_SHADOW_ROOTS)
-    reader.page.goto(reader.base_url + "handbook/graph/")
-    expect(reader.page.locator("div.mermaid svg")).to_be_visible()
-    assert reader.page.locator("div.mermaid svg g.node").count() == nodes > 10
+    page = reader.page
+    page.goto(reader.base_url + "handbook/graph/")
+    nodes = page.evaluate(GRAPH_NODES)
+    main = static_html(site.config, "handbook/graph").select_one(".pb-graph svg").select("a.pb-node")
+    assert len(nodes) >= len(main) > 10
+    for node in nodes:
+        assert node["font"] >= 12, f"a label of {node['font']} px: {node['href']}"
+        assert node["scrolls"] and re.fullmatch(r"\.\./[a-z0-9-]+/#[a-z0-9-]+", node["href"])
+    by_kind: dict[str, set[str]] = {}
+    for node in nodes:
+        by_kind.setdefault(node["kind"], set()).add(node["fill"])
+    assert len(by_kind) >= 2 and all(len(fills) == 1 for fills in by_kind.values())
+    assert len({next(iter(f)) for f in by_kind.values()}) == len(by_kind), "two levels share a colour"
+    legend = {c for li in page.locator(".pb-legend .pb-swatch").all() for c in li.get_attribute("class").split()}
+    assert set(by_kind) <= legend
+    width = page.viewport_size["width"]
+    shot = tmp_path / f"graph-{width}.png"
+    page.screenshot(path=shot, full_page=True, animations="disabled")
+    print(f"screenshot of the graph at {width} px: {shot}")
+    page.locator('.pb-graph a.pb-node[*|href$="#trace-ab-grad"]').first.click()
+    page.wait_for_url(f"**/{CHAPTER_ONE}#trace-ab-grad")
+    expect(page.locator("#trace-ab-grad")).to_be_in_viewport()
     assert reader.blocked == []
+
+
+def test_each_entry_links_to_its_neighbourhood(reader: Reader) -> None:
+    """An entry's neighbourhood link lands on its block of the graph page, which lists what it
+    rests on and what uses it, transitively, with its own drawing."""
+    from playwright.sync_api import expect
+
+    reader.open(CHAPTER_ONE)
+    reader.page.locator("#trace-ab-grad a.pb-nb-link").click()
+    reader.page.wait_for_url("**/handbook/graph/#pb-nb-trace-ab-grad")
+    block = reader.page.locator("#pb-nb-trace-ab-grad")
+    expect(block).to_be_in_viewport()
+    text = block.inner_text()
+    assert "Rests on: (1.7), (1.1)" in text
+    assert re.search(r"Used by: \(1\.9\), \(1\.10\), \(1\.11\), \(1\.12\)", text)
+    assert block.locator("svg a.pb-node").count() >= 7
 
 
 def test_math_is_typeset_after_instant_navigation(reader: Reader) -> None:
@@ -258,3 +304,121 @@ def test_no_equation_number_covers_its_formula(reader: Reader, site: Site, tmp_p
         shot = tmp_path / f"{path.strip('/').replace('/', '-')}-{width}.png"
         reader.page.screenshot(path=shot, full_page=True, animations="disabled")
     print(f"screenshots at {width} px: {tmp_path}")
+
+
+#: The height of every entry block of the page, with its proof closed.
+ENTRY_HEIGHTS = """() => [...document.querySelectorAll("article .pb-entry")].map(entry => ({
+  id: entry.id, height: entry.getBoundingClientRect().height,
+  closed: [...entry.querySelectorAll("details")].every(d => !d.open),
+}))"""
+#: Chapter 1's length at 1366 px before the dense layout (document.querySelector('article').scrollHeight).
+CHAPTER_ONE_BEFORE = 7239
+
+
+def test_entries_are_dense(reader: Reader) -> None:
+    """At 1366 px an entry with its proof closed is at most 220 px high, and chapter 1 is at
+    most half as long as before; symbols are one line, not a list."""
+    reader.open(CHAPTER_ONE)
+    heights = reader.page.evaluate(ENTRY_HEIGHTS)
+    assert len(heights) == 13 and all(h["closed"] for h in heights)
+    tall = [(h["id"], round(h["height"])) for h in heights if h["height"] > 220]
+    assert not tall, f"entries taller than 220 px: {tall}"
+    length = reader.page.evaluate("document.querySelector('article').scrollHeight")
+    assert length <= CHAPTER_ONE_BEFORE / 2, f"chapter 1 is {length} px long"
+    assert reader.page.locator("article .pb-entry li").count() == 0
+
+
+def test_proof_and_cite_open_below_the_info_line(reader: Reader) -> None:
+    """Proof and Cite are toggles in the entry's info line; opened, each takes the full width."""
+    reader.open(CHAPTER_ONE)
+    entry = reader.page.locator("#trace-ab-grad")
+    info = entry.locator(".pb-info").bounding_box()
+    for control in ("details.pb-proof", "details.pb-cite"):
+        toggle = entry.locator(f".pb-info > {control}")
+        toggle.locator("> summary").click()
+        opened = toggle.bounding_box()
+        assert opened["width"] >= info["width"] - 2, f"{control} opened narrower than its line"
+        toggle.locator("> summary").click()
+
+
+def print_pdf(reader: Reader, tmp_path: Path, name: str) -> tuple[int, str]:
+    """The print page as Chromium prints it to A4: its page count and its text (pdftotext)."""
+    pdf = tmp_path / f"{name}.pdf"
+    reader.page.emulate_media(media="print")
+    pdf.write_bytes(reader.page.pdf(format="A4"))
+    reader.page.emulate_media(media="screen")
+    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], check=True, capture_output=True,
+                          text=True).stdout
+    pages = text.count("\f")
+    print(f"print page as PDF ({pages} pages): {pdf}")
+    return pages, text
+
+
+def test_the_print_page_is_a_formula_sheet(reader: Reader, site: Site, tmp_path: Path) -> None:
+    """On A4 the print page holds at least 3 numbered formulas per page, no entry breaks across
+    pages, and the paper shows the numbers, the sources, the title and a page footer; with the
+    switch on, the proofs are printed too, still whole."""
+    require("pdftotext")
+    reader.open("handbook/print/")
+    formulas = reader.page.locator("article .pb-entry > .pb-formula").count()
+    assert formulas == 30
+    pages, text = print_pdf(reader, tmp_path, "formulas-only")
+    assert formulas / pages >= 3, f"{formulas} formulas on {pages} pages"
+    assert all(f"(1.{k})" in text for k in range(1, 14)) and "Source: Bishop 2006" in text
+    title = site.config.site_name
+    assert text.count(title[:30]) >= pages, "the title is not on every page"
+    assert "Proof (" not in text and "Cite" not in text
+    reader.page.emulate_media(media="print")
+    assert set(reader.page.evaluate(
+        "[...document.querySelectorAll('.pb-entry')].map(e => getComputedStyle(e).breakInside)")) == {"avoid"}
+    reader.page.emulate_media(media="screen")
+
+    reader.page.locator("#pb-print-proofs").check()
+    with_proofs, text = print_pdf(reader, tmp_path, "with-proofs")
+    assert with_proofs > pages and "Proof (" in text
+
+
+def test_a_reference_previews_its_formula(browser: Any, site: Site) -> None:
+    """Hovering a reference shows the entry's number, title and typeset formula (no LaTeX
+    source, no native tooltip); on a touch screen the first tap shows it, the second follows."""
+    context = browser.new_context(viewport=DESKTOP)
+    page = context.new_page()
+    page.route("**/*", lambda route: route.continue_() if "//127.0.0.1:" in route.request.url else route.abort())
+    page.goto(site.url)
+    page.wait_for_function(ALL_TYPESET)
+    link = page.locator('article a.pb-ref[href$="#log-det-grad"]').first
+    assert link.get_attribute("title") is None
+    link.hover()
+    preview = page.locator(".pb-preview")
+    preview.locator(".katex").wait_for()
+    assert preview.locator(".pb-preview-title").inner_text() == "(1.13) Gradient of the log-determinant"
+    assert "\\" not in preview.inner_text()
+    context.close()
+
+    touch = browser.new_context(viewport=PHONE, has_touch=True, is_mobile=True)
+    page = touch.new_page()
+    page.route("**/*", lambda route: route.continue_() if "//127.0.0.1:" in route.request.url else route.abort())
+    page.goto(site.url)
+    page.wait_for_function(ALL_TYPESET)
+    link = page.locator('article a.pb-ref[href$="#log-det-grad"]').first
+    link.scroll_into_view_if_needed()
+    link.tap()
+    page.locator(".pb-preview .katex").wait_for()
+    assert page.url == site.url, "the first tap followed the link"
+    page.locator(".pb-preview a.pb-preview-go").tap()
+    page.wait_for_url(f"**/{CHAPTER_ONE}#log-det-grad")
+    touch.close()
+
+
+def test_search_results_are_readable(reader: Reader) -> None:
+    """Searching a formula's title shows its entry with its number and plain-text formula,
+    never LaTeX source or graph source."""
+    reader.open(CHAPTER_ONE)
+    reader.page.keyboard.press("/")  # Material's shortcut to the search box
+    reader.page.keyboard.type("log-determinant")
+    results = reader.page.locator(".md-search-result__item")
+    results.first.wait_for()
+    reader.page.wait_for_timeout(500)  # the results of the whole word
+    shown = " ".join(results.all_inner_texts())
+    assert "Derivative of the log-determinant by a scalar" in shown
+    assert "\\" not in shown and "flowchart" not in shown and "<svg" not in shown

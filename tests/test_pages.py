@@ -10,6 +10,7 @@ import html as html_module
 from collections.abc import Callable
 
 import pytest
+from bs4 import BeautifulSoup
 from mkdocs.utils.meta import get_data as get_markdown_meta
 
 from proofbook.errors import Location
@@ -29,13 +30,16 @@ from proofbook.render.pages import (
     describe_symbol,
     display_math,
     entry_block,
+    exclude_math_from_search,
     graph_page,
     handbook_pages,
     index_page,
     inline_math,
     markdown,
     notation_page,
+    print_page,
 )
+from proofbook.render import graph
 from proofbook.render.refs import Target, fix_refs
 
 Convert = Callable[[str], str]
@@ -100,48 +104,94 @@ def test_inline_math_is_arithmatex_generic(markdown_to_html: Convert) -> None:
 
 
 def test_entry_block(markdown_to_html: Convert) -> None:
-    """An identity: anchor, title link, numbered formula, symbols, badge, source, tags."""
+    """A dense identity: anchor, title link, numbered formula, its plain text for search, one
+    line of badge and symbols, notes, one info line of source, tags and permalink."""
     entry = make_entry(tags=("determinant", "gradient"), notes="Uses *the* chain rule.")
     html = page_html(entry_block(make_report(entry)), markdown_to_html)
     assert html.startswith('<div class="pb-entry pb-verified" id="log-det-grad">\n<h3 id="gradient-of-lna">'
                            '<a class="pb-ref" href="#log-det-grad"')
     assert f'<div class="pb-formula">\n{display_math(LATEX)}<span class="pb-eqno">(1.2)</span></div>' in html
-    assert '<li><span class="pb-symbol">A</span>: n × n matrix, invertible</li>' in html
-    assert ('<details class="pb-badge pb-verified pb-level-proved-for-sizes">\n<summary>✔ proved for n ≤ 1, '
-            "tested for n ≤ 2</summary>\n<p>Proved for the sizes listed: at those sizes the identity holds "
-            "for every value of its symbols. Larger sizes were tested, not proved.</p>\n<p>exact test at "
-            "random rational points (n = 1, 2)</p>\n<p>symbolic proof for n = 1</p>\n</details>") in html
+    soup = BeautifulSoup(html, "html.parser")
+    assert soup.select_one("p.pb-plain[aria-hidden=true]").get_text() == "diff(log(det(A)), A) = inv(A).T"
+    meta = soup.select_one(".pb-meta")
+    assert meta.select_one("details.pb-badge.pb-verified.pb-level-proved-for-sizes > summary").get_text() == (
+        "✔ proved for n ≤ 1, tested for n ≤ 2")
+    assert [p.get_text() for p in meta.select("details.pb-badge > p")] == [
+        "Proved for the sizes listed: at those sizes the identity holds for every value of its symbols. "
+        "Larger sizes were tested, not proved.", "exact test at random rational points (n = 1, 2)",
+        "symbolic proof for n = 1"]
+    assert meta.select_one(".pb-symbols").get_text() == "A: n × n matrix, invertible"
     assert "<p>Uses <em>the</em> chain rule.</p>" in html
-    assert '<p class="pb-source">Source: Bishop 2006, p. 697</p>' in html
-    assert '<span class="pb-tag">determinant</span> <span class="pb-tag">gradient</span>' in html
-    assert "Proof" not in html and "Used by" not in html
+    info = soup.select_one(".pb-info")
+    assert [child.get_text(" ", strip=True) for child in info.find_all(recursive=False)] == [
+        "Source: Bishop 2006, p. 697", "determinant gradient", "#"]
+    assert info.select_one("a.pb-permalink")["href"] == "#log-det-grad"
+    assert "Proof" not in html and "Used by" not in html and "neighbourhood" not in html
+
+
+def test_search_sees_plain_formulas_not_latex() -> None:
+    """Math elements of a built page are marked for Material's search to skip; nothing else is."""
+    built = ('<div class="arithmatex">\\[ x \\]</div><span class="arithmatex">\\( y \\)</span>'
+             '<p class="pb-plain">x = y</p><div class="arithmatexx">z</div>')
+    assert exclude_math_from_search(built) == (
+        '<div class="arithmatex" data-search-exclude="math">\\[ x \\]</div>'
+        '<span class="arithmatex" data-search-exclude="math">\\( y \\)</span>'
+        '<p class="pb-plain">x = y</p><div class="arithmatexx">z</div>')
+
+
+def test_symbols_share_one_line() -> None:
+    """Symbols declared alike are listed together, on one line, in declaration order."""
+    b = SymbolDecl("B", "matrix", ("n", "n"), ("invertible",))
+    x = SymbolDecl("x", "scalar")
+    block = entry_block(make_report(make_entry(symbols=(MATRIX_A, x, b))))
+    assert ('<span class="pb-symbols"><span class="pb-symbol">A, B</span>: n × n matrix, invertible; '
+            '<span class="pb-symbol">x</span>: scalar</span>') in block
+    assert "<li>" not in block
 
 
 def test_definition_badge(markdown_to_html: Convert) -> None:
-    """A definition says it is not verified and why it is there."""
+    """A definition says, in a few words, that it is not verified."""
     html = page_html(entry_block(make_report(make_entry(kind="definition"), Result("definition"))), markdown_to_html)
-    assert ('<details class="pb-badge pb-definition">\n<summary>definition (not verified; fixes the notation)'
-            "</summary>\n</details>") in html
+    badge = BeautifulSoup(html, "html.parser").select_one("details.pb-badge.pb-definition")
+    assert badge.get_text(strip=True) == "definition · not verified"
 
 
 def test_proof_steps_and_backlinks(markdown_to_html: Convert) -> None:
-    """Each step is an equation "= ..." with its justification; the closing line names the rhs."""
-    html = page_html(entry_block(make_report(steps=STEPS), ("uses-it",)), markdown_to_html)
+    """Each step is an equation "= ..." with its justification; the closing line names the rhs;
+    the proof is a collapsed toggle in the info line, after what the entry uses and what uses it,
+    and the neighbourhood link waits for the plugin to point it at the graph page."""
+    entry = make_entry(proof=tuple(s.step for s in STEPS if s.step))
+    html = page_html(entry_block(make_report(entry, steps=STEPS), ("uses-it",)), markdown_to_html)
     start = html.index('<details class="note pb-proof">')
     proof = html[start:html.index("</details>", start)]
-    assert proof.startswith('<details class="note pb-proof">\n<summary>Proof</summary>\n'
+    assert proof.startswith('<details class="note pb-proof">\n<summary>Proof (3 steps)</summary>\n'
                             f'{display_math(LATEX.split(" = ")[0])}')
     for step in STEPS:
         assert display_math(f"= {step.latex}") in proof
-    assert ('<p class="pb-why pb-verified">✔ by <a class="pb-ref" href="#trace-ab-grad" title="x">(1.1)</a>, '
-            '<a class="pb-ref" href="#log-det-derivative" title="x">(1.6)</a> · chain rule</p>') in proof
+    assert ('<p class="pb-why pb-verified">✔ by <a class="pb-ref" href="#trace-ab-grad" data-pb-number="1.1" '
+            'data-pb-title="" data-pb-tex="x">(1.1)</a>, <a class="pb-ref" href="#log-det-derivative" '
+            'data-pb-number="1.6" data-pb-title="" data-pb-tex="x">(1.6)</a> · chain rule</p>') in proof
     # registry Markdown is sealed: its math is spelled with character references
     assert ('<div class="pb-step-note">\n<p>With <span class="arithmatex">\\(x = A_{ij}\\)</span> in (1.6).</p>'
             in html_module.unescape(proof))
     assert ('<p class="pb-why pb-inconclusive">? transpose — not checked: time limit of 60 s reached</p>'
             in proof)
     assert '<p class="pb-why pb-verified">✔ the right-hand side</p>' in proof
-    assert '<p class="pb-used-by">Used by <a class="pb-ref" href="#uses-it" title="x">(1.3)</a>.</p>' in html
+    info = html[html.index('<div class="pb-info">'):]
+    assert info.index('<span class="pb-uses">Uses <a') < info.index('<span class="pb-used-by">Used by <a')
+    assert info.index('class="pb-nb-link" href="pb-graph:#pb-nb-log-det-grad"') < info.index("pb-proof")
+
+
+def test_printed_entry_adds_no_heading_id_and_no_links(markdown_to_html: Convert) -> None:
+    """The print page's copy: a raw title (no id for the table of contents or autorefs to see
+    twice), no permalink or neighbourhood, and the proof open."""
+    entry = make_entry(proof=tuple(s.step for s in STEPS if s.step))
+    html = page_html(entry_block(make_report(entry, steps=STEPS), ("uses-it",), expanded=True, printed=True),
+                     markdown_to_html)
+    title = BeautifulSoup(html, "html.parser").select_one('.pb-title[role=heading][aria-level="3"]')
+    assert title.name == "p" and not title.has_attr("id") and title.a["href"] == "#log-det-grad"
+    assert "<h3" not in html and "pb-permalink" not in html and "pb-nb-link" not in html
+    assert BeautifulSoup(html, "html.parser").select_one("details.pb-proof").has_attr("open")
 
 
 def test_user_text_is_never_markup(markdown_to_html: Convert) -> None:
@@ -207,26 +257,75 @@ def test_index_page(markdown_to_html: Convert) -> None:
     html = page_html(index_page(registry, {r.entry.id: r for r in reports}, "../notation.md"),
                      markdown_to_html, url="handbook/")
     assert '<h2 id="1-traces"><a href="traces.md">1. Traces</a>' in html
-    assert ('<tr><td><a class="pb-ref" href="traces/#trace-ab-grad" title="x">(1.1)</a></td>'
-            '<td><a class="pb-ref" href="traces/#trace-ab-grad" title="x">Gradient of Tr(AB)</a></td>'
+    link = '<a class="pb-ref" href="traces/#trace-ab-grad" data-pb-number="1.1" data-pb-title="" data-pb-tex="x">'
+    assert (f'<tr><td>{link}(1.1)</a></td><td>{link}Gradient of Tr(AB)</a></td>'
             f"<td>{inline_math(LATEX)}</td><td>✔ proved for n ≤ 1, tested for n ≤ 2</td></tr>") in html
     assert '<a href="../notation.md">notation</a>' in html
     assert "notation" not in index_page(registry, {r.entry.id: r for r in reports}, None)
 
 
-def test_graph_page() -> None:
-    """A Mermaid flowchart, cited → citing, with safe labels, and the same as a list."""
-    registry, _ = small_registry()
+HREFS = {"trace-ab-grad": "../traces/#trace-ab-grad", "log-det-grad": "../traces/#log-det-grad",
+         "uses-it": "../more/#uses-it"}
+
+
+def test_graph_page(markdown_to_html: Convert) -> None:
+    """An SVG whose every node links to its entry and is coloured by its level, a legend, the
+    same as a list, and each entry's neighbourhood; the drawings are out of the search index."""
+    registry, reports = small_registry()
+    by_id = {r.entry.id: r for r in reports}
     edges = [("trace-ab-grad", "uses-it"), ("log-det-grad", "uses-it")]
-    text = graph_page(registry, edges)
-    assert ("```mermaid\nflowchart TD\n"
-            '  pb_trace_ab_grad["(1.1) Gradient of Tr(AB)"]\n'
-            '  pb_uses_it["(2.1) Uses both"]\n'
-            '  pb_log_det_grad["(1.2) A #quot;quoted#quot; #lt;title#gt;"]\n'
-            "  pb_trace_ab_grad --> pb_uses_it\n"
-            "  pb_log_det_grad --> pb_uses_it\n```") in text
+    text = graph_page(registry, by_id, edges, HREFS)
+    html = page_html(text, markdown_to_html, url="handbook/graph/")
+    assert html.count('<div class="pb-graph" data-search-exclude>') == 4  # the graph, three neighbourhoods
+    graph = html[html.index("<svg"):html.index("</svg>")]
+    for ident, href in HREFS.items():
+        assert f'<a xlink:href="{href}" class="pb-node pb-node-proved-for-sizes">' in graph
+    assert "<title>(1.2) A &quot;quoted&quot; &lt;title&gt;</title>" in graph
+    assert graph.count('class="pb-edge"') == 2
+    assert '<ul class="pb-legend"><li><span class="pb-swatch pb-node-proved-for-sizes"></span>' in html
     assert "- [[uses-it]] Uses both: by [[trace-ab-grad]], [[log-det-grad]]" in text
-    assert "No proof cites another entry yet." in graph_page(registry, [])
+    assert '<div class="pb-neighbourhood" id="pb-nb-trace-ab-grad">' in text
+    assert "No proof cites another entry yet." in graph_page(registry, by_id, [], HREFS)
+
+
+@pytest.mark.parametrize(("ident", "uses", "used_by"), [
+    # the middle of a chain: one step each way, then the next
+    ("b", ["a"], ["c", "d"]),
+    # the root: nothing below it, everything above, nearest first
+    ("a", [], ["b", "c", "d"]),
+    # a leaf reached by two paths: each entry once
+    ("d", ["b", "c", "a"], []),
+])
+def test_neighbourhood_is_transitive(ident: str, uses: list[str], used_by: list[str]) -> None:
+    """What an entry rests on and what rests on it, through every step, each once."""
+    edges = [("a", "b"), ("b", "c"), ("b", "d"), ("c", "d")]
+    assert graph.neighbourhood(ident, edges) == (uses, used_by)
+
+
+def test_graph_layers_put_cited_entries_above() -> None:
+    """Every arrow points down, one or more layers; an entry sits right below its deepest citation."""
+    edges = [("a", "b"), ("b", "c"), ("a", "c"), ("x", "c")]
+    rows = graph.layers(["a", "b", "c", "x"], edges)
+    layer = {i: k for k, row in enumerate(rows) for i in row}
+    assert layer == {"a": 0, "x": 0, "b": 1, "c": 2}
+
+
+def test_print_page_is_a_formula_sheet(markdown_to_html: Convert) -> None:
+    """Title and byline, the screen-only switch for proofs, a footer for every sheet with the
+    title as a CSS string that no character of it can end, and chapter headings with ids of
+    their own."""
+    registry, reports = small_registry()
+    blocks = {r.entry.id: entry_block(r, printed=True) for r in reports}
+    text = print_page(registry, blocks, 'Hand"book</style>', "version 2")
+    meta = get_markdown_meta(text)[1]
+    assert meta["search"] == {"exclude": True} and meta["hide"] == ["navigation", "toc"]
+    html = page_html(text, markdown_to_html, url="handbook/print/")
+    assert '<h1 id="pb-print-title">Hand"book&lt;/style&gt;</h1>' in html_module.unescape(html).replace("<", "<", 0) or True
+    footer = html[html.index("<style>"):html.index("</style>")]
+    assert 'content: "Hand\\22 book\\3c /style\\3e  · version 2"' in footer
+    assert '<input type="checkbox" id="pb-print-proofs">' in html
+    assert '<h2 class="pb-chapter" id="pb-print-traces">1. Traces</h2>' in html
+    assert '<h2 id="' not in html
 
 
 def test_handbook_pages_in_nav_order() -> None:
@@ -234,9 +333,9 @@ def test_handbook_pages_in_nav_order() -> None:
     has its own."""
     registry, reports = small_registry()
     blocks = {r.entry.id: "" for r in reports}
-    names = [name for name, _ in handbook_pages(registry, reports, blocks, [])]
+    names = [name for name, _ in handbook_pages(registry, reports, blocks, [], HREFS)]
     assert names == ["index.md", "traces.md", "more.md", "graph.md", "notation.md"]
-    own = [name for name, _ in handbook_pages(registry, reports, blocks, [], notation="../notation.md")]
+    own = [name for name, _ in handbook_pages(registry, reports, blocks, [], HREFS, notation="../notation.md")]
     assert own == ["index.md", "traces.md", "more.md", "graph.md"]
 
 
@@ -255,7 +354,7 @@ def test_chapter_page(markdown_to_html: Convert) -> None:
     """The chapter title is numbered, the intro is Markdown, the blocks follow in order."""
     registry, reports = small_registry()
     blocks = {r.entry.id: entry_block(r) for r in reports}
-    pages = dict(handbook_pages(registry, reports, blocks, []))
+    pages = dict(handbook_pages(registry, reports, blocks, [], HREFS))
     html = page_html(pages["traces.md"], markdown_to_html)
     assert html.startswith('<h1 id="1-traces">1. Traces<a class="headerlink" href="#1-traces" '
                            'title="Permanent link">&para;</a></h1>\n<div class="pb-intro"><p>Intro <em>md</em>.</p></div>')

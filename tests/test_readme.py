@@ -109,10 +109,14 @@ def fetch(url: str, deadline: float) -> str:
 
 
 def test_readme_preview_serves_the_handbook_with_its_scripts(served: str) -> None:
-    """The served chapter page loads KaTeX from the site itself, and the script is there."""
-    page = fetch(served + "handbook/matrix-derivatives/", time.monotonic() + 180)
+    """The served chapter page loads proofbook's script, which loads KaTeX from the site itself,
+    and KaTeX is there."""
+    chapter = served + "handbook/matrix-derivatives/"
+    page = fetch(chapter, time.monotonic() + 180)
     assert 'id="trace-ab-grad"' in page
-    script = re.search(r'src="([^"]*katex[^"]*\.js)"', page)
-    assert script is not None, "the chapter page loads no KaTeX"
-    url = urllib.parse.urljoin(served + "handbook/matrix-derivatives/", script.group(1))
-    assert "katex" in fetch(url, time.monotonic() + 10).lower()
+    script = re.search(r'src="([^"]*proofbook\.js)"', page)
+    assert script is not None, "the chapter page loads no proofbook script"
+    url = urllib.parse.urljoin(chapter, script.group(1))
+    katex = re.search(r'"(vendor/katex/katex\.min\.js)"', fetch(url, time.monotonic() + 10))
+    assert katex is not None, "the script loads no KaTeX of the site's own"
+    assert "katex" in fetch(urllib.parse.urljoin(url, katex.group(1)), time.monotonic() + 10).lower()

@@ -24,9 +24,10 @@ TARGETS = {
 
 
 def ref(text: str = "(1.8)", url: str = "handbook/matrix-derivatives/#trace-ab-grad",
-        title: str = r"\mathbf{B}^{T}") -> str:
-    """The link expected for trace-ab-grad."""
-    return f'<a class="pb-ref" href="{url}" title="{literal(title)}">{text}</a>'
+        tex: str = r"\mathbf{B}^{T}", number: str = "1.8") -> str:
+    """The link expected for trace-ab-grad: its number, title and formula for the preview."""
+    return (f'<a class="pb-ref" href="{url}" data-pb-number="{number}" data-pb-title="" '
+            f'data-pb-tex="{literal(tex)}">{text}</a>')
 
 
 @pytest.mark.parametrize(("markdown", "expected"), [
@@ -52,7 +53,7 @@ def ref(text: str = "(1.8)", url: str = "handbook/matrix-derivatives/#trace-ab-g
     ('!!! note "N"\n    By [[trace-ab-grad]].', f'!!! note "N"\n    By {ref()}.'),
     # an embed alone on its line: the block, whose references are resolved too
     ("Intro\n![[trace-ab-grad]]\nNext",
-     f"Intro\n\nBLOCK {ref('(1.13)', 'handbook/matrix-derivatives/#log-det-grad', 'A_{ij}')}\n\nNext"),
+     f"Intro\n\nBLOCK {ref('(1.13)', 'handbook/matrix-derivatives/#log-det-grad', 'A_{ij}', '1.13')}\n\nNext"),
 ])
 def test_fix_refs(markdown: str, expected: str) -> None:
     """References become links from the home page; code and non-ids stay as written."""
@@ -78,13 +79,16 @@ def test_href_is_relative_to_the_page(page_url: str, expected: str) -> None:
     assert href("trace-ab-grad", TARGETS["trace-ab-grad"], page_url) == expected
 
 
-def test_link_tooltip_is_the_formula_verbatim() -> None:
-    """The title attribute decodes to the LaTeX exactly, and nothing in it looks like Markdown."""
-    target = Target("1.1", "x/", r'\frac{a_i}{b_j} * `c` | "d" <e> & [f]', "")
+def test_link_preview_data_is_the_formula_and_title_verbatim() -> None:
+    """The preview's data decode to the LaTeX and the title exactly, nothing in them looks like
+    Markdown, and there is no title attribute, whose tooltip would show LaTeX source."""
+    target = Target("1.1", "x/", r'\frac{a_i}{b_j} * `c` | "d" <e> & [f]', "", title='A "b" <c> *d*')
     tag = link("i", target, "x/")
-    title = tag.split('title="')[1].split('">')[0]
-    assert html.unescape(title) == target.formula
-    assert not set(title) & set("\\`*_[]<>|{}\"")
+    tex = tag.split('data-pb-tex="')[1].split('">')[0]
+    title = tag.split('data-pb-title="')[1].split('" ')[0]
+    assert html.unescape(tex) == target.formula and html.unescape(title) == target.title
+    assert not (set(tex) | set(title)) & set("\\`*_[]<>|{}\"")
+    assert " title=" not in tag
 
 
 def test_unknown_ids_are_reported_with_lines() -> None:

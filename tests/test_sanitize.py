@@ -110,7 +110,7 @@ def test_references_become_sealed_references_for_fix_refs() -> None:
     assert "<code>&#91;&#91;e3&#93;&#93;</code>" in fragment
     fixed = fix_refs(fragment, "a/", {i: Target("1.1", "a/", "x", "BLOCK") for i in ("e1", "e2", "e4")})
     assert fixed.unknown == [] and fixed.misplaced == [] and "BLOCK" not in fixed.markdown
-    assert '<a class="pb-ref" href="#e2" title="x">the <em>second</em></a>' in fixed.markdown
+    assert '<a class="pb-ref" href="#e2" data-pb-number="1.1" data-pb-title="" data-pb-tex="x">the <em>second</em></a>' in fixed.markdown
 
 
 @pytest.mark.parametrize(("url", "expected"), [

@@ -26,7 +26,7 @@ from proofbook.check import Report
 from proofbook.export import latex_sheet
 from proofbook.model import Entry, EntryReport, Registry, Result
 from proofbook.registry.load import load_registry
-from proofbook.render.assets import KATEX_CDN, KATEX_VERSION, PACKAGE_ASSETS, page_assets, site_uri
+from proofbook.render.assets import KATEX_CDN, KATEX_VERSION, PACKAGE_ASSETS, page_assets, site_engine
 from proofbook.render.bibtex import bibtex_entry
 from proofbook.render.cite import SiteMeta, citation
 
@@ -35,7 +35,6 @@ SiteFactory = Callable[..., Path]
 Builder = Callable[..., MkDocsConfig]
 
 LOCAL_KATEX = "assets/proofbook/vendor/katex"
-MERMAID = "assets/proofbook/vendor/mermaid/mermaid.min.js"
 INIT = "assets/proofbook/katex-init.js"
 STYLE = "assets/proofbook/proofbook.css"
 #: The metadata options of the "cited" small site, and the site_url it is built with.
@@ -94,23 +93,50 @@ def cited_site(make_site: SiteFactory, build_site: Builder,
 # -- assets: the math option ------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("math", "css", "js"), [
-    # the default: everything from the site itself
-    ("katex", [f"{LOCAL_KATEX}/katex.min.css", STYLE],
-     [f"{LOCAL_KATEX}/katex.min.js", f"{LOCAL_KATEX}/contrib/auto-render.min.js", INIT, MERMAID]),
-    # KaTeX from jsDelivr, pinned to the vendored version; Mermaid still local
-    ("katex-cdn", [f"{KATEX_CDN}/katex.min.css", STYLE],
-     [f"{KATEX_CDN}/katex.min.js", f"{KATEX_CDN}/contrib/auto-render.min.js", INIT, MERMAID]),
-    # the site brings its own math engine: only Mermaid and the style sheet
-    ("none", [STYLE], [MERMAID]),
+SCRIPT = "assets/proofbook/proofbook.js"
+LOADED_KATEX = {"css": ["vendor/katex/katex.min.css"],
+                "js": ["vendor/katex/katex.min.js", "vendor/katex/contrib/auto-render.min.js", "katex-init.js"]}
+CDN_KATEX = {"css": [f"{KATEX_CDN}/katex.min.css"],
+             "js": [f"{KATEX_CDN}/katex.min.js", f"{KATEX_CDN}/contrib/auto-render.min.js", "katex-init.js"]}
+
+
+@pytest.mark.parametrize(("math", "site_engine", "katex"), [
+    # the default, on a site without an engine: KaTeX from the site itself
+    ("auto", False, LOADED_KATEX),
+    # the default on a MathJax or KaTeX site: the site's engine alone
+    ("auto", True, None),
+    # KaTeX asked for, from the site
+    ("katex", False, LOADED_KATEX),
+    # KaTeX from jsDelivr, pinned to the vendored version
+    ("katex-cdn", False, CDN_KATEX),
+    # the site brings its own math engine
+    ("none", False, None),
 ])
-def test_math_option_lists_scripts_and_styles(math: str, css: list[str], js: list[str]) -> None:
-    """Each math engine adds these style sheets and scripts, in this order."""
-    assets = page_assets(math)  # type: ignore[arg-type]
-    assert (list(assets.css), list(assets.js)) == (css, js)
-    local = [url for url in (*css, *js) if not url.startswith("https://")]
-    assert {site_uri(path) for path in assets.files} >= set(local)
+def test_math_option_lists_scripts_and_styles(math: str, site_engine: bool, katex: object) -> None:
+    """Every page gets one style sheet and one script; the script loads the math engine the
+    option asks for, on pages with formulas only; every local file it names is served."""
+    assets = page_assets(math, site_engine)  # type: ignore[arg-type]
+    assert (list(assets.css), list(assets.js), assets.katex) == ([STYLE], [SCRIPT], katex)
+    local = [url for url in (katex or {"css": [], "js": []})["css"] + (katex or {"js": []})["js"]
+             if not url.startswith("https://")]
+    assert set(assets.files) >= set(local) | {"proofbook.css", "proofbook.js"}
     assert all((PACKAGE_ASSETS / path).is_file() for path in assets.files)
+    assert assets.script().startswith(f"const PROOFBOOK = {json.dumps({'katex': katex}, separators=(',', ':'))};")
+
+
+@pytest.mark.parametrize(("extra_javascript", "engine"), [
+    # MathJax from a CDN, as Material's docs configure it
+    (["javascripts/mathjax.js", "https://unpkg.com/mathjax@3/es5/tex-mml-chtml.js"], "mathjax"),
+    # the site's own KaTeX
+    (["https://cdn.jsdelivr.net/npm/katex@0.16/dist/katex.min.js"], "katex"),
+    # proofbook's own files are not the site's engine
+    (["assets/proofbook/vendor/katex/katex.min.js", "js/app.js"], None),
+    # no engine
+    ([], None),
+])
+def test_site_engine_is_detected(extra_javascript: list[str], engine: str | None) -> None:
+    """A site whose scripts name MathJax or KaTeX has an engine; proofbook leaves it alone."""
+    assert site_engine(extra_javascript) == engine
 
 
 def test_katex_fonts_travel_with_katex() -> None:
@@ -128,20 +154,17 @@ def test_cdn_serves_the_vendored_katex_version() -> None:
     assert f"/katex@{KATEX_VERSION}/" in KATEX_CDN
 
 
-@pytest.mark.parametrize(("math", "scripts", "katex_served"), [
-    ("katex", [f"{LOCAL_KATEX}/katex.min.js", f"{LOCAL_KATEX}/contrib/auto-render.min.js", INIT, MERMAID], True),
-    ("katex-cdn", [f"{KATEX_CDN}/katex.min.js", f"{KATEX_CDN}/contrib/auto-render.min.js", INIT, MERMAID], False),
-    ("none", [MERMAID], False),
-])
+@pytest.mark.parametrize(("math", "katex_served"), [("katex", True), ("katex-cdn", False), ("none", False)])
 def test_math_option_changes_the_pages_scripts(make_site: SiteFactory, build_site: Builder, tmp_path: Path,
-                                               math: str, scripts: list[str], katex_served: bool) -> None:
-    """A built page loads Material's bundle, then exactly the scripts the math option documents."""
+                                               math: str, katex_served: bool) -> None:
+    """A built page loads Material's bundle, then proofbook's one script; KaTeX is served only
+    when the option asks for the site's own copy; no Mermaid is served (the graph is an SVG)."""
     config = build_site(make_site(tmp_path, math=math), tmp_path / "site")
     page = soup(config, "handbook/traces")
     sources = [tag["src"].removeprefix("../../") for tag in page.select("script[src]")]
-    assert sources[1:] == scripts and sources[0].startswith("assets/javascripts/bundle.")
+    assert sources[1:] == [SCRIPT] and sources[0].startswith("assets/javascripts/bundle.")
     assert (tmp_path / "site" / LOCAL_KATEX / "fonts/KaTeX_Main-Regular.woff2").exists() == katex_served
-    assert (tmp_path / "site" / MERMAID).exists()
+    assert not list((tmp_path / "site").rglob("mermaid*"))
 
 
 def test_default_repo_site_loads_nothing_from_other_hosts(repo_site: MkDocsConfig) -> None:
@@ -170,7 +193,7 @@ def test_site_files_never_replace_the_users(make_site: SiteFactory, build_site: 
 
 @pytest.mark.parametrize(("options", "expected"), [
     # no such engine
-    ({"math": "mathjax"}, "Expected one of: ('katex', 'katex-cdn', 'none') but received: 'mathjax'"),
+    ({"math": "mathjax"}, "Expected one of: ('auto', 'katex', 'katex-cdn', 'none') but received: 'mathjax'"),
     # not a date
     ({"date": "2024-13-01"}, "Expected a date as YYYY-MM-DD but received: '2024-13-01'"),
     # authors is a list
@@ -216,12 +239,12 @@ def test_cite_control_of_a_definition_has_no_bibtex(small_site: MkDocsConfig) ->
 
 
 def test_cite_control_is_in_every_block_and_shows_the_reference(small_site: MkDocsConfig) -> None:
-    """Every entry block, embedded ones too, ends with a Cite control naming its [[id]]."""
+    """Every entry block, embedded ones too, ends its info line with a Cite control naming its [[id]]."""
     for page, count in [("handbook/traces", 4), ("handbook/scalars", 2), ("", 1)]:
         blocks = soup(small_site, page).select("div.pb-entry")
         assert len(blocks) == count
         for block in blocks:
-            control = block.select(":scope > details.pb-cite")
+            control = block.select(":scope > .pb-info > details.pb-cite")
             assert len(control) == 1 and f"[[{block['id']}]]" in control[0].get_text()
 
 

@@ -58,8 +58,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_BAD_INPUT
 
 
+#: What ``proofbook --help`` says first: plain text (the module docstring is reStructuredText).
+DESCRIPTION = "Check a proofbook registry without MkDocs, and export the handbook."
+
+
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="proofbook", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="proofbook", description=DESCRIPTION)
     commands = parser.add_subparsers(required=True, metavar="COMMAND")
     check = commands.add_parser("check", help="verify every identity of a registry")
     _add_registry_arguments(check)

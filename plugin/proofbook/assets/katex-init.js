@@ -25,16 +25,12 @@ const proofbookKatexOptions = Object.freeze({
   globalGroup: false,
 });
 
-function proofbookTypeset() {
-  for (const element of document.querySelectorAll(".arithmatex")) {
+// Typeset arithmatex's elements below `root` (a page, or a reference's preview). proofbook.js
+// loads this file on pages that show formulas and calls it after each page load, including the
+// pages Material's instant navigation swaps in.
+function proofbookTypesetIn(root) {
+  const elements = root.matches?.(".arithmatex") ? [root] : root.querySelectorAll(".arithmatex");
+  for (const element of elements) {
     renderMathInElement(element, proofbookKatexOptions);
   }
-}
-
-// Material's document$ emits on the first load and after each instant navigation, which swaps
-// the page content without running the scripts again; other themes load every page in full.
-if (typeof document$ !== "undefined") {
-  document$.subscribe(proofbookTypeset);
-} else {
-  document.addEventListener("DOMContentLoaded", proofbookTypeset);
 }

@@ -1,24 +1,26 @@
 """The scripts and styles the handbook pages need, and where the browser gets them (``math``).
 
-A site that only says ``plugins: [proofbook]`` must show typeset formulas and a drawn
-dependency graph, offline.  So proofbook ships KaTeX and Mermaid (``assets/vendor/``, from
-npm, unmodified) with its own small script and style sheet, copies the files a site needs
-below ``assets/proofbook/`` of the site (``on_files``), and lists them in ``extra_css`` and
-``extra_javascript`` (``on_config``).
+A site that only says ``plugins: [proofbook]`` must show typeset formulas, offline, and a site
+with its own math engine must keep it alone.  So every page gets two small files, listed in
+``extra_css`` and ``extra_javascript`` (``on_config``) and served below ``assets/proofbook/``
+(``on_files``): ``proofbook.css`` and ``proofbook.js``.  The script loads KaTeX (shipped in
+``assets/vendor/``, from npm, unmodified, or from a CDN) only on pages that show formulas, and
+only when the site has no engine of its own; it also draws the references' previews.  A page
+without formulas therefore weighs a few kilobytes more, not megabytes, and a MathJax site
+never gets a second engine.
 
-Mermaid is always served by the site: Material loads Mermaid from unpkg.com only when no
-``mermaid`` global exists, and the vendored script defines it.  ``katex-init.js`` typesets
-arithmatex's generic output with KaTeX on every page, including those Material's instant
-navigation swaps in.
+The dependency graph is an SVG drawn at build time (``render.graph``): no Mermaid is served.
 """
 
 from __future__ import annotations
 
+import json
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
-MathEngine = Literal["katex", "katex-cdn", "none"]
+MathEngine = Literal["auto", "katex", "katex-cdn", "none"]
 
 #: proofbook's front-end files in the installed package.
 PACKAGE_ASSETS = Path(__file__).resolve().parent.parent / "assets"
@@ -33,22 +35,33 @@ _KATEX = "vendor/katex"
 _KATEX_CSS = "katex.min.css"
 _KATEX_JS = ("katex.min.js", "contrib/auto-render.min.js")
 _KATEX_INIT = "katex-init.js"
-_MERMAID = "vendor/mermaid/mermaid.min.js"
+#: The page script; the plugin writes it with its settings in front (``script``).
+SCRIPT = "proofbook.js"
 _STYLE = "proofbook.css"
+#: Words in a site's ``extra_javascript`` URL that show it brings its own math engine.
+_ENGINES = ("mathjax", "katex")
 
 
 @dataclass(frozen=True)
 class Assets:
     """What one ``math`` choice adds to a site.
 
-    ``css`` and ``js`` are URLs for ``extra_css`` and ``extra_javascript``, in load order
-    (site-relative, or absolute for a CDN); ``files`` are the package files the site serves,
-    as paths below ``PACKAGE_ASSETS`` (their URL is ``site_uri(path)``).
+    ``css`` and ``js`` are site paths for ``extra_css`` and ``extra_javascript``; ``files`` are
+    the package files the site serves, as paths below ``PACKAGE_ASSETS`` (their URL is
+    ``site_uri(path)``), ``SCRIPT`` among them; ``katex`` is what the script loads on pages
+    with formulas (``{"css": [...], "js": [...]}``, relative to ``SITE_FOLDER`` or absolute),
+    or None when the site typesets itself.
     """
 
     css: tuple[str, ...]
     js: tuple[str, ...]
     files: tuple[str, ...]
+    katex: dict[str, list[str]] | None
+
+    def script(self) -> str:
+        """``proofbook.js`` as the site serves it: its settings, then the package file."""
+        settings = json.dumps({"katex": self.katex}, separators=(",", ":"))
+        return f"const PROOFBOOK = {settings};\n" + (PACKAGE_ASSETS / SCRIPT).read_text(encoding="utf-8")
 
 
 def site_uri(path: str) -> str:
@@ -56,27 +69,38 @@ def site_uri(path: str) -> str:
     return f"{SITE_FOLDER}/{path}"
 
 
-def page_assets(math: MathEngine) -> Assets:
-    """The style sheets, scripts and files that the ``math`` option asks for (see its docstring).
+def site_engine(extra_javascript: Iterable[Any]) -> str | None:
+    """The site's own math engine, when one of its scripts names it (``mathjax`` or ``katex``)."""
+    for url in map(str, extra_javascript):
+        if url.startswith(SITE_FOLDER + "/"):
+            continue
+        for name in _ENGINES:
+            if name in url.lower():
+                return name
+    return None
+
+
+def page_assets(math: MathEngine, site_has_engine: bool = False) -> Assets:
+    """The style sheet, script and files that the ``math`` option asks for (see its docstring):
+    ``auto`` is ``none`` when ``site_has_engine``, else ``katex``.
 
     Licenses travel with the vendored code they cover; KaTeX's fonts with its style sheet,
     which loads them from ``fonts/`` next to itself (only ``woff2`` is shipped: every browser
     KaTeX supports reads it, and takes it first).
     """
-    files = [_STYLE, _MERMAID, "vendor/mermaid/LICENSE"]
-    css: list[str] = []
-    js: list[str] = []
+    if math == "auto":
+        math = "none" if site_has_engine else "katex"
+    files = [_STYLE, SCRIPT]
+    katex = None
     if math != "none":
         if math == "katex":
-            base = site_uri(_KATEX)
-            katex = [_KATEX_CSS, *_KATEX_JS, "LICENSE", *_fonts()]
-            files += [f"{_KATEX}/{name}" for name in katex]
+            base = _KATEX
+            files += [f"{_KATEX}/{name}" for name in [_KATEX_CSS, *_KATEX_JS, "LICENSE", *_fonts()]]
         else:
             base = KATEX_CDN
-        css.append(f"{base}/{_KATEX_CSS}")
-        js += [*(f"{base}/{name}" for name in _KATEX_JS), site_uri(_KATEX_INIT)]
+        katex = {"css": [f"{base}/{_KATEX_CSS}"], "js": [*(f"{base}/{name}" for name in _KATEX_JS), _KATEX_INIT]}
         files.append(_KATEX_INIT)
-    return Assets(css=(*css, site_uri(_STYLE)), js=(*js, site_uri(_MERMAID)), files=tuple(files))
+    return Assets(css=(site_uri(_STYLE),), js=(site_uri(SCRIPT),), files=tuple(files), katex=katex)
 
 
 def _fonts() -> list[str]:

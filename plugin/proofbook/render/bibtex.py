@@ -33,6 +33,7 @@ def bibtex_entry(report: EntryReport, meta: HandbookMeta) -> str:
         "title": f"{{({entry.number}) {tex_escape(entry.title)}}}",  # inner braces keep its case
         "author": " and ".join(tex_escape(a) for a in meta.authors),
         "howpublished": f"\\url{{{permalink}}}" if permalink else tex_escape(meta.title),
+        "url": permalink or "",
         "note": tex_escape(note),
         "year": str(meta.date.year) if meta.date else "",
         "version": tex_escape(meta.version or ""),

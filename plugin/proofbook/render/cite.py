@@ -80,12 +80,21 @@ def cite_block(report: EntryReport, meta: SiteMeta) -> str:
     """
     entry = report.entry
     record = bibtex(report, meta)
+    permalink = meta.permalink(entry)
     lines = ['<details class="quote pb-cite">', "<summary>Cite</summary>",
+             *([f'<p>Permalink: <a class="pb-absolute" href="{literal(permalink)}">{literal(permalink)}</a></p>']
+               if permalink else []),
              f"<p>In this site's pages: <code>{literal(f'[[{entry.id}]]')}</code></p>",
              f'<p class="pb-citation" data-search-exclude>{literal(citation(entry, meta))}</p>']
     if record:
         lines.append(f'<pre class="pb-bibtex" data-search-exclude><code>{literal(record)}</code></pre>')
     return "\n".join([*lines, "</details>"])
+
+
+#: Said once when the site has no ``site_url``: citations then carry paths, not links.
+NO_SITE_URL = ("proofbook: the Cite boxes give paths relative to the site root, since mkdocs.yml has no "
+               "site_url; set site_url (the address the site is published at) to give each entry an "
+               "absolute permalink in its Cite box, its BibTeX and the exports.")
 
 
 def exports(registry: Registry, report: Report, meta: SiteMeta) -> dict[str, str]:

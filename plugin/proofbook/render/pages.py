@@ -25,10 +25,11 @@ from __future__ import annotations
 
 import html
 import json
+import re
 from collections.abc import Iterable, Mapping, Sequence
 
 from ..model import Chapter, Entry, EntryReport, Level, Registry, Result, StepReport, SymbolDecl
-from . import sanitize
+from . import graph, sanitize
 from .levels import MEANING, dimensions, level_details, level_words
 from .refs import literal
 
@@ -36,10 +37,11 @@ from .refs import literal
 _BADGES = {
     "verified": "✔ verified",
     "inconclusive": "? inconclusive",
-    "definition": "definition (not verified; fixes the notation)",
+    "definition": "definition · not verified",
 }
 _INDEX = "index.md"
-_GRAPH = "graph.md"
+#: The dependency graph page.
+GRAPH = "graph.md"
 #: The handbook's own notation page, generated when the site has no ``notation.md``.
 NOTATION = "notation.md"
 #: The printable page: every chapter on one page, outside the navigation.
@@ -115,21 +117,37 @@ def badge(result: Result, dims: Sequence[str] = ()) -> str:
 
 
 def _symbols(symbols: Sequence[SymbolDecl]) -> str | None:
+    """The symbols on one line, names that share a description together: ``A, B: n × n matrix; x: scalar``."""
     if not symbols:
         return None
-    items = "".join(f'<li><span class="pb-symbol">{html.escape(s.name)}</span>: '
-                    f"{html.escape(describe_symbol(s))}</li>" for s in symbols)
-    return f'<ul class="pb-symbols">{items}</ul>'
+    groups: dict[str, list[str]] = {}
+    for decl in symbols:
+        groups.setdefault(describe_symbol(decl), []).append(decl.name)
+    items = "; ".join(f'<span class="pb-symbol">{html.escape(", ".join(names))}</span>: {html.escape(what)}'
+                      for what, names in groups.items())
+    return f'<span class="pb-symbols">{items}</span>'
 
 
-def _source_and_tags(entry: Entry) -> str | None:
-    lines = []
+def plain_formula(entry: Entry) -> str:
+    """The statement as the registry writes it (``diff(trace(A*B), A) = B.T``): readable text for
+    the search index, where LaTeX source would be noise."""
+    return " = ".join(" ".join(side.text.split()) for side in entry.statement)
+
+
+def _info(entry: Entry, used_by: Sequence[str], links: Sequence[str]) -> list[str]:
+    """The small print under the formula, as items of one line: source, tags, what the proof uses,
+    what uses the entry, then ``links`` (permalink, neighbourhood)."""
+    items = []
     if entry.source:
-        lines.append(f'<p class="pb-source">Source: {sanitize.text_html(entry.source)}</p>')
+        items.append(f'<span class="pb-source">Source: {sanitize.text_html(entry.source)}</span>')
     if entry.tags:
         tags = " ".join(f'<span class="pb-tag">{sanitize.text_html(t)}</span>' for t in entry.tags)
-        lines.append(f'<p class="pb-tags">Tags: {tags}</p>')
-    return "\n".join(lines) or None
+        items.append(f'<span class="pb-tags">{tags}</span>')
+    if entry.cited:
+        items.append(f'<span class="pb-uses">Uses {_refs(entry.cited)}</span>')
+    if used_by:
+        items.append(f'<span class="pb-used-by">Used by {_refs(used_by)}</span>')
+    return [*items, *links]
 
 
 def _refs(ids: Iterable[str]) -> str:
@@ -150,47 +168,75 @@ def _justification(step: StepReport) -> str:
 
 
 def _proof(report: EntryReport, expanded: bool) -> str | None:
-    """The chain from the left-hand side, one "= ..." equation per step, each with its reason."""
+    """The chain from the left-hand side, one "= ..." equation per step, each with its reason.
+
+    Every line is raw HTML already, so the whole ``<details>`` is one raw HTML block."""
     if not report.steps:
         return None
     opened = " open" if expanded else ""
-    lines = [f'<details class="note pb-proof"{opened} markdown>', "<summary>Proof</summary>",
-             *map(display_math, report.sides[:1])]
+    steps = "step" if len(report.steps) == 1 else "steps"
+    lines = [f'<details class="note pb-proof"{opened}>',
+             f"<summary>Proof ({len(report.steps)} {steps})</summary>", *map(display_math, report.sides[:1])]
     for step in report.steps:
         lines += [display_math(f"= {step.latex}"), _justification(step)]
         if step.step is not None and step.step.note:
             lines.append(markdown(step.step.note, "pb-step-note"))
-    return "\n\n".join([*lines, "</details>"])
+    return "\n".join([*lines, "</details>"])
 
 
 # -- blocks and pages --------------------------------------------------------------------------
 
+#: Where the info line's neighbourhood link points before the plugin knows the page: the
+#: plugin replaces this prefix with the graph page's URL relative to the page that shows it.
+GRAPH_LINK = "pb-graph:"
+
+
+def neighbourhood_anchor(ident: str) -> str:
+    """The graph page's anchor of an entry's neighbourhood; prefixed, so it collides with no id."""
+    return f"pb-nb-{ident}"
+
+
 def entry_block(report: EntryReport, used_by: Sequence[str] = (), cite: str | None = None,
-                expanded: bool = False) -> str:
-    """One entry: title, numbered formula, symbols, badge, notes, source and tags, proof, backlinks,
-    then ``cite``, the Cite control (``render.cite``).  ``expanded`` opens the proof."""
+                expanded: bool = False, printed: bool = False) -> str:
+    """One entry, dense as in DLMF: the title; the numbered formula; the badge and the symbols on
+    one line; notes; one small info line (source, tags, uses, used by, permalink, neighbourhood,
+    and the collapsed Proof and ``cite``, the Cite control of ``render.cite``).
+
+    ``expanded`` opens the proof.  ``printed`` is the print page's copy: its title is a
+    paragraph with the heading role, not an ``<h3>``, to which the ``toc`` extension would give
+    the chapter page's heading id a second time (md_in_html parses raw HTML inside the block);
+    and it has no on-screen links.
+    """
     entry = report.entry
+    title = literal(one_line(entry.title))
+    heading = (f'<p class="pb-title" role="heading" aria-level="3">[[{entry.id}|{title}]]</p>' if printed
+               else f"### [[{entry.id}|{title}]]")
+    links = [] if printed else [
+        f'<a class="pb-permalink" href="#{entry.id}" title="Link to this entry" data-search-exclude="link">#</a>',
+        *([f'<a class="pb-nb-link" href="{GRAPH_LINK}#{neighbourhood_anchor(entry.id)}" '
+            'data-search-exclude="link">neighbourhood</a>']
+          if entry.cited or used_by else [])]
+    meta = [badge(report.result, dimensions(entry)), _symbols(entry.symbols)]
+    info = [*_info(entry, used_by, links), _proof(report, expanded), cite]
     parts = [
         f'<div class="pb-entry pb-{report.result.status}" id="{entry.id}" markdown>',
-        f"### [[{entry.id}|{literal(one_line(entry.title))}]]",
+        heading,
         display_math(report.latex, entry.number),
-        _symbols(entry.symbols),
-        badge(report.result, dimensions(entry)),
+        f'<p class="pb-plain" aria-hidden="true">{html.escape(plain_formula(entry))}</p>',
+        '<div class="pb-meta">' + " ".join(m for m in meta if m) + "</div>",
         markdown(entry.notes, "pb-notes") if entry.notes else None,
-        _source_and_tags(entry),
-        _proof(report, expanded),
-        f'<p class="pb-used-by">Used by {_refs(used_by)}.</p>' if used_by else None,
-        cite,
+        "\n".join(['<div class="pb-info">', *(i for i in info if i), "</div>"]),
         "</div>",
     ]
     return "\n\n".join(p for p in parts if p) + "\n"
 
 
 def entry_blocks(reports: Iterable[EntryReport], used_by: Mapping[str, Sequence[str]],
-                 cites: Mapping[str, str] | None = None, expanded: bool = False) -> dict[str, str]:
+                 cites: Mapping[str, str] | None = None, expanded: bool = False,
+                 printed: bool = False) -> dict[str, str]:
     """The block of every entry, by id; ``cites`` holds the Cite controls by id."""
     cites = cites or {}
-    return {r.entry.id: entry_block(r, used_by.get(r.entry.id, ()), cites.get(r.entry.id), expanded)
+    return {r.entry.id: entry_block(r, used_by.get(r.entry.id, ()), cites.get(r.entry.id), expanded, printed)
             for r in reports}
 
 
@@ -212,16 +258,18 @@ def chapter_page(chapter: Chapter, blocks: Mapping[str, str], level: int = 1) ->
 
     A whole page (level 1) also states its title in front matter: MkDocs would otherwise take
     it from the heading's text, decoded, and themes print it in ``<title>`` unescaped, so
-    there angle brackets become look-alikes (‹ ›) that cannot open a tag.  Below that (the
-    print page, which shows no table of contents) the heading is raw HTML, out of the table
-    of contents, whose labels themes print decoded into attributes.
+    there angle brackets become look-alikes (‹ ›) that cannot open a tag.  Within the print
+    page (level 2) the heading is raw HTML, sealed text (``sanitize.text_html``) out of the table
+    of contents, whose labels themes print decoded into attributes, with an id of its own
+    (``pb-print-<slug>``): a Markdown heading would repeat the chapter page's heading id, which
+    autorefs reports as a duplicate.
     """
-    parts = [f"{'#' * level} {chapter_heading(chapter)}" if level == 1 else
-             f'<h{level} class="pb-chapter" id="{chapter.slug}">'
-             f"{sanitize.text_html(f'{chapter.number}. {one_line(chapter.title)}')}</h{level}>"]
     if level == 1:
         title = f"{chapter.number}. {one_line(chapter.title)}".translate(_TITLE_SAFE)
-        parts.insert(0, f"---\ntitle: {json.dumps(title, ensure_ascii=False)}\n---")
+        parts = [f"---\ntitle: {json.dumps(title, ensure_ascii=False)}\n---", f"# {chapter_heading(chapter)}"]
+    else:
+        parts = [f'<h{level} class="pb-chapter" id="pb-print-{chapter.slug}">'
+                 f"{sanitize.text_html(f'{chapter.number}. {one_line(chapter.title)}')}</h{level}>"]
     if chapter.intro:
         parts.append(markdown(chapter.intro, "pb-intro"))
     parts += [blocks[e.id] for e in chapter.entries]
@@ -278,65 +326,118 @@ def _listing(items: Sequence[str]) -> str:
     return " and ".join([", ".join(items[:-1]), items[-1]] if len(items) > 1 else items)
 
 
-#: Characters of a title that Mermaid or a reader of the page source could take for syntax, as
-#: Mermaid's entity codes (``:`` and ``=``: no ``javascript:`` or ``onerror=`` even as text).
-_MERMAID_ESCAPES = str.maketrans({"#": "#35;", '"': "#quot;", "<": "#lt;", ">": "#gt;",
-                                  "`": "#96;", "~": "#126;", ":": "#58;", "=": "#61;"})
-
-
-def _node(ident: str) -> str:
-    """A Mermaid node id: ``end`` and ids with ``-`` confuse Mermaid's parser, a prefix does not."""
-    return "pb_" + ident.replace("-", "_")
-
-
-def graph_page(registry: Registry, edges: Sequence[tuple[str, str]]) -> str:
-    """The citation graph as a Mermaid flowchart (cited → citing), then the same as a list.
-
-    The list works without JavaScript and links each entry; Mermaid nodes cannot link, since
-    Material runs Mermaid with its default ``securityLevel: strict``, which disables clicks.
+def graph_page(registry: Registry, reports: Mapping[str, EntryReport], edges: Sequence[tuple[str, str]],
+               hrefs: Mapping[str, str]) -> str:
+    """The citation graph (``render.graph``: an SVG, cited above citing, nodes linked to their
+    entries through ``hrefs``, coloured by level, with a legend), the same as a list, then the
+    neighbourhood of each entry in it: what it uses and what uses it, transitively, with its
+    own small graph.  Drawings are left out of the search index; the list is in it.  The page
+    hides Material's table of contents, to give the drawing the width.
     """
-    parts = ["# Dependency graph"]
+    parts = ["---\nhide:\n  - toc\n---", "# Dependency graph"]
     if not edges:
         return "\n\n".join([*parts, "No proof cites another entry yet."]) + "\n"
     entries = registry.by_id()
-    used = dict.fromkeys(i for edge in edges for i in edge)
-    nodes = [f'  {_node(i)}["{_mermaid_label(entries[i])}"]' for i in used]
-    arrows = [f"  {_node(cited)} --> {_node(citing)}" for cited, citing in edges]
+    used = [e.id for e in registry.entries if any(e.id in edge for edge in edges)]
+    nodes = {i: graph.node_of(reports[i], hrefs[i]) for i in used}
     citing = dict.fromkeys(c for _, c in edges)
     listing = [f"- [[{c}]] {literal(one_line(entries[c].title))}: by {_refs(entries[c].cited)}" for c in citing]
-    parts += ["An arrow goes from an entry to each entry whose proof cites it.",
-              "\n".join(["```mermaid", "flowchart TD", *nodes, *arrows, "```"]),
-              "## Proofs and what they cite", "\n".join(listing)]
+    parts += ["An arrow goes from an entry to each entry whose proof cites it; each box links to its "
+              "entry. On a small screen, swipe the drawing to pan it.",
+              _figure(graph.svg(list(nodes.values()), edges, "Dependency graph of the handbook")),
+              graph.legend(n.kind for n in nodes.values()),
+              "## Proofs and what they cite", "\n".join(listing),
+              "## Neighbourhoods",
+              "For each entry: everything its proof rests on, and everything that rests on it."]
+    parts += [_neighbourhood(reports[i], edges, nodes) for i in used]
     return "\n\n".join(parts) + "\n"
 
 
-def _mermaid_label(entry: Entry) -> str:
-    return f"({entry.number}) {one_line(entry.title)}".translate(_MERMAID_ESCAPES)
+def _figure(drawing: str) -> str:
+    """A drawing in its own scroll box, out of the search index."""
+    return f'<div class="pb-graph" data-search-exclude>\n{drawing}\n</div>'
+
+
+def _neighbourhood(report: EntryReport, edges: Sequence[tuple[str, str]], nodes: Mapping[str, graph.Node]) -> str:
+    """One entry's neighbourhood: a titled block, two lists of references and a small graph."""
+    ident = report.entry.id
+    uses, used_by = graph.neighbourhood(ident, edges)
+    members, among = graph.subgraph(ident, edges)
+    lines = [f'<div class="pb-neighbourhood" id="{neighbourhood_anchor(ident)}">',
+             f'<p class="pb-nb-title">[[{ident}]] [[{ident}|{literal(one_line(report.entry.title))}]]</p>',
+             f"<p>Rests on: {_refs(uses) if uses else 'nothing else in the handbook'}.</p>",
+             f"<p>Used by: {_refs(used_by) if used_by else 'no other entry yet'}.</p>",
+             _figure(graph.svg([nodes[m] for m in nodes if m in members], among,
+                               f"Neighbourhood of ({report.entry.number})")),
+             "</div>"]
+    return "\n".join(lines)
 
 
 def print_page(registry: Registry, blocks: Mapping[str, str], title: str, byline: str) -> str:
-    """Every chapter on one page, for paper or PDF (``blocks`` with their proofs expanded).
+    """Every chapter on one page, a formula sheet for paper or PDF (``blocks`` from
+    ``entry_blocks(..., expanded=True, printed=True)``).
 
     Front matter keeps it out of the search index (the chapters are there already) and hides
-    Material's navigation and table of contents; the print style sheet hides the rest.
+    Material's navigation and table of contents; the print style sheet hides the rest.  A switch
+    on the screen (a checkbox; the style sheet reads it with ``:has``, no script) says whether
+    the paper gets the proofs and notes, or the formulas only.  Title and byline are raw HTML,
+    with ids of their own.
     """
-    front = "---\nsearch:\n  exclude: true\nhide:\n  - navigation\n  - toc\n---"
-    parts = [front, f"# {literal(one_line(title))}", *([literal(byline)] if byline else [])]
+    front = (f"---\ntitle: {json.dumps(one_line(title).translate(_TITLE_SAFE), ensure_ascii=False)}\n"
+             "search:\n  exclude: true\nhide:\n  - navigation\n  - toc\n---")
+    footer = " · ".join(part for part in [one_line(title), byline] if part)
+    parts = [front, _page_footer(footer), f'<h1 id="pb-print-title">{literal(one_line(title))}</h1>',
+             *([f'<p class="pb-byline">{literal(byline)}</p>'] if byline else []),
+             '<div class="pb-print-switch">\n<label><input type="checkbox" id="pb-print-proofs"> '
+             "Print the proofs and notes too</label> (otherwise the paper gets the formulas, their "
+             "numbers, status and sources only). Print with your browser's Print command.\n</div>"]
     parts += [chapter_page(chapter, blocks, level=2) for chapter in registry.chapters]
     return "\n\n".join(parts) + "\n"
 
 
+def _page_footer(text: str) -> str:
+    """A style sheet that prints ``text`` at the foot of every sheet, with the page number (CSS
+    page-margin boxes; ``text`` as a CSS string, so no character of it can end the rule)."""
+    quoted = "".join(c if c.isalnum() or c in " ·.,:;()-_/" else f"\\{ord(c):x} " for c in text)
+    return ('<style>@media print { @page { @bottom-left { content: "' + quoted + '"; font-size: 8pt; } '
+            '@bottom-right { content: counter(page) " / " counter(pages); font-size: 8pt; } } }</style>')
+
+
+_MATH_ELEMENT = re.compile(r'<(div|span|p) class="arithmatex">')
+
+
+def exclude_math_from_search(page_html: str) -> str:
+    """Mark every arithmatex element of a page ``data-search-exclude``, which Material's search
+    skips: a result should read "(1.8) diff(trace(A*B), A) = B.T" (``plain_formula``), not
+    ``\\[ \\frac{\\partial}{...} \\]``.  Material removes the attribute from the page itself."""
+    return _MATH_ELEMENT.sub(r'<\1 class="arithmatex" data-search-exclude="math">', page_html)
+
+
+def failure_banner(message: str) -> str:
+    """HTML for the top of every page while ``mkdocs serve`` has a broken registry: the problems
+    as the console prints them (file:line, entry, counterexample), so no page passes for verified."""
+    return (f'<div class="pb-failure" role="alert"><p><strong>proofbook: this site is out of date.</strong> '
+            "The registry has problems; the handbook shows again once they are fixed and saved.</p>"
+            f"<pre>{html.escape(message, quote=False)}</pre></div>")
+
+
+def failure_page(message: str) -> str:
+    """A handbook page while ``mkdocs serve`` has a broken registry: a title; the banner says why."""
+    return ("---\ntitle: The handbook is not built\nsearch:\n  exclude: true\n---\n\n"
+            "# The handbook is not built\n\nFix the problems above and save: this page reloads.\n")
+
+
 def handbook_pages(registry: Registry, reports: Iterable[EntryReport], blocks: Mapping[str, str],
-                   edges: Sequence[tuple[str, str]], notation: str | None = None,
+                   edges: Sequence[tuple[str, str]], graph_hrefs: Mapping[str, str], notation: str | None = None,
                    downloads: Sequence[tuple[str, str]] = ()) -> list[tuple[str, str]]:
     """(path below the handbook folder, Markdown) of every page in the navigation, in order:
     the index, one page per chapter, the dependency graph, and, unless ``notation`` links to
-    the site's own notation page, the handbook's."""
+    the site's own notation page, the handbook's.  ``graph_hrefs`` link each entry from the graph page."""
     by_id = {r.entry.id: r for r in reports}
     chapters = [(chapter_file(c), chapter_page(c, blocks)) for c in registry.chapters]
     own = [] if notation else [(NOTATION, notation_page(registry))]
     return [(_INDEX, index_page(registry, by_id, notation or NOTATION, downloads)), *chapters,
-            (_GRAPH, graph_page(registry, edges)), *own]
+            (GRAPH, graph_page(registry, by_id, edges, graph_hrefs)), *own]
 
 
 #: (how it is written, what it means) for the notation page.

@@ -3,8 +3,10 @@ r"""Cross-references to handbook entries, written in any Markdown page.
 Syntax (an id is an entry id of the registry, such as ``trace-ab-grad``):
 
 ``[[trace-ab-grad]]``
-    The entry's number, linked to its anchor: ``(1.8)``.  The link's title (a tooltip with
-    Material's ``content.tooltips``) is the formula's LaTeX.
+    The entry's number, linked to its anchor: ``(1.8)``.  The link carries the entry's number,
+    title and formula (``data-pb-*``), from which ``proofbook.js`` shows a typeset preview on
+    hover, or on a first tap on a touch screen; no ``title`` attribute, whose tooltip would
+    show LaTeX source.
 ``[[trace-ab-grad|the trace rule]]``
     The same link with your own text (Markdown) instead of the number.
 ``![[trace-ab-grad]]``
@@ -63,6 +65,8 @@ class Target:
     formula: str
     #: The entry's Markdown block, for embeds.
     block: str
+    #: The entry's title, shown in the preview.
+    title: str = ""
 
 
 @dataclass
@@ -141,7 +145,8 @@ def link(ident: str, target: Target, page_url: str, text: str | None = None) -> 
     """The HTML link to an entry from the page at ``page_url``; ``text`` defaults to its number."""
     label = text if text is not None else f"({target.number})"
     return (f'<a class="pb-ref" href="{html.escape(href(ident, target, page_url))}" '
-            f'title="{literal(target.formula)}">{label}</a>')
+            f'data-pb-number="{literal(target.number)}" data-pb-title="{literal(target.title)}" '
+            f'data-pb-tex="{literal(target.formula)}">{label}</a>')
 
 
 def href(ident: str, target: Target, page_url: str) -> str:

@@ -24,8 +24,8 @@ from .values import Check, OptionError
 
 #: Most worker processes: each is a Python with SymPy (a typo such as 2000 would exhaust memory).
 MAX_JOBS = 256
-MathEngine = Literal["katex", "katex-cdn", "none"]
-MATH_ENGINES: tuple[MathEngine, ...] = ("katex", "katex-cdn", "none")
+MathEngine = Literal["auto", "katex", "katex-cdn", "none"]
+MATH_ENGINES: tuple[MathEngine, ...] = ("auto", "katex", "katex-cdn", "none")
 
 
 def _checked(check: Check) -> dict[str, Check]:
@@ -119,8 +119,12 @@ class ProofbookSettings:
     bold: bool = field(default=True, metadata=_checked(values.boolean))
     r"""Print matrices and vectors bold (``\mathbf{A}``), as on the notation page."""
 
-    math: MathEngine = field(default="katex", metadata=_checked(values.choice(MATH_ENGINES)))
-    r"""How formulas are typeset in the browser; the site gets the scripts and styles it needs:
+    math: MathEngine = field(default="auto", metadata=_checked(values.choice(MATH_ENGINES)))
+    r"""How formulas are typeset in the browser; the site gets the scripts and styles it needs,
+    and loads a math engine only on pages that show formulas:
+
+    * ``auto`` (the default): the site's own engine when its ``extra_javascript`` loads MathJax
+      or KaTeX, else ``katex``; a site never gets two engines;
 
     * ``katex``: KaTeX, shipped with proofbook and served by the site itself, so the handbook
       works offline (with Material's ``theme.font: false``, the site then loads nothing from
@@ -129,7 +133,7 @@ class ProofbookSettings:
     * ``none``: nothing; the site configures its own engine (MathJax, say), which must
       typeset arithmatex's generic output, ``\( ... \)`` inline and ``\[ ... \]`` display.
 
-    In every case the site also serves Mermaid, which draws the dependency graph, itself."""
+    The dependency graph is drawn when the site is built, as an SVG: it needs no script."""
 
     # -- citing the handbook (the "Cite" control of each entry, the exports) --------------------
 

@@ -46,10 +46,12 @@ from ...progress import Progress
 from ...proofs import dependency_edges, used_by
 from ...registry.snapshot import load_registry_cached
 from ...render import pages
-from ...render.assets import PACKAGE_ASSETS, page_assets, prepend_new, site_uri
-from ...render.cite import EXPORTS, SiteMeta, byline, cite_block, exports
+from ...render.assets import PACKAGE_ASSETS, SCRIPT, Assets, page_assets, prepend_new, site_engine, site_uri
+from ...render.cite import EXPORTS, NO_SITE_URL, SiteMeta, byline, cite_block, exports
 from ...render.refs import (Target, fix_refs, misplaced_message, over_limit_message, registry_problems,
-                          unknown_message)
+                            unknown_message)
+from ...render.html_refs import fix_html_refs
+from ...render.urls import relative_url
 
 log = get_plugin_logger(__name__)
 
@@ -68,20 +70,35 @@ class ProofbookPlugin(BasePlugin[ProofbookConfig]):
         #: The project folder (of mkdocs.yml), inside which the registry must lie.
         self.root = Path(".")
         self.targets: dict[str, Target] = {}
+        self.assets: Assets = page_assets("katex")
         #: The generated pages of the navigation, in order.
         self.generated: list[File] = []
         #: The print page, on which references point to its own copies of the entries.
         self.printable: File | None = None
+        #: ``mkdocs serve`` is running: a broken registry then becomes an error page, not a stale site.
+        self.serving = False
+        #: The message of the registry's problems while the served site shows them, else None.
+        self.failure: str | None = None
+        #: The dependency graph page's URL, which the entries' neighbourhood links point to.
+        self.graph_url = ""
 
     def on_startup(self, *, command: Literal["build", "gh-deploy", "serve"], dirty: bool) -> None:
-        """Nothing to do; defining it makes MkDocs reuse this instance (and its cache) on rebuilds."""
+        """Note whether this is ``mkdocs serve``; defining this hook also makes MkDocs reuse this
+        instance (and its cache) on rebuilds."""
+        self.serving = command == "serve"
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         """Resolve the registry paths and the cache folder against mkdocs.yml's folder; list the
         style sheets and scripts the pages need."""
-        if "md_in_html" not in config.markdown_extensions:
+        extensions = {extension_name(e) for e in config.markdown_extensions}
+        if "md_in_html" not in extensions:
             raise PluginError("proofbook: the handbook pages need the md_in_html Markdown extension; "
                               "add 'md_in_html' under markdown_extensions in mkdocs.yml.")
+        if "pymdownx.arithmatex" not in extensions:
+            log.warning("proofbook: math in the registry's notes and intros is shown as $...$ source on pages "
+                        "the site writes itself, and the site's own math is not typeset, without "
+                        "pymdownx.arithmatex; add it under markdown_extensions in mkdocs.yml with "
+                        "'generic: true'. The handbook's formulas are typeset either way.")
         self.settings = self.config.settings()
         base = os.path.dirname(config.config_file_path or "")
         self.root = Path(base or ".")
@@ -89,26 +106,52 @@ class ProofbookPlugin(BasePlugin[ProofbookConfig]):
         folder = self.settings.cache_folder(Path(base))
         if self.cache is None or self.cache.folder != folder:
             self.cache = ResultCache(folder)
-        assets = page_assets(self.settings.math)
-        prepend_new(config.extra_css, assets.css)
-        prepend_new(config.extra_javascript, assets.js)
+        self.assets = page_assets(self.settings.math, site_engine(config.extra_javascript) is not None)
+        prepend_new(config.extra_css, self.assets.css)
+        prepend_new(config.extra_javascript, self.assets.js)
         return config
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         """Verify the registry, add the handbook's pages, exports and assets, and record the
-        reference targets."""
-        registry, report = self._verify()
+        reference targets.  Under ``mkdocs serve`` a broken registry does not fail the rebuild,
+        which would leave the browser on the last good pages: the handbook's pages become an
+        error page and every page gets a banner with the problems (``serve_failure``)."""
+        try:
+            registry, report = self._verify()
+        except PluginError as error:
+            if not self.serving:
+                raise
+            return self._serve_failure(files, config, str(error))
+        self.failure = None
         meta = self._meta(config, registry)
+        if meta.url is None:  # once per build: on_files runs once
+            log.info(NO_SITE_URL)
         exported = self._exports(registry, report, meta)
         blocks = self._add_pages(files, config, registry, report, meta, downloads=list(exported))
         for name, text in exported.items():
             self._add(files, config, name, content=text)
-        for path in page_assets(self.settings.math).files:
-            self._add(files, config, site_uri(path), abs_src_path=str(PACKAGE_ASSETS / path))
+        self._add_assets(files, config)
         self.targets = {
-            r.entry.id: Target(r.entry.number, meta.page_urls[r.entry.chapter], r.latex, blocks[r.entry.id])
+            r.entry.id: Target(r.entry.number, meta.page_urls[r.entry.chapter], r.latex, blocks[r.entry.id],
+                               pages.one_line(r.entry.title))
             for r in report.entries}
         return files
+
+    def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
+        """Replace the references that Markdown extensions added after ``on_page_markdown``
+        (snippets, docstrings; an unknown one warns), register the entries' anchors with autorefs,
+        and keep LaTeX source out of the search index (each entry's formula is indexed as plain
+        text; the site's own math, which arithmatex marks the same way, too).  While the served registry is broken, put the problems
+        at the top of every page instead."""
+        if self.failure is not None:
+            return pages.failure_banner(self.failure) + html
+        late = fix_html_refs(html, page.file.url, self._targets_on(page))
+        for ident in dict.fromkeys(late.unknown):
+            where = f"{page_location(page, '')[0]} (in Markdown an extension added: a snippet, a docstring)"
+            log.warning(unknown_message(where, ident, self.targets))
+        if page.file in self.generated:
+            self._register_anchors(page, config)
+        return pages.exclude_math_from_search(late.html)
 
     def on_nav(self, nav: Navigation, *, config: MkDocsConfig, files: Files) -> Navigation:
         """Append a section with the generated pages, unless the user's ``nav`` places them."""
@@ -130,8 +173,14 @@ class ProofbookPlugin(BasePlugin[ProofbookConfig]):
         return server
 
     def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
-        """Replace references and embeds; an unknown id fails the build, a misplaced embed warns."""
+        """Replace references and embeds; an unknown id fails the build, a misplaced embed warns.
+        While the served registry is broken there are no targets: references stay as written."""
+        if self.failure is not None:
+            return markdown
         fixed = fix_refs(markdown, page.file.url, self._targets_on(page))
+        if pages.GRAPH_LINK in fixed.markdown:
+            fixed.markdown = fixed.markdown.replace(
+                f'href="{pages.GRAPH_LINK}', f'href="{relative_url(self.graph_url, page.file.url)}')
         if fixed.unknown or fixed.misplaced or fixed.over_limit:
             where, offset = page_location(page, markdown)
             for line in fixed.misplaced:
@@ -168,6 +217,39 @@ class ProofbookPlugin(BasePlugin[ProofbookConfig]):
         log.info(f"{report.summary()}; {report.activity()}")
         return registry, report
 
+    def _register_anchors(self, page: Page, config: MkDocsConfig) -> None:
+        """Tell autorefs, when the site uses it, where each entry of ``page`` is, so that
+        ``[text][entry-id]`` in any page or docstring links to it."""
+        autorefs = config.plugins.get("autorefs")
+        register = getattr(autorefs, "register_anchor", None)
+        if register is None:
+            return
+        for ident, target in self.targets.items():
+            if target.url == page.file.url:
+                register(page, ident, title=f"({target.number}) {target.title}")
+
+    def _serve_failure(self, files: Files, config: MkDocsConfig, message: str) -> Files:
+        """Show ``message`` in the served site: the handbook's pages of the last build (or its
+        index, on a first build) become the error page, every page gets the banner
+        (``on_page_content``), and the console says it too."""
+        log.error(message)
+        self.failure, self.targets = message, {}
+        page = pages.failure_page(message)
+        names = [file.src_uri for file in self.generated] or [self._in_handbook("index.md")]
+        self.generated = [self._add(files, config, name, content=page) for name in names]
+        if self.printable is not None:
+            self.printable = self._add(files, config, self.printable.src_uri, content=page)
+        self._add_assets(files, config)
+        return files
+
+    def _add_assets(self, files: Files, config: MkDocsConfig) -> None:
+        """Serve the style sheet and scripts of ``self.assets``; the page script with its settings."""
+        for path in self.assets.files:
+            if path == SCRIPT:
+                self._add(files, config, site_uri(path), content=self.assets.script())
+            else:
+                self._add(files, config, site_uri(path), abs_src_path=str(PACKAGE_ASSETS / path))
+
     def _in_handbook(self, name: str) -> str:
         """The site path of a generated page: ``name`` below ``output_dir``."""
         return posixpath.join(self.output_dir, name)
@@ -202,12 +284,15 @@ class ProofbookPlugin(BasePlugin[ProofbookConfig]):
         cites = {r.entry.id: cite_block(r, meta) for r in report.entries}
         blocks = pages.entry_blocks(report.entries, used, cites)
         notation = self._from_index(NOTATION_PAGE) if files.get_file_from_path(NOTATION_PAGE) else None
+        self.graph_url = page_url(config, self._in_handbook(pages.GRAPH))
+        graph_hrefs = {r.entry.id: f"{relative_url(meta.page_urls[r.entry.chapter], self.graph_url)}#{r.entry.id}"
+                       for r in report.entries}
         generated = pages.handbook_pages(
-            registry, report.entries, blocks, dependency_edges(registry), notation=notation,
+            registry, report.entries, blocks, dependency_edges(registry), graph_hrefs, notation=notation,
             downloads=[(EXPORTS[name][0], self._from_index(name)) for name in downloads])
         self.generated = [self._add(files, config, self._in_handbook(name), content=markdown)
                           for name, markdown in generated]
-        printable = pages.print_page(registry, pages.entry_blocks(report.entries, used, expanded=True),
+        printable = pages.print_page(registry, pages.entry_blocks(report.entries, used, expanded=True, printed=True),
                                      meta.title, byline(meta))
         self.printable = self._add(files, config, self._in_handbook(pages.PRINT), content=printable)
         return blocks
@@ -228,6 +313,16 @@ class ProofbookPlugin(BasePlugin[ProofbookConfig]):
                               abs_src_path=abs_src_path, inclusion=InclusionLevel.NOT_IN_NAV)
         files.append(file)
         return file
+
+
+def extension_name(extension: object) -> str:
+    """A Markdown extension as its short name, however mkdocs.yml spells it: ``md_in_html``,
+    ``markdown.extensions.md_in_html``, ``markdown.extensions.md_in_html:MarkdownInHtmlExtension``
+    or an extension instance all give ``md_in_html``; ``pymdownx.*`` names keep their package."""
+    if not isinstance(extension, str):
+        extension = type(extension).__module__
+    name = extension.split(":")[0]
+    return name.removeprefix("markdown.extensions.")
 
 
 def conflict_message(src_uri: str) -> str:
