@@ -191,7 +191,7 @@ def test_zensical_plugin_gets_a_warning(tmp_path: Path, monkeypatch: pytest.Monk
                                         capsys: pytest.CaptureFixture[str]) -> None:
     """proofbook listed as a Zensical plugin: verified all the same, and told it would be ignored."""
     monkeypatch.chdir(tmp_path)
-    shutil.copytree(ROOT / "registry", tmp_path / "registry")
+    copy_seed_chapters(ROOT / "registry", tmp_path / "registry")
     (tmp_path / "zensical.toml").write_text("[project]\nsite_name = 'T'\n\n[project.plugins.proofbook]\n"
                                             f"cache_dir = {str(tmp_path / 'cache')!r}\n")
     code, _, err = run([], capsys)
@@ -204,7 +204,7 @@ def test_export_takes_the_sites_citation_options(tmp_path: Path, monkeypatch: py
     """export --config: title, authors, version, date and the pages' folder of the site, unless
     an argument says otherwise."""
     monkeypatch.chdir(tmp_path)
-    shutil.copytree(ROOT / "registry", tmp_path / "registry")
+    copy_seed_chapters(ROOT / "registry", tmp_path / "registry")
     (tmp_path / "proofbook.toml").write_text(
         f"cache_dir = {str(tmp_path / 'cache')!r}\nhandbook_title = 'Sheet'\nauthors = ['Ada']\n"
         "version = '2'\ndate = 2024-02-29\noutput_dir = 'formulas'\n")

@@ -46,9 +46,9 @@ def _variants(tree: ast.AST) -> Iterator[tuple[str, ast.AST]]:
     """(kind, replacement) for every node of ``tree`` that one mutation can change."""
     if isinstance(tree, ast.Attribute) and tree.attr == "T":
         yield "drop a transpose", tree.value
-    if isinstance(tree, ast.Call) and isinstance(tree.func, ast.Name) and len(tree.args) == 1:
-        if tree.func.id in ("inv", "transpose"):
-            yield f"drop {tree.func.id}()", tree.args[0]
+    if (isinstance(tree, ast.Call) and isinstance(tree.func, ast.Name) and len(tree.args) == 1
+            and tree.func.id in ("inv", "transpose")):
+        yield f"drop {tree.func.id}()", tree.args[0]
     if isinstance(tree, ast.BinOp) and isinstance(tree.op, ast.Mult):
         yield "swap the factors", ast.BinOp(tree.right, ast.Mult(), tree.left)
     if isinstance(tree, ast.BinOp) and isinstance(tree.op, (ast.Add, ast.Sub)):

@@ -278,7 +278,7 @@ def test_graph_page(markdown_to_html: Convert) -> None:
     html = page_html(text, markdown_to_html, url="handbook/graph/")
     assert html.count('<div class="pb-graph" data-search-exclude>') == 4  # the graph, three neighbourhoods
     graph = html[html.index("<svg"):html.index("</svg>")]
-    for ident, href in HREFS.items():
+    for href in HREFS.values():
         assert f'<a xlink:href="{href}" class="pb-node pb-node-proved-for-sizes">' in graph
     assert "<title>(1.2) A &quot;quoted&quot; &lt;title&gt;</title>" in graph
     assert graph.count('class="pb-edge"') == 2

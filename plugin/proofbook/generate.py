@@ -22,19 +22,20 @@ from .render import pages
 from .render.assets import PACKAGE_ASSETS, MathEngine, page_assets, site_uri
 from .render.cite import EXPORTS, byline
 from .render.placement import page_url
-from .render.refs import fix_refs, unknown_message
+from .render.refs import entry_links, fix_refs, unknown_message
 
 
 def page_files(handbook: Handbook, directory_urls: bool = True) -> dict[str, str]:
     """Each page's Markdown by path below the output folder, references resolved."""
     registry = handbook.registry
     downloads = [(EXPORTS[name][0], name) for name in handbook.exports()]
-    generated = dict(pages.handbook_pages(registry, handbook.report.entries, handbook.blocks,
-                                          dependency_edges(registry), downloads=downloads))
-    generated[pages.PRINT] = pages.print_page(registry, handbook.expanded, handbook.meta.title,
-                                              byline(handbook.meta))
     chapter_urls = {c.slug: page_url(pages.chapter_file(c), directory_urls) for c in registry.chapters}
     targets = handbook.targets(chapter_urls.get)
+    graph_links = entry_links(targets, page_url(pages.GRAPH, directory_urls))
+    generated = dict(pages.handbook_pages(registry, handbook.report.entries, handbook.blocks,
+                                          dependency_edges(registry), graph_links, downloads=downloads))
+    generated[pages.PRINT] = pages.print_page(registry, handbook.expanded, handbook.meta.title,
+                                              byline(handbook.meta))
     resolved = {}
     for name, markdown in generated.items():
         url = page_url(name, directory_urls)

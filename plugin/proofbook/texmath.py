@@ -187,10 +187,11 @@ class _Reader:
             token = self.tokens[position]
             if token == "{":
                 depth = 0
-                for position in range(position, len(self.tokens)):
-                    depth += {"{": 1, "}": -1}.get(self.tokens[position], 0)
+                for end in range(position, len(self.tokens)):
+                    depth += {"{": 1, "}": -1}.get(self.tokens[end], 0)
                     if depth == 0:
                         break
+                position = end
             count -= len(token) if token.isalpha() and token.isascii() else 1  # "ab": two letters, two arguments
             position += 1
         return True

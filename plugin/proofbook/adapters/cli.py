@@ -27,16 +27,11 @@ from ..export import HandbookMeta, handbook_json, latex_sheet, report_as_dict
 from ..model import LEVELS, EntryReport, Registry
 from ..progress import Progress
 from ..registry.snapshot import load_registry_cached
-from ..generate import handbook_files, left_over, stale_files, write_files
-from ..handbook import assemble
 from ..render.bibtex import bibliography
-from ..render.cite import SiteMeta
-from ..render.pages import chapter_file
-from ..render.placement import page_url
 from ..render.refs import registry_problems
 from ..settings import OptionError, check_option
 from ..settings.files import SiteSettings, find_site_settings, read_site_settings
-from ..settings.options import DEFAULTS, MATH_ENGINES
+from ..settings.options import MATH_ENGINES
 
 EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT = 0, 1, 2
 
@@ -317,6 +312,14 @@ def _add_build_parser(commands: argparse._SubParsersAction) -> None:  # type: ig
 
 def _build(args: argparse.Namespace) -> int:
     """Verify, then write (or with --check compare) the static handbook."""
+    # the pages need Python-Markdown (render.sanitize): imported here, so that check and
+    # export run without it
+    from ..generate import handbook_files, left_over, stale_files, write_files
+    from ..handbook import assemble
+    from ..render.cite import SiteMeta
+    from ..render.pages import chapter_file
+    from ..render.placement import page_url
+
     site = _site_settings(args.config)
     registry, report = _load_and_check(args, site)
     problems = registry_problems(registry)

@@ -51,7 +51,7 @@ from ..render import pages
 from ..render.cite import SiteMeta, byline
 from ..render.placement import (DIRECTIVE, Directive, Placements, directive_problems, directives, markdown_link,
                                 page_url, scan_docs, without_front_matter)
-from ..render.refs import Target, fix_refs, misplaced_message, sub_outside_code, unknown_message
+from ..render.refs import Target, entry_links, fix_refs, misplaced_message, sub_outside_code, unknown_message
 from ..settings import ProofbookSettings
 from ..settings import read_options as read_options_of
 
@@ -326,7 +326,8 @@ def _part(directive: Directive, before: str, page: HostPage, build: Build) -> st
             return pages.index_page(registry, {r.entry.id: r for r in handbook.report.entries},
                                     markdown_link(notation, page.src_uri) if notation else None, links=links)
         case "graph":
-            return pages.graph_page(registry, dependency_edges(registry))
+            reports = {r.entry.id: r for r in handbook.report.entries}
+            return pages.graph_page(registry, reports, dependency_edges(registry), entry_links(build.targets, page.url))
         case "notation":
             return pages.notation_page(registry)
         case _:  # print

@@ -301,7 +301,7 @@ def index_page(registry: Registry, reports: Mapping[str, EntryReport], notation:
     the plugin's pages, next to the index.
     """
     if links is None:
-        links = {"graph": _GRAPH, "print": PRINT, **{c.slug: chapter_file(c) for c in registry.chapters}}
+        links = {"graph": GRAPH, "print": PRINT, **{c.slug: chapter_file(c) for c in registry.chapters}}
     graph = (f" The [dependency graph]({links['graph']}) shows which proofs use which."
              if "graph" in links else "")
     parts = ["# Index of formulas",
@@ -339,7 +339,8 @@ def graph_page(registry: Registry, reports: Mapping[str, EntryReport], edges: Se
         return "\n\n".join([*parts, "No proof cites another entry yet."]) + "\n"
     entries = registry.by_id()
     used = [e.id for e in registry.entries if any(e.id in edge for edge in edges)]
-    nodes = {i: graph.node_of(reports[i], hrefs[i]) for i in used}
+    # an entry on no page (a host that places only some chapters) links to its neighbourhood here
+    nodes = {i: graph.node_of(reports[i], hrefs.get(i, f"#{neighbourhood_anchor(i)}")) for i in used}
     citing = dict.fromkeys(c for _, c in edges)
     listing = [f"- [[{c}]] {literal(one_line(entries[c].title))}: by {_refs(entries[c].cited)}" for c in citing]
     parts += ["An arrow goes from an entry to each entry whose proof cites it; each box links to its "

@@ -44,8 +44,8 @@ MAX_TEXT = 1000
 #: ends before ``]]`` and cannot hold ``[[`` or a line break, so a reference that never closes
 #: costs a scan up to the next ``[[`` only: a page full of ``[[a|`` is scanned in linear time.
 REFERENCE = r"""
-    (?P<bang>!?)\[\[(?P<id>[a-z0-9]+(?:-[a-z0-9]+)*)(?:\|(?P<text>(?:(?!\]\]|\[\[)[^\n]){1,%d}))?\]\]
-""" % MAX_TEXT
+    (?P<bang>!?)\[\[(?P<id>[a-z0-9]+(?:-[a-z0-9]+)*)(?:\|(?P<text>(?:(?!\]\]|\[\[)[^\n]){1,""" + str(MAX_TEXT) + r"""}))?\]\]
+"""
 #: At most this many embeds per page, and this many characters embedded in all: beyond them an
 #: embed is rendered as a reference, with a warning, so a page cannot grow without bound.
 MAX_EMBEDS = 100
@@ -204,3 +204,9 @@ def registry_problems(registry: Registry) -> list[str]:
             for where, text in texts
             for _, ident in fix_refs(text or "", "", {}).unknown  # no targets: every reference
             if ident not in known]
+
+
+def entry_links(targets: Mapping[str, Target], page_url: str) -> dict[str, str]:
+    """A link to each entry that has a page, as seen from the page at ``page_url`` (the graph
+    drawing links its nodes with these; an SVG link is not rewritten by any host)."""
+    return {ident: f"{relative_url(target.url, page_url)}#{ident}" for ident, target in targets.items()}

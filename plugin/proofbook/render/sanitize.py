@@ -239,7 +239,7 @@ def _bound_inline_math(converter: markdown.Markdown) -> None:
     paragraph, which is quadratic in a note made of ``\\(``; its lazy ``+?`` repetitions of
     the formula's characters become ``{1,MAX_INLINE_MATH}?``."""
     processor = converter.inlinePatterns["arithmatex-inline"]
-    pattern, count = re.subn(r"\]\)\+\?\)", "]){1,%d}?)" % MAX_INLINE_MATH, processor.pattern)
+    pattern, count = re.subn(r"\]\)\+\?\)", f"]){{1,{MAX_INLINE_MATH}}}?)", processor.pattern)
     if not count:
         raise RuntimeError("pymdownx.arithmatex changed its inline pattern; update _bound_inline_math")
     processor.compiled_re = re.compile(pattern, re.DOTALL | re.UNICODE)

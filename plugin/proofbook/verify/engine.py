@@ -27,6 +27,7 @@ import random
 import signal
 import threading
 import time
+from functools import partial
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -318,8 +319,8 @@ class _Checker:
             n = next(iter(dims.values()), 0)
             points, per_point = self._exact_points(dims)
             try:
-                passed = self._points(points, number, lambda k: self._check_point(
-                    "exact", backend, evaluate, dims, k, _exact_equal))
+                passed = self._points(points, number, partial(
+                    self._check_point, "exact", backend, evaluate, dims, equal=_exact_equal))
                 number += points
                 if per_point is not None and self.false_pass is not None:
                     self.false_pass = max(self.false_pass, per_point ** passed)
@@ -409,7 +410,7 @@ class _Checker:
         for dims in self._sizes(sizes):
             n = next(iter(dims.values()), 0)
             try:
-                self._points(points, number, lambda k: self._numeric_point(dims, k))
+                self._points(points, number, partial(self._numeric_point, dims))
                 number += points
             except NotApplicable as why:
                 self.reasons.append(f"numeric test not applicable: {why}")
