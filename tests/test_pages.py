@@ -27,6 +27,7 @@ from proofbook.model import (
     SymbolDecl,
 )
 from proofbook.render.pages import (
+    corrections_page,
     describe_symbol,
     display_math,
     entry_block,
@@ -337,6 +338,22 @@ def test_handbook_pages_in_nav_order() -> None:
     assert names == ["index.md", "traces.md", "more.md", "graph.md", "notation.md"]
     own = [name for name, _ in handbook_pages(registry, reports, blocks, [], HREFS, notation="../notation.md")]
     assert own == ["index.md", "traces.md", "more.md", "graph.md"]
+
+
+def test_corrections_page_lists_the_entries_tagged_correction(markdown_to_html: Convert) -> None:
+    """Tagged entries get a page after the graph: each with its verified formula, its note (the
+    common version, as prose) and its source; untagged entries are not on it."""
+    registry, _ = small_registry()
+    fixed = make_entry("log-det-grad", "1.2", title="Gradient of ln|A|", tags=("correction",),
+                       notes="Common version: $A^{-1}$, without the transpose.")
+    registry = Registry((Chapter("traces", "Traces", 1, "01-traces.yml", (registry.entries[0], fixed)),))
+    reports = [make_report(e) for e in registry.entries]
+    names = [name for name, _ in handbook_pages(registry, reports, {r.entry.id: "" for r in reports}, [], HREFS)]
+    assert names == ["index.md", "traces.md", "graph.md", "corrections.md", "notation.md"]
+    html = page_html(corrections_page([reports[1]]), markdown_to_html, url="handbook/corrections/")
+    assert html.startswith('<h1 id="corrections-to-common-references">Corrections to common references')
+    assert display_math(LATEX) in html and "Common version" in html and "without the transpose" in html
+    assert "Gradient of ln&#124;A&#124;" in html and "Bishop 2006, p. 697" in html and "trace-ab-grad" not in html
 
 
 def test_notation_page_lists_conventions_layout_evidence_and_symbols(markdown_to_html: Convert) -> None:

@@ -54,7 +54,7 @@ class Growth:
         found = self._memo.get(expr)
         if found is None:
             bits, numbers = self._size(expr)
-            found = self._memo[expr] = (min(bits, _CAP), min(numbers, _CAP))
+            found = self._memo[expr] = (int(min(bits, _CAP)), int(min(numbers, _CAP)))
         return found
 
     def _size(self, expr: Basic) -> tuple[int, int]:
@@ -98,7 +98,7 @@ def _magnitude(expr: Basic) -> int | None:
     """A bound on the absolute value of an integer-valued exponent such as n + (n - 1)*(n - 2),
     with every integer symbol at most MAX_INTEGER_VALUE in size; None when unknown."""
     if expr.is_Rational:
-        return math.ceil(abs(expr))
+        return int(math.ceil(abs(expr)))
     if isinstance(expr, Symbol):
         return MAX_INTEGER_VALUE if expr.is_integer else None
     parts = [_magnitude(arg) for arg in expr.args]

@@ -46,6 +46,9 @@ GRAPH = "graph.md"
 NOTATION = "notation.md"
 #: The printable page: every chapter on one page, outside the navigation.
 PRINT = "print.md"
+#: The page of corrections to common references: every entry tagged ``CORRECTION``.
+CORRECTIONS = "corrections.md"
+CORRECTION = "correction"
 
 
 # -- pieces ------------------------------------------------------------------------------------
@@ -437,8 +440,27 @@ def handbook_pages(registry: Registry, reports: Iterable[EntryReport], blocks: M
     by_id = {r.entry.id: r for r in reports}
     chapters = [(chapter_file(c), chapter_page(c, blocks)) for c in registry.chapters]
     own = [] if notation else [(NOTATION, notation_page(registry))]
+    corrected = [by_id[e.id] for e in registry.entries if CORRECTION in e.tags]
+    fixes = [(CORRECTIONS, corrections_page(corrected))] if corrected else []
     return [(_INDEX, index_page(registry, by_id, notation or NOTATION, downloads)), *chapters,
-            (GRAPH, graph_page(registry, by_id, edges, graph_hrefs)), *own]
+            (GRAPH, graph_page(registry, by_id, edges, graph_hrefs)), *fixes, *own]
+
+
+def corrections_page(reports: Sequence[EntryReport]) -> str:
+    """Every entry tagged ``correction``: the statement as verified, then its note, which gives
+    the version commonly printed and where it goes wrong.  The statements are the handbook's
+    verified ones; the common versions are the notes' prose, not checked claims."""
+    parts = ["# Corrections to common references",
+             "Formulas that are often printed wrong, or without an assumption they need. Each "
+             "entry below states the correct version, which the verifier checked like every other "
+             "identity of this handbook; its note shows the common version and why it fails."]
+    for report in reports:
+        entry = report.entry
+        parts += [f"## [[{entry.id}]] [[{entry.id}|{literal(one_line(entry.title))}]]",
+                  display_math(report.latex),
+                  *([markdown(entry.notes, "pb-notes")] if entry.notes else []),
+                  f'<p class="pb-source">Source: {html.escape(entry.source)}</p>' if entry.source else ""]
+    return "\n\n".join(p for p in parts if p) + "\n"
 
 
 #: (how it is written, what it means) for the notation page.
