@@ -32,19 +32,21 @@ NOT_FOR_CHECK = (*HOSTS, "markdown", "pymdownx")
 
 #: Runs ``proofbook`` (argv after the script) where importing a host fails, then reports which
 #: host modules were imported: none may be.
-WITHOUT_HOSTS = f"""
+WITHOUT_HOSTS = """
 import importlib.abc, sys
+
+BLOCKED = {blocked!r}
 
 class NoHosts(importlib.abc.MetaPathFinder):
     def find_spec(self, name, path=None, target=None):
-        if name.split(".")[0] in {NOT_FOR_CHECK!r}:
-            raise ModuleNotFoundError(f"No module named {{name!r}} (blocked: the core must not need it)")
+        if name.split(".")[0] in BLOCKED:
+            raise ModuleNotFoundError(f"No module named {name!r} (blocked: the core must not need it)")
         return None
 
 sys.meta_path.insert(0, NoHosts())
 from proofbook.adapters.cli import main
 status = main(sys.argv[1:])
-loaded = sorted(m for m in sys.modules if m.split(".")[0] in {NOT_FOR_CHECK!r})
+loaded = sorted(m for m in sys.modules if m.split(".")[0] in BLOCKED)
 print("host modules:", loaded, file=sys.stderr)
 sys.exit(status)
 """
@@ -74,8 +76,11 @@ def test_every_core_module_is_under_the_contracts() -> None:
     assert set(forbidden["forbidden_modules"]) == {*HOSTS, "proofbook.adapters"}  # type: ignore[arg-type]
 
 
-def run_without_hosts(args: list[str], cwd: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-c", WITHOUT_HOSTS, *args], cwd=cwd, capture_output=True,
+def run_without_hosts(args: list[str], cwd: Path,
+                      blocked: tuple[str, ...] = NOT_FOR_CHECK) -> subprocess.CompletedProcess[str]:
+    """``proofbook ARGS`` in a Python where the ``blocked`` packages cannot be imported."""
+    script = WITHOUT_HOSTS.replace("{blocked!r}", repr(set(blocked)))
+    return subprocess.run([sys.executable, "-c", script, *args], cwd=cwd, capture_output=True,
                           text=True, check=False, timeout=300)
 
 

@@ -45,7 +45,7 @@ REFUSED = [
     # true/false, text, choices
     ("cache", "yes", "Expected true or false but received: 'yes'"),
     ("version", 1.0, "Expected text (quote a number: \"1.0\") but received: 1.0"),
-    ("math", "MathJax", "Expected one of: ('katex', 'katex-cdn', 'none') but received: 'MathJax'"),
+    ("math", "MathJax", "Expected one of: ('auto', 'katex', 'katex-cdn', 'none') but received: 'MathJax'"),
     ("require", "proof", "Expected one of: ('proved', 'proved-for-sizes', 'tested', 'numeric') but received: 'proof'"),
     ("authors", "Ada", "Expected a list of names but received: 'Ada'"),
     ("authors", ["Ada", 3], "Expected text (quote a number: \"1.0\") but received: 3 (in the list ['Ada', 3])"),

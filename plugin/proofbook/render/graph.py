@@ -18,6 +18,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from ..model import EntryReport
+from .refs import literal
 
 #: Node size and spacing, in CSS pixels (the SVG is drawn at its natural size).
 NODE_WIDTH, NODE_HEIGHT = 148, 42
@@ -128,12 +129,14 @@ def _arrow(start: tuple[float, float], end: tuple[float, float], ends: str) -> s
 def _box(node: Node, x: float, y: float) -> str:
     """A node: a link (``xlink:href``: Material's instant navigation rewrites every ``a[href]``
     and fails on an SVG link, whose ``href`` cannot be set) around a box, number and title."""
+    # titles as character references (``refs.literal``): the drawing sits in the page's Markdown,
+    # where "![[x]]" or "[x](y)" in a title would otherwise be read as a reference or a link
     title = node.title if len(node.title) <= TITLE_CHARS else node.title[:TITLE_CHARS - 1].rstrip() + "…"
     return (f'<a xlink:href="{html.escape(node.href)}" class="pb-node pb-node-{node.kind}">'
-            f"<title>({html.escape(node.number)}) {html.escape(node.title)}</title>"
+            f"<title>({html.escape(node.number)}) {literal(node.title)}</title>"
             f'<rect x="{x:.0f}" y="{y:.0f}" width="{NODE_WIDTH}" height="{NODE_HEIGHT}" rx="6"/>'
             f'<text x="{x + 8:.0f}" y="{y + 17:.0f}"><tspan class="pb-node-number">({html.escape(node.number)})'
-            f'</tspan><tspan x="{x + 8:.0f}" dy="16">{html.escape(title)}</tspan></text></a>')
+            f'</tspan><tspan x="{x + 8:.0f}" dy="16">{literal(title)}</tspan></text></a>')
 
 
 def legend(kinds: Iterable[str]) -> str:

@@ -403,7 +403,7 @@ def _page_footer(text: str) -> str:
     """A style sheet that prints ``text`` at the foot of every sheet, with the page number (CSS
     page-margin boxes; ``text`` as a CSS string, so no character of it can end the rule)."""
     quoted = "".join(c if c.isalnum() or c in " ·.,:;()-_/" else f"\\{ord(c):x} " for c in text)
-    return ('<style>@media print { @page { @bottom-left { content: "' + quoted + '"; font-size: 8pt; } '
+    return ('<style id="pb-print-footer">@media print { @page { @bottom-left { content: "' + quoted + '"; font-size: 8pt; } '
             '@bottom-right { content: counter(page) " / " counter(pages); font-size: 8pt; } } }</style>')
 
 
