@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
@@ -43,10 +44,11 @@ def built(properdocs: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
 def test_the_handbook_is_verified_and_published(built: Path) -> None:
     """Every identity of the repository's registry is on its chapter page with its badge."""
     handbook = built / "site" / "handbook"
-    chapters = [p for p in sorted(handbook.glob("*/index.html")) if p.parent.name not in ("graph", "print", "notation")]
+    chapters = [p for p in sorted(handbook.glob("*/index.html"))
+                if p.parent.name not in ("graph", "print", "notation", "corrections")]
     badges = sum(p.read_text(encoding="utf-8").count('class="pb-badge pb-verified') for p in chapters)
-    assert badges == 28
-    assert (built / "site" / "proofbook.json").is_file()
+    summary = json.loads((built / "site" / "proofbook.json").read_text(encoding="utf-8"))["summary"]
+    assert badges == summary["verified"] > 150 and summary["false"] == summary["inconclusive"] == 0
     assert (built / "site" / "migrating" / "index.html").is_file()
 
 

@@ -67,7 +67,7 @@ def test_wheel_holds_the_package_its_assets_and_schema(dist: dict[str, Path]) ->
     assert package == packaged_files()
     assert {"proofbook/registry.schema.json", "proofbook/assets/vendor/katex/katex.min.js",
             "proofbook/assets/vendor/katex/fonts/KaTeX_Main-Regular.woff2",
-            "proofbook/assets/vendor/mermaid/mermaid.min.js", "proofbook/assets/proofbook.css"} <= package
+            "proofbook/assets/proofbook.js", "proofbook/assets/proofbook.css"} <= package
     assert not any(part in name for name in names for part in ("tests/", ".venv", "__pycache__", ".cache"))
     assert "proofbook = proofbook.adapters.mkdocs:ProofbookPlugin" in entry_points
     assert "proofbook = proofbook.adapters.cli:main" in entry_points

@@ -4,7 +4,7 @@
 site: the index, one page per chapter, the dependency graph, the notation and print pages (as
 Markdown, with every reference resolved), the exports (``proofbook.json``, ``.tex``, ``.bib``)
 and the scripts and styles below ``assets/proofbook/``.  A host then needs no proofbook code,
-only ``md_in_html`` (the entry blocks), arithmatex-style math and a ``mermaid`` fence.
+only ``md_in_html`` (the entry blocks) and arithmatex-style math; the graph is an SVG.
 
 The output depends on the sources only (no date, no timings, sorted paths), so a second run
 writes the same bytes, and ``stale_files`` can tell CI that someone forgot to regenerate.

@@ -98,7 +98,7 @@ def _magnitude(expr: Basic) -> int | None:
     """A bound on the absolute value of an integer-valued exponent such as n + (n - 1)*(n - 2),
     with every integer symbol at most MAX_INTEGER_VALUE in size; None when unknown."""
     if expr.is_Rational:
-        return int(math.ceil(abs(expr)))
+        return -(-abs(int(expr.p)) // int(expr.q))  # ceil |p/q| in plain ints
     if isinstance(expr, Symbol):
         return MAX_INTEGER_VALUE if expr.is_integer else None
     parts = [_magnitude(arg) for arg in expr.args]
