@@ -124,13 +124,16 @@ NAV = [{"Home": "index.md"}, {"Sub": "sub/page.md"}]
 
 @pytest.fixture(scope="session", autouse=True)
 def user_cache_home(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
-    """The user cache folder (cache signing key, default cache folders) of the whole session: a
-    temporary one, never the user's own; no signing secret or cache folder from the environment."""
+    """The user cache folder (cache signing key) of the whole session: a temporary one, never the
+    user's own, and no signing secret from the environment.  Every build and check that uses
+    the default cache shares one folder (``PROOFBOOK_CACHE_DIR``, as CI sets it), wherever its
+    project lies: the repository's registry, copied into many test folders, is verified once
+    per session, not once per copy.  Tests of the cache itself name folders of their own."""
     home = tmp_path_factory.mktemp("user-cache")
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("XDG_CACHE_HOME", str(home))
         patch.delenv("PROOFBOOK_CACHE_KEY", raising=False)
-        patch.delenv("PROOFBOOK_CACHE_DIR", raising=False)
+        patch.setenv("PROOFBOOK_CACHE_DIR", str(home / "shared-verdicts"))
         yield home
 
 

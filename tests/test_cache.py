@@ -348,6 +348,7 @@ def test_the_default_cache_is_outside_the_checkout(wrong: Path, tmp_path: Path, 
                                                    user_cache_home: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """``proofbook check`` without --cache-dir writes nothing into the project; its verdicts
     and the key (0600) are in the user's cache folder, and a second run is warm."""
+    monkeypatch.delenv("PROOFBOOK_CACHE_DIR")  # the session's shared folder (conftest.py)
     monkeypatch.chdir(tmp_path)
     for _ in range(2):
         code, _, err = main(["check", str(wrong), "--jobs", "1"]), *capsys.readouterr()
