@@ -220,7 +220,7 @@ def test_the_dependency_graph_is_readable_and_linked(reader: Reader, site: Site,
     assert set(by_kind) <= legend
     width = page.viewport_size["width"]
     shot = tmp_path / f"graph-{width}.png"
-    page.screenshot(path=shot, full_page=True, animations="disabled")
+    page.screenshot(path=shot, full_page=True, animations="disabled", timeout=60_000)
     print(f"screenshot of the graph at {width} px: {shot}")
     page.locator('.pb-graph a.pb-node[*|href$="#trace-ab-grad"]').first.click()
     page.wait_for_url(f"**/{CHAPTER_ONE}#trace-ab-grad")
@@ -303,7 +303,7 @@ def test_no_equation_number_covers_its_formula(reader: Reader, site: Site, tmp_p
             assert formula["inWindow"], f"the number is outside the window: {where}"
             assert not formula["clipped"], f"the formula is cut off without a scroll box: {where}"
         shot = tmp_path / f"{path.strip('/').replace('/', '-')}-{width}.png"
-        reader.page.screenshot(path=shot, full_page=True, animations="disabled")
+        reader.page.screenshot(path=shot, full_page=True, animations="disabled", timeout=60_000)
     print(f"screenshots at {width} px: {tmp_path}")
 
 

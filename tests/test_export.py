@@ -33,9 +33,10 @@ Checked = tuple[Registry, Report]
 
 
 @pytest.fixture(scope="session")
-def cache_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """One verification cache, so that CLI runs after ``checked`` skip the verifier."""
-    return tmp_path_factory.mktemp("proofbook-cache")
+def cache_dir() -> Path:
+    """The session's verification cache (conftest.py), so that ``checked`` and the CLI runs
+    after it verify only what no other test verified before."""
+    return Path(os.environ["PROOFBOOK_CACHE_DIR"])
 
 
 @pytest.fixture(scope="session")

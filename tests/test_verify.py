@@ -3,6 +3,8 @@ counterexample, and assumptions are respected."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from proofbook.errors import Location
@@ -276,3 +278,20 @@ def test_claim_that_cannot_be_decided_is_inconclusive() -> None:
     settings = Settings(exact_sizes=(), random_sizes=(), numeric_sizes=())
     result = verify_claim(claim("diff(trace(A), A)", "eye(n)", MATRIX_SYMBOLS), settings)
     assert result.status == "inconclusive"
+
+
+@pytest.mark.parametrize(("lhs", "rhs", "symbols", "size"), [
+    ("inv(A*B)", "inv(A)*inv(B)", MATRIX_SYMBOLS, 2),   # false from n = 2 on: shown at n = 2
+    ("(c + 1)**2", "c**2 + 1", MATRIX_SYMBOLS, 1),       # a scalar claim: small integers
+    ("trace(A*B*C)", "trace(B*A*C)", MATRIX_SYMBOLS, 2),
+])
+def test_a_counterexample_is_small_enough_to_check_by_hand(lhs: str, rhs: str, symbols: dict[str, SymbolDecl],
+                                                           size: int) -> None:
+    """The smallest size first, every value a small integer: a reader can redo the arithmetic."""
+    result = verify_claim(claim(lhs, rhs, symbols))
+    assert result.status == "false" and result.counterexample is not None
+    found = result.counterexample
+    assert max(found.sizes.values(), default=0) == size
+    numbers = [int(n) for value in found.values.values() for n in re.findall(r"-?\d+", value)]
+    assert numbers and all(abs(n) <= 3 for n in numbers), found.describe()
+    assert found.seed is not None

@@ -43,6 +43,8 @@ EXACT_RANGE = 2**62
 NUMERIC_DENOMINATOR = 2**10
 #: Magnitude profiles, in the order points cycle through them.
 MAGNITUDES = ("plain", "fraction", "small", "large")
+#: A profile of its own, for counterexamples a reader can check by hand: integers 1 to 3.
+TINY = "tiny"
 #: Integers: a small range, and beyond it on "large" points.
 SMALL_INTEGER, LARGE_INTEGER = 8, 1000
 
@@ -82,6 +84,8 @@ class Sampler:
     def magnitude_value(self) -> Fraction:
         """A positive value of the point's magnitude profile."""
         rng, kind = self.rng, self.magnitude
+        if kind == TINY:
+            return Fraction(rng.randint(1, 3))
         if self.exact:
             p = Fraction(rng.randint(1, EXACT_RANGE))
             if kind == "fraction":
@@ -110,7 +114,7 @@ class Sampler:
         return -magnitude if negative else magnitude
 
     def integer(self, assume: tuple[str, ...]) -> int:
-        top = LARGE_INTEGER if self.magnitude == "large" else SMALL_INTEGER
+        top = LARGE_INTEGER if self.magnitude == "large" else 3 if self.magnitude == TINY else SMALL_INTEGER
         low = SMALL_INTEGER + 1 if self.magnitude == "large" else 1
         value = self.rng.randint(low, top)
         if "negative" in assume:
