@@ -82,7 +82,7 @@ def test_config_takes_the_sites_plugin_options(tmp_path: Path, capsys: pytest.Ca
         "plugins:\n  - proofbook:\n      registry: [sheet]\n      random_sizes: [3]\n      cache_dir: ''\n")
     code, _, err = run(["--config", str(site / "mkdocs.yml"), "--jobs", "1"], capsys)
     assert code == 1
-    assert "is false: exact at n = 3 with" in err
+    assert "sheet/wrong.yml:" in err and "is false: exact at n = " in err  # the registry the site names
 
 
 def test_config_without_the_plugin_is_bad_input(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -173,7 +173,7 @@ def test_options_come_from_the_project_configuration(tmp_path: Path, monkeypatch
     code, _, err = run([], capsys)
     assert code == 1
     assert "proofbook: options from pyproject.toml ([tool.proofbook])" in err
-    assert "is false: exact at n = 3 with" in err and not (tmp_path / ".cache").exists()
+    assert "sheet/wrong.yml:" in err and "is false: exact at n = " in err and not (tmp_path / ".cache").exists()
 
 
 def test_a_bad_project_configuration_is_bad_input(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
