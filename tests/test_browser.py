@@ -173,6 +173,26 @@ def test_reference_on_the_home_page_goes_to_its_entry(reader: Reader) -> None:
     expect(reader.page.locator("#log-det-grad")).to_be_in_viewport()
 
 
+#: The heading id the table of contents highlights, and the one of a given entry.
+ACTIVE_TOC = """(entry) => {
+  const active = document.querySelector(".md-sidebar--secondary .md-nav__link--active");
+  const heading = document.querySelector(`#${entry} > h3[id]`);
+  return {active: active && decodeURIComponent(active.hash.slice(1)), heading: heading.id};
+}"""
+
+
+def test_the_contents_highlight_the_entry_a_reference_leads_to(reader: Reader) -> None:
+    """After following a reference upwards to (1.7), the table of contents marks (1.7), not
+    the entry before it: the entry's heading lands where a contents click would put it."""
+    reader.open(CHAPTER_ONE)
+    page = reader.page
+    page.locator("#trace-ab-grad .pb-uses a.pb-ref[href$='#trace-ab-entry']").click()
+    page.wait_for_function("location.hash === '#trace-ab-entry'")
+    page.wait_for_timeout(500)  # the contents follow the scroll position on the next frames
+    toc = page.evaluate(ACTIVE_TOC, "trace-ab-entry")
+    assert toc["active"] == toc["heading"], f"the contents highlight {toc['active']}"
+
+
 def test_a_proof_opens_when_its_summary_is_clicked(reader: Reader) -> None:
     """A proof is closed until its summary is clicked; then its typeset lines show."""
     from playwright.sync_api import expect

@@ -127,23 +127,45 @@
   }
 
   // -- each page -----------------------------------------------------------------------------
+  // The anchor of the address, if the page has it.
+  function anchorTarget() {
+    const id = decodeURIComponent(location.hash.slice(1));
+    return (id && document.getElementById(id)) || null;
+  }
+
   // After an instant navigation to another page's anchor (an entry's neighbourhood on the graph
   // page, say), Material does not always scroll to it: bring it into view once the page is drawn.
-  function reachAnchor() {
-    const id = decodeURIComponent(location.hash.slice(1));
-    const target = id && document.getElementById(id);
-    if (!target) return;
+  function reachAnchor(target) {
     requestAnimationFrame(() => {
       const box = target.getBoundingClientRect();
       if (box.bottom <= 0 || box.top >= window.innerHeight) target.scrollIntoView();
     });
   }
 
+  // Typeset formulas are taller than their source, so typesetting pushes the anchor the browser
+  // scrolled to down the page, and the table of contents then marks the entry above it. Once the
+  // math is drawn, the anchor goes back to its place (its scroll margin), unless the reader has
+  // scrolled meanwhile.
+  function settleAnchor(target) {
+    let moved = false;
+    const stop = () => { moved = true; };
+    const events = ["wheel", "touchmove", "keydown", "pointerdown"];
+    for (const name of events) window.addEventListener(name, stop, {once: true, passive: true});
+    return () => {
+      for (const name of events) window.removeEventListener(name, stop);
+      if (!moved && target.isConnected && anchorTarget() === target) target.scrollIntoView();
+    };
+  }
+
   function page() {
     hide();
     wire(document);
-    reachAnchor();
-    if (config.katex && document.querySelector(".arithmatex")) mathEngine().then(() => typeset(document.body));
+    const target = anchorTarget();
+    if (target) reachAnchor(target);
+    if (config.katex && document.querySelector(".arithmatex")) {
+      const settle = target ? settleAnchor(target) : () => {};
+      mathEngine().then(() => typeset(document.body)).then(settle);
+    }
   }
 
   // Material's document$ emits on the first load and after each instant navigation, which swaps

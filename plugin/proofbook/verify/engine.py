@@ -28,6 +28,7 @@ import signal
 import threading
 import time
 from functools import partial
+from types import FrameType
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -113,6 +114,8 @@ def verify_claim(claim: Claim, settings: Settings = Settings()) -> Result:
         result = _Checker(claim, table, settings, left, right, note).run()
     except (RecursionError, MemoryError, OverflowError) as error:
         result = Result("inconclusive", reason=f"a value too large to compute ({type(error).__name__})")
+    except BudgetExceeded:  # a method's budget outside the method that catches it: never a dead worker
+        result = Result("inconclusive", reason="a method ran out of its time budget")
     return dataclasses.replace(result, seconds=round(time.perf_counter() - started, 3))
 
 
@@ -676,8 +679,10 @@ class CpuBudget:
         self.armed = threading.current_thread() is threading.main_thread() and hasattr(signal, "ITIMER_VIRTUAL")
         self._previous: Any = None
 
-    def _expire(self, signum: int, frame: object) -> None:
+    def _expire(self, signum: int, frame: FrameType | None) -> None:
         self.expired = True
+        if frame is not None and frame.f_code is _EXIT_CODE:
+            return  # raised in ``__exit__``, it would leave the timer running past the block
         signal.setitimer(signal.ITIMER_VIRTUAL, 0.01)  # again soon, in case this one is swallowed
         raise BudgetExceeded()
 
@@ -696,3 +701,6 @@ class CpuBudget:
         """Raise BudgetExceeded if the budget ran out at any point."""
         if self.expired:
             raise BudgetExceeded()
+
+
+_EXIT_CODE = CpuBudget.__exit__.__code__
