@@ -15,10 +15,9 @@ from proofbook.verify.engine import BudgetExceeded, CpuBudget
 
 def test_a_budget_interrupts_the_work_in_its_block() -> None:
     budget = CpuBudget(0.05)
-    with pytest.raises(BudgetExceeded):
-        with budget:
-            while True:
-                pass
+    with pytest.raises(BudgetExceeded), budget:
+        while True:
+            pass
     assert budget.expired
     assert signal.getitimer(signal.ITIMER_VIRTUAL) == (0.0, 0.0)
 
