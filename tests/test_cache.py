@@ -261,14 +261,16 @@ print("imported:", heavy, file=sys.stderr)
 
 
 def test_a_warm_site_build_imports_no_sympy(tmp_path: Path) -> None:
-    """The repository's site, built twice: the second build renders from the cache alone."""
+    """The repository's site, built twice with the session's verdict cache: the second build
+    renders from the cache alone.  (That a cold build imports them is shown by the warm
+    check test above, on a registry small enough to verify in a moment.)"""
     def build() -> str:
         done = subprocess.run([sys.executable, "-c", WARM_BUILD, str(ROOT / "mkdocs.yml"), str(tmp_path / "site"),
-                               str(tmp_path / "cache")], capture_output=True, text=True, check=True,
+                               str(default_cache_dir(ROOT))], capture_output=True, text=True, check=True,
                               env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
         return done.stderr
 
-    assert "imported: ['jsonschema', 'mpmath', 'proofbook.registry.load', 'sympy']" in build()
+    build()
     warm = build()
     identities = sum(e.kind == "identity" for e in load_registry_cached([ROOT / "registry"], ResultCache()).entries)
     assert "imported: []" in warm and f"0 entries verified now, {identities} from the cache" in warm

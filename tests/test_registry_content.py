@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from proofbook.cache import ResultCache
+from proofbook.cachekey import default_cache_dir
 from proofbook.check import CheckOptions, check_registry
 from proofbook.model import Registry
 from proofbook.registry.load import load_registry
@@ -42,9 +43,10 @@ def registry() -> Registry:
 
 
 def test_the_whole_registry_verifies(registry: Registry) -> None:
-    """Default verifier settings, two workers, the command line's cache folder."""
+    """Default verifier settings, two workers, the session's verdict cache (the first test that
+    needs the repository's registry verifies it cold; its verdicts serve the others)."""
     report = check_registry(registry, CheckOptions(jobs=2),
-                            cache=ResultCache(REPO / ".cache" / "proofbook"))
+                            cache=ResultCache(default_cache_dir(REPO)))
     assert report.problems() == []
     assert report.counts()["false"] == 0 and report.counts()["inconclusive"] == 0
 
