@@ -26,7 +26,7 @@ from typing import Any
 
 import mpmath
 
-from .evaluate import NotApplicable, Unreliable
+from .evaluate import NotApplicable, TooLarge, Unreliable
 
 #: Terms summed directly before the series is treated as slowly convergent.
 DIRECT_TERMS = 512
@@ -40,6 +40,10 @@ BLOCK_RATIO = mpmath.mpf(3) / 4
 #: At the sample closest to the point, f is within this fraction of the extrapolated limit
 #: (a large parameter can keep f far from it there; extrapolation is then not evidence).
 SETTLED = mpmath.mpf(1) / 100
+APPROACH = mpmath.mpf(6) / 10
+#: Samples x = 2^k at infinity go up to 2^28, below where exp and trigonometric functions
+#: are still evaluated (``backends.MAX_EXP_ARGUMENT``).
+DOUBLINGS = 28
 #: Extra digits for summing terms directly.
 EXTRA_DIGITS = 10
 
@@ -132,20 +136,21 @@ def limit(f: Callable[[Any], Any], point: Any, sides: tuple[int, ...], guard_dig
 
     mpmath extrapolates from x = point ± 1/k and, independently, from x = point ± 2^-k
     (x = ±k and ±2^k at infinity); the two must agree, relative to the limit and to f at
-    the sample closest to the point."""
+    the sample closest to the point, and f must have settled there (``_settled``)."""
     digits = mpmath.mp.dps
     epsilon = mpmath.mpf(10) ** -(digits - guard_digits)
     g = lambda x: _number(f(x))  # noqa: E731
     values = []
     for side in sides:
         at = mpmath.inf * side if infinite else point
-        # the size of f where it has nearly settled: the sample closest to the point (not
-        # the largest, which may be a transient many orders of magnitude above the limit)
-        closest = g(side * mpmath.mpf(2) ** 12) if infinite else g(point + side * mpmath.mpf(2) ** -12)
-        estimates = [mpmath.limit(g, at, direction=side, exp=e, maxterms=2 * digits) for e in (False, True)]
+        if infinite:
+            closest, before = (g(side * mpmath.mpf(2) ** j) for j in (DOUBLINGS, DOUBLINGS - 1))
+        else:
+            closest, before = (g(point + side * mpmath.mpf(2) ** -j) for j in (DOUBLINGS, DOUBLINGS - 1))
+        estimates = [_extrapolate(g, at, side, e, infinite, digits) for e in (False, True)]
         scale = max(abs(closest), *map(abs, estimates))
-        settled = abs(closest - estimates[1]) <= SETTLED * scale
-        if not (settled and abs(estimates[0] - estimates[1]) <= epsilon * scale):
+        if not (_settled(closest, before, estimates[1], scale)
+                and abs(estimates[0] - estimates[1]) <= epsilon * scale):
             raise Unreliable("a limit does not settle (the function oscillates, grows without "
                              "bound, or converges too slowly)")
         values.append((estimates[1], scale))
@@ -154,3 +159,22 @@ def limit(f: Callable[[Any], Any], point: Any, sides: tuple[int, ...], guard_dig
         if not abs(a - b) <= epsilon * max(sa, sb, abs(a), abs(b)):
             raise Unreliable("the one-sided limits differ")
     return +values[-1][0]
+
+
+def _extrapolate(g: Callable[[Any], Any], at: Any, side: int, doubling: bool, infinite: bool,
+                 digits: int) -> Any:
+    """mpmath's extrapolation; samples 2^k at infinity stop at 2^DOUBLINGS where a larger
+    argument is too large to evaluate (exp, trigonometric functions)."""
+    try:
+        return mpmath.limit(g, at, direction=side, exp=doubling, maxterms=2 * digits)
+    except TooLarge:
+        if not (doubling and infinite):
+            raise
+        return mpmath.limit(g, at, direction=side, exp=True, maxterms=DOUBLINGS)
+
+
+def _settled(closest: Any, before: Any, limit: Any, scale: Any) -> bool:
+    """f at the sample closest to the point is within SETTLED of the limit, or at least its
+    distance to the limit shrank (by APPROACH or more) from the sample twice as far."""
+    distance = abs(closest - limit)
+    return distance <= SETTLED * scale or distance <= APPROACH * abs(before - limit)
