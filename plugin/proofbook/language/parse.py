@@ -573,6 +573,10 @@ class _Compiler:
     def call_integrate(self, node: ast.Call, f: ast.AST, var: ast.AST, *bounds: ast.AST) -> Typed:
         body = self._scalar(f, "the integrand")
         self._not_nested(f, body, Integral, "integral")
+        self._not_nested(f, body, Limit, "limit", "an integral")
+        if any(s.limits[0][2] is S.Infinity for s in body.atoms(Sum)):
+            raise _Fail(f, "an infinite sum inside an integral is not supported.",
+                        "Write the series in closed form, or prove the identity in steps.")
         x = self._bound_variable(var, "integrate")
         if bounds:
             low, high = (self._scalar(b, "a bound of integrate()") for b in bounds)
@@ -587,8 +591,10 @@ class _Compiler:
         if "integer" not in decl.assume:
             raise _Fail(var, f"the summation variable '{k}' must be declared with assume: [integer].")
         bounds = [self._scalar(low, "a bound of sum()"), self._sum_bound(high)]
-        if bounds[1] is S.Infinity:
-            self._not_nested(f, body, Limit, "limit", "an infinite sum")
+        infinite = bounds[1] is S.Infinity
+        self._not_nested(f, body, Limit, "limit", "an infinite sum" if infinite else "a sum")
+        if infinite:  # each term would be a quadrature: too costly to sum to convergence
+            self._not_nested(f, body, Integral, "integral", "an infinite sum")
         return Typed(Sum(body, (k, *bounds)), None)
 
     def _not_nested(self, node: ast.AST, body: Basic, cls: type[Basic], noun: str,
