@@ -75,11 +75,31 @@ def test_false_limits_and_series_are_rejected(lhs: str, rhs: str) -> None:
     ("limit(sin(1/x), x, 0)", "0"),
     ("limit_right(sin(1/x), x, 0)", "0"),
     ("limit(abs(x)/x, x, 0)", "1"),                    # the one-sided limits differ
+    ("sum(factorial(k)*x**k, k, 0, oo)", "1"),         # converges at x = 0 only
+    ("limit(sqrt(x), x, 0)", "0"),                     # not real on the left
 ])
 def test_divergent_series_and_missing_limits_are_never_verified(lhs: str, rhs: str) -> None:
     result = verdict(lhs, rhs)
     assert result.status == "inconclusive"
     assert result.reason
+
+
+@pytest.mark.parametrize(("lhs", "rhs"), [
+    ("sum(x**k, k, 0, oo)", "1/(1 - x)"),              # true for |x| < 1 only
+    ("sum(k**2*x**k, k, 0, oo)", "x*(1 + x)/(1 - x)**3"),
+])
+def test_a_series_that_diverges_where_the_assumptions_allow_is_inconclusive(lhs: str, rhs: str) -> None:
+    """Divergence on a region is not an undefined point to skip: the claim as stated is open."""
+    result = verdict(lhs, rhs)
+    assert result.status == "inconclusive"
+    assert "an infinite series diverges at a point the assumptions allow" in result.reason
+    assert "state the identity where it converges" in result.reason
+
+
+def test_a_series_on_a_domain_the_assumptions_express_verifies() -> None:
+    """The geometric series with ratio exp(-y), y > 0: every ratio in (0, 1)."""
+    assert verdict("sum(exp(-k*y), k, 0, oo)", "1/(1 - exp(-y))").status == "verified"
+    assert verdict("sum(exp(-k*y), k, 0, oo)", "1/(1 + exp(-y))").status == "false"
 
 
 def test_sympy_disagreeing_with_the_numeric_test_leaves_the_claim_open(monkeypatch) -> None:
@@ -119,9 +139,13 @@ def test_false_factorial_and_binomial_identities_are_rejected(lhs: str, rhs: str
     assert result.counterexample is not None and result.counterexample.method == "exact"
 
 
-def test_a_limit_in_a_matrix_claim_is_not_claimed_by_the_formal_engine() -> None:
-    result = verdict("limit(sin(x)/x, x, 0)*B", "B", matrices=True)
-    assert result.status == "verified"
+@pytest.mark.parametrize(("lhs", "rhs"), [
+    ("limit(sin(x)/x, x, 0)*B", "B"),
+    ("binomial(n, k)*B", "binomial(n, n - k)*B"),
+])
+def test_the_formal_engine_claims_nothing_about_limits_or_binomials(lhs: str, rhs: str) -> None:
+    result = verdict(lhs, rhs, matrices=True)
+    assert result.status == "verified", result.reason
     assert result.level != "proved"
     assert not any(e.method == "formal" for e in result.evidence)
 

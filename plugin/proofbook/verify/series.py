@@ -68,9 +68,29 @@ def infinite_sum(term: Callable[[int], Any], low: int, guard_digits: int) -> Any
             if len(terms) == SLOW_TERMS and _dyadic_decay(terms, sums):
                 break
         else:
+            if _diverges(terms):
+                raise Divergent("an infinite series diverges at a point the assumptions allow (its "
+                                "terms do not shrink); state the identity where it converges")
             raise Unreliable("an infinite series does not converge visibly (its terms or its "
                              "dyadic blocks do not shrink)")
     return _kept(_extrapolated(term, low, epsilon, _scale(total, terms)), terms, digits - guard_digits)
+
+
+class Divergent(NotApplicable):
+    """The series diverges by the ratio test: not a point to replace, since a series that
+    diverges at one point diverges on a whole region the assumptions allow (Σ xᵏ for |x| > 1),
+    where the identity, as stated, says nothing true."""
+
+
+def _diverges(terms: list[Any]) -> bool:
+    """|t(k+1)/t(k)| is at least 1 over the last window and not falling (geometric with
+    |r| >= 1, k! xᵏ): divergence.  A falling ratio (xᵏ/k! for a large x, still before its
+    largest term) proves nothing."""
+    ratios = [abs(b) / abs(a) for a, b in zip(terms[-2 * WINDOW - 1:], terms[-2 * WINDOW:]) if a != 0]
+    if len(ratios) < 2 * WINDOW:
+        return False
+    earlier, last = ratios[:WINDOW], ratios[WINDOW:]
+    return min(last) >= 1 and sum(last) >= sum(earlier) * (1 - mpmath.mpf(10) ** -3)
 
 
 def _number(value: Any) -> Any:
