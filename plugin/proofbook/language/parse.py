@@ -611,7 +611,7 @@ class _Compiler:
 
     def _is_infinity(self, node: ast.AST) -> int:
         """1 for ``oo``, -1 for ``-oo``, 0 for anything else."""
-        if isinstance(node, ast.Name) and node.id == "oo" and "oo" not in self.table.decls:
+        if isinstance(node, ast.Name) and node.id == "oo":  # reserved: never a declared symbol
             return 1
         if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.UAdd)):
             inner = self._is_infinity(node.operand)
