@@ -32,7 +32,7 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 import mpmath
-from sympy import Basic, Derivative, Integral, Limit, S, Sum
+from sympy import Basic, Derivative, Integral, Limit, S, Sum, binomial, factorial
 
 from ..errors import ProofbookError
 from ..language.parse import compile_source
@@ -73,6 +73,8 @@ MAX_SIZE = 12
 #: MAX_EXACT_POINTS there.
 TARGET_DIGITS = 12
 MAX_EXACT_POINTS = 6
+#: Exact points, at least, for a scalar claim with factorials or binomial coefficients.
+COMBINATORIAL_POINTS = 24
 #: SymPy engines whose answer is evidence once cross-checked, never a proof.
 UNTRUSTED = frozenset({"integrate", "simplify", "doit", "limit", "infinite-sum"})
 
@@ -330,6 +332,13 @@ class _Checker:
         seed = int(hashlib.sha256(f"{self.claim.label}|{number}".encode()).hexdigest()[:8], 16)
         return Profile(seed % (1 << k) if k else 0, None, magnitude, reflect)
 
+    def _exact_scalar_points(self) -> int:
+        """Points of the exact test without dimensions: more where factorials or binomial
+        coefficients make the sides no polynomials (no Schwartz-Zippel bound applies)."""
+        if any(side.has(factorial, binomial) for side in (self.lhs, self.rhs)):
+            return max(self._scalar_points(), COMBINATORIAL_POINTS)
+        return self._scalar_points()
+
     def _scalar_points(self) -> int:
         if not self.lhs.free_symbols | self.rhs.free_symbols:
             return 1  # a constant claim (a series or a limit of numbers): one point decides
@@ -378,7 +387,7 @@ class _Checker:
         self.exact_everywhere = not self.inexact_sizes and bool(done)
         if not done:
             return None
-        where = f"points for each n = {_list(done)}" if self.dim_names else f"{self._scalar_points()} points"
+        where = f"points for each n = {_list(done)}" if self.dim_names else f"{self._exact_scalar_points()} points"
         if self.dim_names and self.dim_names != ["n"]:
             where = f"points at sizes {_list(done)} of {', '.join(self.dim_names)}"
         return Evidence("randomized", f"exact test at random rational points ({where}){self.note}; "
@@ -390,7 +399,7 @@ class _Checker:
         at the sizes above the bound, where a point is costly, only the latter.  Also the
         probability that one point passes a false identity (None: no bound applies)."""
         if not self.dim_names:
-            points = self._scalar_points()
+            points = self._exact_scalar_points()
         elif max(dims.values()) > max(self.settings.random_sizes, default=0):
             points = 1
         else:
