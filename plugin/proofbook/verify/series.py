@@ -63,7 +63,7 @@ def infinite_sum(term: Callable[[int], Any], low: int, guard_digits: int) -> Any
             sums.append(total)
             if len(terms) >= 3 * WINDOW and len(terms) % WINDOW == 0:
                 tail = _geometric_tail(terms)
-                if tail is not None and tail <= epsilon * _scale(total, terms):
+                if tail is not None and tail <= epsilon * abs(total):
                     return _kept(total, terms, digits - guard_digits)
             if len(terms) == SLOW_TERMS and _dyadic_decay(terms, sums):
                 break
@@ -73,7 +73,7 @@ def infinite_sum(term: Callable[[int], Any], low: int, guard_digits: int) -> Any
                                 "terms do not shrink); state the identity where it converges")
             raise Unreliable("an infinite series does not converge visibly (its terms or its "
                              "dyadic blocks do not shrink)")
-    return _kept(_extrapolated(term, low, epsilon, _scale(total, terms)), terms, digits - guard_digits)
+    return _kept(_extrapolated(term, low, epsilon), terms, digits - guard_digits)
 
 
 class Divergent(NotApplicable):
@@ -99,10 +99,6 @@ def _number(value: Any) -> Any:
     if not isinstance(value, (mpmath.mpf, mpmath.mpc)):
         raise NotApplicable("a series or limit of a perturbed value (a derivative through it)")
     return value
-
-
-def _scale(total: Any, terms: list[Any]) -> Any:
-    return max(abs(total), max(abs(t) for t in terms))
 
 
 def _kept(total: Any, terms: list[Any], digits: int) -> Any:
@@ -139,12 +135,12 @@ def _dyadic_decay(terms: list[Any], sums: list[Any]) -> bool:
     return all(b <= a * BLOCK_RATIO for a, b in zip(sizes[-4:], sizes[-3:])) and sizes[-1] > 0
 
 
-def _extrapolated(term: Callable[[int], Any], low: int, epsilon: Any, scale: Any) -> Any:
+def _extrapolated(term: Callable[[int], Any], low: int, epsilon: Any) -> Any:
     """The sum of a slowly convergent series, when two extrapolations of its partial sums
     agree: Richardson's (sums like S + c/N + ...) and Levin's (also alternating sums)."""
     f = lambda k: _number(term(int(k)))  # noqa: E731
     first, second = (mpmath.nsum(f, [low, mpmath.inf], method=m) for m in ("richardson", "levin"))
-    if abs(first - second) <= epsilon * max(scale, abs(first)):
+    if abs(first - second) <= epsilon * abs(first):
         return first
     raise Unreliable("an infinite series converges too slowly to settle at the working precision")
 
