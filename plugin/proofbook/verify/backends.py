@@ -111,7 +111,6 @@ class _JetBackend(Backend):
             total = total + ev(node.function, {**env, k.name: self.number(Rational(i))})
         return total
 
-
     def series(self, ev: Evaluator, node: Sum, env: Env) -> Any:
         return INEXACT
 
@@ -287,7 +286,6 @@ class NumericBackend(_JetBackend):
         return quadrature.integrate(lambda t: ev(node.function, at(t)), lo, hi,
                                     [lambda t, k=k: ev(k, at(t)) for k in kinks], self.guard_digits)  # type: ignore[misc]
 
-
     def series(self, ev: Evaluator, node: Sum, env: Env) -> Any:
         (k, low, _), = node.limits
         start = self.integer(ev(low, env))
@@ -312,9 +310,15 @@ class NumericBackend(_JetBackend):
         if name == "factorial" and whole[0] < 0:
             raise ZeroDivisionError("the factorial of a negative integer")
         if name == "factorial":
-            return mpmath.factorial(whole[0])
-        return mpmath.mpf(_combinatorial(name, whole)) if max(map(abs, whole)) <= MAX_FACTORIAL \
-            else mpmath.binomial(*whole)
+            return mpmath.factorial(whole[0])  # by the gamma function: any size (limits need 2^28)
+        if max(map(abs, whole)) <= MAX_FACTORIAL:
+            return mpmath.mpf(_combinatorial(name, whole))
+        n, k = whole
+        if k < 0 or 0 <= n < k:
+            return mpmath.mpf(0)
+        if n < 0:  # mpmath's gamma quotient and SymPy's convention part ways here
+            raise TooLarge(f"binomial of a negative number below -{MAX_FACTORIAL}")
+        return mpmath.binomial(n, k)
 
 
 def _kink_arguments(expr: Basic) -> list[Basic]:
