@@ -74,7 +74,7 @@ MAX_SIZE = 12
 TARGET_DIGITS = 12
 MAX_EXACT_POINTS = 6
 #: Exact points, at least, for a scalar claim with factorials or binomial coefficients.
-COMBINATORIAL_POINTS = 24
+COMBINATORIAL_POINTS = 16
 #: SymPy engines whose answer is evidence once cross-checked, never a proof.
 UNTRUSTED = frozenset({"integrate", "simplify", "doit", "limit", "infinite-sum"})
 
