@@ -12,10 +12,13 @@ near 0 returns a value.  So a value is accepted only with evidence that it is on
   precision;
 - **a limit** is extrapolated by mpmath from x = a ± 1/k and, independently, from
   x = a ± 2^-k (k and 2^k at infinity); the two must agree to the working precision, relative
-  to the size of the sampled values, and a two-sided limit needs both sides to agree.
+  to the limit and to f at the sample closest to the point, where f must have settled; a
+  two-sided limit needs both sides to agree.
 
-Anything else is ``Unreliable``: the engine replaces the point, and a claim whose series or
-limits never settle is inconclusive, never verified.  The engine also repeats every point at
+A series whose terms do not shrink by the ratio test is ``Divergent``: it diverges on a
+region the assumptions allow, and the claim is inconclusive at once.  Anything else is
+``Unreliable``: the engine replaces the point, and a claim whose series or limits never
+settle is inconclusive, never verified.  The engine also repeats every point at
 higher precision, where these checks run again with more digits.
 """
 
@@ -37,8 +40,9 @@ GEOMETRIC_RATIO = mpmath.mpf(1) / 2
 WINDOW = 8
 #: Each of the last dyadic blocks (and its largest term) is at most this times the one before.
 BLOCK_RATIO = mpmath.mpf(3) / 4
-#: At the sample closest to the point, f is within this fraction of the extrapolated limit
-#: (a large parameter can keep f far from it there; extrapolation is then not evidence).
+#: At the sample closest to the point, f is within this fraction of the extrapolated limit,
+#: or its distance to it is at most APPROACH times that of the sample twice as far (a large
+#: parameter can keep f far from its limit there; extrapolation is then no evidence).
 SETTLED = mpmath.mpf(1) / 100
 APPROACH = mpmath.mpf(6) / 10
 #: Samples x = 2^k at infinity go up to 2^28, below where exp and trigonometric functions
