@@ -197,3 +197,9 @@ def test_misuse_is_refused_at_parse_time_with_its_position(text: str, column: in
 ])
 def test_latex_prints_as_a_textbook(text: str, tex: str) -> None:
     assert to_latex(compile_source(Source(text, WHERE), TABLE, "entry").expr) == tex
+
+
+def test_oo_is_reserved_like_pi_and_e() -> None:
+    from proofbook.language.names import reserved
+    assert reserved("oo") == "'oo' is the constant ∞"
+    assert reserved("limit") == "'limit' is a function of the expression language"
