@@ -16,7 +16,8 @@ from __future__ import annotations
 import math
 
 from sympy import (
-    Add, Basic, Determinant, Inverse, MatAdd, MatMul, MatPow, Mul, Pow, Symbol, Trace,
+    Add, Basic, Determinant, Inverse, MatAdd, MatMul, MatPow, Mul, Pow, Symbol, Trace, binomial,
+    factorial,
 )
 
 #: About 315,000 decimal digits: exact arithmetic on such numbers takes milliseconds.
@@ -77,6 +78,8 @@ class Growth:
             return bits[0] * MATRIX_FACTOR + _MATRIX_EXTRA, numbers
         if isinstance(expr, Trace):
             return bits[0] + _MATRIX_EXTRA, numbers
+        if isinstance(expr, (factorial, binomial)):
+            return self._combinatorial(expr, bits, numbers)
         return max(bits), numbers
 
     def _power(self, base: Basic, exponent: Basic) -> tuple[int, int]:
@@ -92,6 +95,15 @@ class Growth:
             factor = 2 ** min(exp_bits, 64) if largest is None else largest
             return bits * factor, numbers * factor + exp_numbers
         return bits + exp_bits, numbers + exp_numbers
+
+
+    @staticmethod
+    def _combinatorial(expr: Basic, bits: list[int], numbers: int) -> tuple[int, int]:
+        """m! has at most m log2(m) bits, and binomial(n, k) at most |n| + |k| (it is below
+        2^|n| for n >= 0, and (-1)^k binomial(k - n - 1, k) for n < 0)."""
+        m = sum(_magnitude(arg) or 2 ** min(b, 64) for arg, b in zip(expr.args, bits))
+        size = m if isinstance(expr, binomial) else int(m * math.log2(m + 1))
+        return size, (numbers + size if not expr.free_symbols else numbers)
 
 
 def _magnitude(expr: Basic) -> int | None:

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import keyword
 
-#: Constants: pi and Euler's number.
-CONSTANTS = ("pi", "E")
+#: Constants: pi and Euler's number; ``oo`` (infinity) only as a bound or a limit point.
+CONSTANTS = ("pi", "E", "oo")
 
 #: Elementary scalar functions, applied entrywise to nothing: their argument is a scalar.
 ELEMENTARY = ("log", "exp", "sin", "cos", "tan", "sinh", "cosh", "tanh", "atan", "abs")
@@ -16,13 +16,14 @@ FUNCTIONS: dict[str, str] = {
     **{name: "1" for name in ELEMENTARY},
     "sqrt": "1", "trace": "1", "det": "1", "inv": "1", "transpose": "1", "eye": "1",
     "zeros": "2", "diff": "2 or 3", "diff_sym": "2", "integrate": "2 or 4", "sum": "4",
+    "limit": "3", "limit_left": "3", "limit_right": "3", "factorial": "1", "binomial": "2",
 }
 
 
 def reserved(name: str) -> str | None:
     """Why ``name`` cannot be a symbol, or None when it can."""
     if name in CONSTANTS:
-        return f"'{name}' is the constant {'π' if name == 'pi' else 'e'}"
+        return f"'{name}' is the constant {dict(pi='π', E='e', oo='∞')[name]}"
     if name in FUNCTIONS:
         return f"'{name}' is a function of the expression language"
     if keyword.iskeyword(name) or name == "T":

@@ -25,6 +25,7 @@ from sympy import (
     MatMul, MatPow, MatrixSymbol, Mul, Pow, Rational, S, Sum, Symbol, Trace, Transpose,
     ZeroMatrix,
 )
+from sympy import Limit, binomial, factorial
 from sympy.matrices.expressions.matexpr import MatrixElement
 
 from ..errors import Location, ProofbookError
@@ -45,6 +46,8 @@ MAX_TOTAL_EXPONENT = 256
 MAX_INTEGER = 10**12
 MAX_DECIMAL_DIGITS = 30
 MAX_DIFF_ORDER = 6
+#: The largest constant argument of factorial() and binomial(): 1000! has 2,568 digits.
+MAX_FACTORIAL_ARGUMENT = 1000
 
 Shape = tuple[Basic, Basic] | None
 
@@ -259,6 +262,10 @@ class _Compiler:
             return Typed(S.Pi, None)
         if name == "E":
             return Typed(S.Exp1, None)
+        if name == "oo":
+            raise _Fail(node, "'oo' (infinity) is not a value: it stands only as the upper bound "
+                              "of sum() or as the point of limit().",
+                        "Write sum(f, k, 0, oo) or limit(f, x, oo); for a large number write it out.")
         obj = self.table.objects.get(name)
         if obj is None:
             if name in self.table.dims:
@@ -566,6 +573,10 @@ class _Compiler:
     def call_integrate(self, node: ast.Call, f: ast.AST, var: ast.AST, *bounds: ast.AST) -> Typed:
         body = self._scalar(f, "the integrand")
         self._not_nested(f, body, Integral, "integral")
+        self._not_nested(f, body, Limit, "limit", "an integral")
+        if any(s.limits[0][2] is S.Infinity for s in body.atoms(Sum)):
+            raise _Fail(f, "an infinite sum inside an integral is not supported.",
+                        "Write the series in closed form, or prove the identity in steps.")
         x = self._bound_variable(var, "integrate")
         if bounds:
             low, high = (self._scalar(b, "a bound of integrate()") for b in bounds)
@@ -579,16 +590,109 @@ class _Compiler:
         decl = self.table.decls[str(k)]
         if "integer" not in decl.assume:
             raise _Fail(var, f"the summation variable '{k}' must be declared with assume: [integer].")
-        bounds = [self._scalar(b, "a bound of sum()") for b in (low, high)]
+        bounds = [self._scalar(low, "a bound of sum()"), self._sum_bound(high)]
+        infinite = bounds[1] is S.Infinity
+        self._not_nested(f, body, Limit, "limit", "an infinite sum" if infinite else "a sum")
+        if infinite:  # each term would be a quadrature: too costly to sum to convergence
+            self._not_nested(f, body, Integral, "integral", "an infinite sum")
         return Typed(Sum(body, (k, *bounds)), None)
 
-    def _not_nested(self, node: ast.AST, body: Basic, cls: type[Basic], noun: str) -> None:
+    def _not_nested(self, node: ast.AST, body: Basic, cls: type[Basic], noun: str,
+                    outer: str | None = None) -> None:
         """SymPy merges a sum of a sum (an integral of an integral) into one object with two
         ranges, which the verifier does not evaluate: refused here, with its position."""
         if body.has(cls):
             article = "an" if noun[0] in "aeiou" else "a"
-            raise _Fail(node, f"{article} {noun} inside {article} {noun} is not supported.",
+            outer = outer or f"{article} {noun}"
+            raise _Fail(node, f"{article} {noun} inside {outer} is not supported.",
                         f"Write the inner {noun} in closed form, or prove the identity in steps.")
+
+    # -- limits, infinite sums, factorial and binomial -----------------------------------
+
+    def _is_infinity(self, node: ast.AST) -> int:
+        """1 for ``oo``, -1 for ``-oo``, 0 for anything else."""
+        if isinstance(node, ast.Name) and node.id == "oo":  # reserved: never a declared symbol
+            return 1
+        if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.UAdd)):
+            inner = self._is_infinity(node.operand)
+            return -inner if isinstance(node.op, ast.USub) else inner
+        return 0
+
+    def _sum_bound(self, node: ast.AST) -> Basic:
+        """The upper bound of sum(): a scalar or ``oo`` (an infinite series)."""
+        sign = self._is_infinity(node)
+        if sign < 0:
+            raise _Fail(node, "the upper bound of sum() cannot be -oo.",
+                        "Sum from the lower bound up: sum(f, k, a, oo).")
+        return S.Infinity if sign else self._scalar(node, "a bound of sum()")
+
+    def call_limit(self, node: ast.Call, f: ast.AST, var: ast.AST, point: ast.AST) -> Typed:
+        """``limit(f, x, a)``: the two-sided limit (at ``oo`` or ``-oo``, the only side)."""
+        return self._limit(node, f, var, point, "+-")
+
+    def call_limit_right(self, node: ast.Call, f: ast.AST, var: ast.AST, point: ast.AST) -> Typed:
+        """``limit_right(f, x, a)``: the limit as x decreases to a (x -> a+)."""
+        return self._limit(node, f, var, point, "+")
+
+    def call_limit_left(self, node: ast.Call, f: ast.AST, var: ast.AST, point: ast.AST) -> Typed:
+        """``limit_left(f, x, a)``: the limit as x increases to a (x -> a-)."""
+        return self._limit(node, f, var, point, "-")
+
+    def _limit(self, node: ast.Call, f: ast.AST, var: ast.AST, point: ast.AST, side: str) -> Typed:
+        name = {"+-": "limit", "+": "limit_right", "-": "limit_left"}[side]
+        value = self.visit(f)
+        if not value.is_scalar:
+            raise _Fail(f, f"{name}() takes a scalar, not {describe_shape(value.shape)}.",
+                        "Take the limit of one entry, or of a scalar such as a trace.")
+        for cls, noun in ((Limit, "limit"), (Integral, "integral")):
+            self._not_nested(f, value.expr, cls, noun, "a limit")
+        if any(s.limits[0][2] is S.Infinity for s in value.expr.atoms(Sum)):
+            raise _Fail(f, "an infinite sum inside a limit is not supported.",
+                        "Write the series in closed form, or prove the identity in steps.")
+        x = self._bound_variable(var, name)
+        sign = self._is_infinity(point)
+        integer = "integer" in self.table.decls[str(x)].assume
+        if sign:
+            if side != "+-":
+                raise _Fail(point, f"{name}() approaches a finite point; at {'-' if sign < 0 else ''}oo "
+                                   "write limit(f, x, oo).")
+            return Typed(Limit(value.expr, x, S.Infinity * sign, "-" if sign > 0 else "+"), None)
+        if integer:
+            raise _Fail(point, f"'{x}' is declared an integer: the limit of a sequence is taken at oo.",
+                        f"Write {name}(f, {x}, oo), or declare {x} without assume: [integer].")
+        at = self._scalar(point, f"the point of {name}()")
+        if at.has(x):
+            raise _Fail(point, f"the point of {name}() cannot depend on '{x}', the variable that "
+                               "approaches it.")
+        return Typed(Limit(value.expr, x, at, side), None)
+
+    def _whole(self, node: ast.AST, name: str, role: str) -> Basic:
+        """A whole-number argument of factorial() or binomial(), bounded when constant."""
+        value = self._scalar(node, role)
+        if value.is_integer is not True:
+            raise _Fail(node, f"{name}() needs a whole-number argument; {_quote(ast.unparse(node), 30)} "
+                              "is not known to be one.",
+                        "Declare its symbols with assume: [integer] (or [integer, nonnegative]); "
+                        "the gamma function of other values is not part of the language.")
+        if name == "factorial" and value.is_negative:
+            raise _Fail(node, "factorial() of a negative number is not defined.")
+        if not value.free_symbols:
+            number = _rational_value(value)
+            if number is not None and abs(number) > MAX_FACTORIAL_ARGUMENT:
+                raise _Fail(node, f"{name}() of {exact_text(number)} is too large to check (the "
+                                  f"argument is at most {MAX_FACTORIAL_ARGUMENT}).", _SMALLER)
+        return value
+
+    def call_factorial(self, node: ast.Call, arg: ast.AST) -> Typed:
+        """``factorial(n)``, n! for a whole number n (undefined, so skipped, where n < 0)."""
+        return Typed(factorial(self._whole(arg, "factorial", "the argument of factorial()"),
+                               evaluate=False), None)
+
+    def call_binomial(self, node: ast.Call, top: ast.AST, bottom: ast.AST) -> Typed:
+        """``binomial(n, k)``, n choose k for whole numbers (0 for k < 0 or k > n >= 0)."""
+        n = self._whole(top, "binomial", "the first argument of binomial()")
+        k = self._whole(bottom, "binomial", "the second argument of binomial()")
+        return Typed(binomial(n, k, evaluate=False), None)
 
     def _bound_variable(self, node: ast.AST, name: str) -> Symbol:
         if isinstance(node, ast.Name) and node.id in self.table.decls \

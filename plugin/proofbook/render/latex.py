@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any, ClassVar
 
-from sympy import Abs, Basic, Derivative, Function, Integral, Mul, Sum, log
+from sympy import Abs, Add, Basic, Derivative, Function, Integral, Limit, Mul, Sum, binomial, factorial, log
 from sympy.core.function import AppliedUndef
 from sympy.matrices.expressions import (
     Determinant,
@@ -69,7 +69,7 @@ def _opens_right(expr: Basic) -> bool:
     so that inside a product anything after it would read as part of its operand."""
     if isinstance(expr, (Derivative, MatDerivative)):
         return not _is_bare(expr.expr)
-    return isinstance(expr, (Integral, Sum))
+    return isinstance(expr, (Integral, Sum, Limit))
 
 
 class HandbookLatexPrinter(LatexPrinter):
@@ -223,6 +223,30 @@ class HandbookLatexPrinter(LatexPrinter):
         if isinstance(arg, (Determinant, Abs)):
             return self._raised(r"\ln", exp) + self._print(arg)
         return self._apply(r"\ln", (arg,), exp)
+
+    # --- limits and combinatorics ----------------------------------------------------------
+
+    def _print_Limit(self, expr: Limit) -> str:
+        r"""``\lim_{x \to 0} f``, ``\lim_{x \to 0^{+}} f``, ``\lim_{x \to \infty} f``; a sum
+        as the operand is parenthesized."""
+        operand, var, point, direction = expr.args
+        side = "" if point.is_infinite or str(direction) == "+-" else f"^{{{direction}}}"
+        tex = self._print(operand)
+        if isinstance(operand, Add) or _strip_minus(operand) is not None:
+            tex = self._add_parens(tex)
+        return rf"\lim_{{{self._print(var)} \to {self._print(point)}{side}}} {tex}"
+
+    def _print_factorial(self, expr: factorial, exp: str | None = None) -> str:
+        """``n!``, with parentheses around anything but a symbol or a number: ``(n + 1)!``."""
+        arg = expr.args[0]
+        tex = self._print(arg)
+        if not (arg.is_Symbol or arg.is_Integer and arg >= 0):
+            tex = self._add_parens(tex)
+        return f"{tex}!" if exp is None else f"{self._add_parens(tex + '!')}^{{{exp}}}"
+
+    def _print_binomial(self, expr: binomial, exp: str | None = None) -> str:
+        tex = rf"\binom{{{self._print(expr.args[0])}}}{{{self._print(expr.args[1])}}}"
+        return tex if exp is None else f"{tex}^{{{exp}}}"
 
     # --- derivatives -----------------------------------------------------------------------
 

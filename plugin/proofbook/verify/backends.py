@@ -12,14 +12,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from fractions import Fraction
-from math import factorial
+from math import comb, factorial
 from typing import Any
 
 import mpmath
 import sympy
 from sympy import Basic, Integral, Rational, Sum, Symbol
 
-from . import linalg, quadrature, rationals
+from . import linalg, quadrature, rationals, series
 from .evaluate import (
     Backend, Direction, Env, Evaluator, NotApplicable, TooLarge, Unreliable, entrywise, value_of,
 )
@@ -30,6 +30,9 @@ MAX_SUM_TERMS = 10_000
 #: functions, whose argument reduction costs digits in proportion to the argument's size).
 MAX_EXP_ARGUMENT = 10**9
 MAX_TRIG_ARGUMENT = 10**12
+#: The largest argument of an exact factorial (or top of a binomial) computed: 5000! has
+#: 16,326 digits.
+MAX_FACTORIAL = 5000
 
 
 class _JetBackend(Backend):
@@ -107,6 +110,36 @@ class _JetBackend(Backend):
         for i in range(lo, hi + 1):
             total = total + ev(node.function, {**env, k.name: self.number(Rational(i))})
         return total
+
+    def series(self, ev: Evaluator, node: Sum, env: Env) -> Any:
+        return INEXACT
+
+    def limit(self, ev: Evaluator, node: sympy.Limit, env: Env) -> Any:
+        return INEXACT
+
+    def combinatorial(self, name: str, args: list[Any]) -> Any:
+        if any(isinstance(a, (Jet, Inexact)) for a in args):
+            raise NotApplicable(f"{name} of a perturbed or irrational value")
+        whole = [self.integer(a) for a in args]
+        if max(abs(w) for w in whole) > MAX_FACTORIAL:
+            raise TooLarge(f"{name} of a number above {MAX_FACTORIAL}")
+        return self.number(Rational(_combinatorial(name, whole)))
+
+
+def _combinatorial(name: str, args: list[int]) -> int:
+    """n! (a pole, so the point is replaced, for n < 0), or n choose k as SymPy defines it
+    for all integers: 0 for k < 0, (-1)^k binomial(k - n - 1, k) for n < 0."""
+    if name == "factorial":
+        n, = args
+        if n < 0:
+            raise ZeroDivisionError("the factorial of a negative integer")
+        return factorial(n)
+    n, k = args
+    if k < 0:
+        return 0
+    if n < 0:
+        return (-1) ** k * comb(k - n - 1, k)
+    return comb(n, k)
 
 
 class ExactBackend(_JetBackend):
@@ -253,6 +286,40 @@ class NumericBackend(_JetBackend):
         return quadrature.integrate(lambda t: ev(node.function, at(t)), lo, hi,
                                     [lambda t, k=k: ev(k, at(t)) for k in kinks], self.guard_digits)  # type: ignore[misc]
 
+    def series(self, ev: Evaluator, node: Sum, env: Env) -> Any:
+        (k, low, _), = node.limits
+        start = self.integer(ev(low, env))
+        return series.infinite_sum(lambda i: ev(node.function, {**env, k.name: mpmath.mpf(i)}),
+                                   start, self.guard_digits)
+
+    def limit(self, ev: Evaluator, node: sympy.Limit, env: Env) -> Any:
+        expr, x, point, direction = node.args
+        f = lambda t: ev(expr, {**env, x.name: t})  # noqa: E731
+        if point.is_infinite:
+            return series.limit(f, None, (1 if point is sympy.S.Infinity else -1,), self.guard_digits, True)
+        sides = {"+": (1,), "-": (-1,), "+-": (1, -1)}[str(direction)]
+        at = standard(ev(point, env))
+        if isinstance(at, Jet):
+            raise NotApplicable("a limit at a perturbed point")
+        return series.limit(f, at, sides, self.guard_digits)
+
+    def combinatorial(self, name: str, args: list[Any]) -> Any:
+        if any(isinstance(a, Jet) for a in args):
+            raise NotApplicable(f"{name} of a perturbed value")
+        whole = [self.integer(a) for a in args]
+        if name == "factorial" and whole[0] < 0:
+            raise ZeroDivisionError("the factorial of a negative integer")
+        if name == "factorial":
+            return mpmath.factorial(whole[0])  # by the gamma function: any size (limits need 2^28)
+        if max(map(abs, whole)) <= MAX_FACTORIAL:
+            return mpmath.mpf(_combinatorial(name, whole))
+        n, k = whole
+        if k < 0 or 0 <= n < k:
+            return mpmath.mpf(0)
+        if n < 0:  # mpmath's gamma quotient and SymPy's convention part ways here
+            raise TooLarge(f"binomial of a negative number below -{MAX_FACTORIAL}")
+        return mpmath.binomial(n, k)
+
 
 def _kink_arguments(expr: Basic) -> list[Basic]:
     """Where an integrand may have a kink: the arguments of |.| and the bases of fractional
@@ -347,3 +414,35 @@ class SymbolicBackend(Backend):
         (k, low, high), = node.limits
         self.used.add("summation")
         return sympy.summation(ev(node.function, env), (value_of(env, k.name), ev(low, env), ev(high, env)))
+
+    def series(self, ev: Evaluator, node: Sum, env: Env) -> Any:
+        """SymPy's closed form: a candidate only (``used``), never a proof or a disproof."""
+        (k, low, _), = node.limits
+        self.used.add("infinite-sum")
+        fresh = Symbol(f"#{k.name}", integer=True)
+        body = ev(node.function, {**env, k.name: fresh})
+        return _candidate(lambda: sympy.summation(body, (fresh, ev(low, env), sympy.oo)), "summation")
+
+    def limit(self, ev: Evaluator, node: sympy.Limit, env: Env) -> Any:
+        """SymPy's limit: a candidate only (``used``), never a proof or a disproof."""
+        expr, x, point, direction = node.args
+        self.used.add("limit")
+        fresh = Symbol(f"#{x.name}", **({"integer": True} if x.is_integer else {"real": True}))
+        body = ev(expr, {**env, x.name: fresh})
+        at = point if point.is_infinite else ev(point, env)
+        return _candidate(lambda: sympy.limit(body, fresh, at, str(direction)), "limit")
+
+    def combinatorial(self, name: str, args: list[Any]) -> Any:
+        return getattr(sympy, name)(*args)
+
+
+def _candidate(compute: Callable[[], Any], name: str) -> Any:
+    """SymPy's value for a limit or series, when it is a finite closed form."""
+    try:
+        value = compute()
+    except (ArithmeticError, NotImplementedError, ValueError, TypeError, RecursionError) as error:
+        raise NotApplicable(f"SymPy's {name} failed ({type(error).__name__})") from None
+    if value.has(sympy.Limit, sympy.Sum, sympy.AccumBounds, sympy.oo, -sympy.oo, sympy.zoo, sympy.nan,
+                 sympy.Piecewise):
+        raise NotApplicable(f"SymPy's {name} gives no finite closed form")
+    return value

@@ -33,7 +33,7 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 import mpmath
-from sympy import Basic, Derivative, Integral, Sum
+from sympy import Basic, Derivative, Integral, Limit, S, Sum, binomial, factorial
 
 from ..errors import ProofbookError
 from ..language.parse import compile_source
@@ -74,6 +74,10 @@ MAX_SIZE = 12
 #: MAX_EXACT_POINTS there.
 TARGET_DIGITS = 12
 MAX_EXACT_POINTS = 6
+#: Exact points, at least, for a scalar claim with factorials or binomial coefficients.
+COMBINATORIAL_POINTS = 16
+#: SymPy engines whose answer is evidence once cross-checked, never a proof.
+UNTRUSTED = frozenset({"integrate", "simplify", "doit", "limit", "infinite-sum"})
 
 
 class _Undefined(NotApplicable):
@@ -138,6 +142,12 @@ class _Checker:
         #: Summation and integration variables: their sampled values mean nothing to a reader.
         self.bound = {str(x.limits[0][0]) for side in (lhs, rhs) for x in side.atoms(Integral, Sum)
                       if x.limits[0][0] not in free}
+        self.bound |= {str(x.args[1]) for side in (lhs, rhs) for x in side.atoms(Limit)
+                       if x.args[1] not in free}
+        #: SymPy's limit and infinite summation only propose a value: the symbolic method's
+        #: verdict on such a claim is a cross-check of the numeric one, never final alone.
+        self.analytic = any(isinstance(x, Limit) or x.limits[0][2] is S.Infinity
+                            for side in (lhs, rhs) for x in side.atoms(Limit, Sum))
         self.dim_names = sorted(table.dims)
         order = max((c for d in (lhs, rhs) for x in d.atoms(Derivative) for _, c in x.variable_count), default=1)
         self.degree = max(3, int(order) + 3)
@@ -155,6 +165,8 @@ class _Checker:
         self.false_pass: float | None = 0.0
         #: SymPy engines the symbolic proof relied on (integrate, summation, simplify).
         self.single_engine: set[str] = set()
+        #: Why the symbolic candidate for a limit or a series disagrees, when it does.
+        self.disagreement: str | None = None
 
     def run(self) -> Result:
         evidence: list[Evidence] = []
@@ -165,6 +177,9 @@ class _Checker:
                     evidence.append(found)
         except _Mismatch as mismatch:
             return Result("false", counterexample=self._simplest(mismatch.counterexample))
+        if self.disagreement is not None:
+            return Result("inconclusive", reason=f"the engines disagree: the numeric test finds "
+                          f"the sides equal, but {self.disagreement}")
         formal = self._formal(evidence)
         if formal is not None and formal.status == "different":
             tested = _list(list(next((e.sizes for e in evidence if e.method == "randomized"), ())))
@@ -255,9 +270,10 @@ class _Checker:
         if "formal" in methods and self._above_bound(evidence):
             return "proved"
         symbolic = next((e for e in evidence if e.method == "symbolic"), None)
-        # A proof rests on the canonical zero tests, and on SymPy's closed-form sums at most;
-        # one that needed integrate or simplify is evidence, cross-checked, but no proof.
-        trusted = symbolic is not None and not self.single_engine & {"integrate", "simplify", "doit"}
+        # A proof rests on the canonical zero tests, and on SymPy's closed-form finite sums at
+        # most; one that needed integrate, simplify, a limit or an infinite series is
+        # evidence, cross-checked, but no proof.
+        trusted = symbolic is not None and not self.single_engine & UNTRUSTED
         if trusted and not self.dim_names and methods & {"numeric", "randomized"}:
             return "proved"
         if trusted and self.dim_names and "randomized" in methods:
@@ -319,7 +335,16 @@ class _Checker:
         seed = int(hashlib.sha256(f"{self.claim.label}|{number}".encode()).hexdigest()[:8], 16)
         return Profile(seed % (1 << k) if k else 0, None, magnitude, reflect)
 
+    def _exact_scalar_points(self) -> int:
+        """Points of the exact test without dimensions: more where factorials or binomial
+        coefficients make the sides no polynomials (no Schwartz-Zippel bound applies)."""
+        if any(side.has(factorial, binomial) for side in (self.lhs, self.rhs)):
+            return max(self._scalar_points(), COMBINATORIAL_POINTS)
+        return self._scalar_points()
+
     def _scalar_points(self) -> int:
+        if not self.lhs.free_symbols | self.rhs.free_symbols:
+            return 1  # a constant claim (a series or a limit of numbers): one point decides
         return max(SCALAR_POINTS, 2 + len(self.signed) + len(self.zeroable) + 2)
 
     def _rng(self, method: str, dims: dict[str, int], attempt: int) -> tuple[random.Random, int]:
@@ -365,7 +390,7 @@ class _Checker:
         self.exact_everywhere = not self.inexact_sizes and bool(done)
         if not done:
             return None
-        where = f"points for each n = {_list(done)}" if self.dim_names else f"{self._scalar_points()} points"
+        where = f"points for each n = {_list(done)}" if self.dim_names else f"{self._exact_scalar_points()} points"
         if self.dim_names and self.dim_names != ["n"]:
             where = f"points at sizes {_list(done)} of {', '.join(self.dim_names)}"
         return Evidence("randomized", f"exact test at random rational points ({where}){self.note}; "
@@ -377,7 +402,7 @@ class _Checker:
         at the sizes above the bound, where a point is costly, only the latter.  Also the
         probability that one point passes a false identity (None: no bound applies)."""
         if not self.dim_names:
-            points = self._scalar_points()
+            points = self._exact_scalar_points()
         elif max(dims.values()) > max(self.settings.random_sizes, default=0):
             points = 1
         else:
@@ -563,6 +588,15 @@ class _Checker:
                             self._compare("symbolic", lhs, rhs, equal, dims, point, indices, None)
                             used |= equal.used
                 budget.confirm()
+            except _Mismatch as mismatch:
+                if not self.analytic:
+                    raise
+                # SymPy's limit or series differs from the other side: one engine against the
+                # numeric test, so no verdict either way (SymPy's limits can be wrong)
+                self.disagreement = (f"SymPy's {' and '.join(sorted(backend.used & UNTRUSTED))} "
+                                     f"gives another value ({mismatch.counterexample.lhs} against "
+                                     f"{mismatch.counterexample.rhs})")
+                break
             except BudgetExceeded:
                 self.reasons.append(f"symbolic check at n = {n} ran out of its "
                                     f"{self.settings.symbolic_budget:g} s budget")
@@ -576,6 +610,9 @@ class _Checker:
             return None
         self.single_engine = used | backend.used
         where = f" for n = {_list(proved)}" if self.dim_names else ""
+        if self.analytic:
+            return Evidence("symbolic", f"SymPy's {' and '.join(sorted(self.single_engine & UNTRUSTED))} "
+                            "agrees (a closed form it proposes, cross-checked, not a proof)", tuple(proved))
         return Evidence("symbolic", f"symbolic proof{where}{self.note}", tuple(proved))
 
 

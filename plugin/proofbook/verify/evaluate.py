@@ -22,6 +22,7 @@ from sympy import (
     MatMul, MatPow, MatrixSymbol, Mul, Pow, Rational, S, Sum, Symbol, Trace, Transpose,
     ZeroMatrix, atan, cos, cosh, exp, log, sin, sinh, tan, tanh,
 )
+from sympy import Limit, binomial, factorial
 from sympy.core.function import AppliedUndef
 from sympy.matrices.expressions.matexpr import MatrixElement
 
@@ -93,6 +94,17 @@ class Backend:
         raise NotImplementedError
 
     def summation(self, ev: Evaluator, node: Sum, env: Env) -> Any:
+        raise NotImplementedError
+
+    def series(self, ev: Evaluator, node: Sum, env: Env) -> Any:
+        """An infinite sum (upper bound ``oo``)."""
+        raise NotImplementedError
+
+    def limit(self, ev: Evaluator, node: Limit, env: Env) -> Any:
+        raise NotImplementedError
+
+    def combinatorial(self, name: str, args: list[Any]) -> Any:
+        """``factorial`` or ``binomial`` of whole numbers."""
         raise NotImplementedError
 
 
@@ -199,7 +211,18 @@ class Evaluator:
         return self.backend.integral(self, node, env)
 
     def _Sum(self, node: Sum, env: Env) -> Any:
+        if node.limits[0][2] is S.Infinity:
+            return self.backend.series(self, node, env)
         return self.backend.summation(self, node, env)
+
+    def _Limit(self, node: Limit, env: Env) -> Any:
+        return self.backend.limit(self, node, env)
+
+    def _factorial(self, node: factorial, env: Env) -> Any:
+        return self.backend.combinatorial("factorial", [scalar(self(node.args[0], env))])
+
+    def _binomial(self, node: binomial, env: Env) -> Any:
+        return self.backend.combinatorial("binomial", [scalar(self(a, env)) for a in node.args])
 
     def _AtBase(self, node: Basic, env: Env) -> Any:
         """An expression at the base point of an indefinite integral (``antiderivative``)."""
