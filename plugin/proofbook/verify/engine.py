@@ -180,6 +180,13 @@ class _Checker:
         if self.disagreement is not None:
             return Result("inconclusive", reason=f"the engines disagree: the numeric test finds "
                           f"the sides equal, but {self.disagreement}")
+        if self.analytic and evidence and not any(e.method == "symbolic" for e in evidence):
+            # Extrapolation is fooled by a series or a function that changes course beyond
+            # its last sample (Σ 2^-k + k^30/10^200 "converges" to 2): one engine is no verdict.
+            why = "; ".join(r for r in self.reasons if r.startswith("symbolic")) or "no value"
+            return Result("inconclusive", reason=(
+                "a limit or an infinite series is verified only when two engines agree, and "
+                f"SymPy proposed no value to cross-check the numeric test ({why})"))
         formal = self._formal(evidence)
         if formal is not None and formal.status == "different":
             tested = _list(list(next((e.sizes for e in evidence if e.method == "randomized"), ())))
