@@ -34,6 +34,8 @@ from .growth import MAX_BITS, MAX_CONSTANT_BITS, Growth, digits
 from .nodes import MatDerivative, SymMatDerivative
 from .shapes import ShapeText, describe
 from .names import ELEMENTARY, FUNCTIONS
+from .slips import (Slip, call_fix, caret_fix, character_slip, function_guess, meaning,
+                    symbol_guess, syntax_slip)
 from .symbols import SymbolTable, dimension
 
 MAX_LENGTH = 2000
@@ -110,9 +112,15 @@ def compile_source(source: Source, table: SymbolTable, entry_id: str | None = No
         raise ProofbookError(
             f"the expression is {len(text)} characters long; the limit is {MAX_LENGTH}.",
             source.location, entry_id, "Split it with a proof, or shorten it.")
+    slip = character_slip(text)
+    if slip is not None:
+        raise _slip_error(slip, source, entry_id)
     try:
         tree = ast.parse("(" + text + "\n)", mode="eval")
     except (SyntaxError, ValueError, MemoryError, RecursionError) as exc:
+        slip = syntax_slip(text, table.decls)
+        if slip is not None:
+            raise _slip_error(slip, source, entry_id) from None
         line, col = _syntax_position(exc, text)
         reason = _syntax_reason(exc).rstrip(".")
         raise ProofbookError(
@@ -126,6 +134,13 @@ def compile_source(source: Source, table: SymbolTable, entry_id: str | None = No
         line, col = _node_position(fail.node, text)
         raise ProofbookError(fail.message, _located(source.location, line, col), entry_id,
                              fail.hint) from None
+
+
+def _slip_error(slip: Slip, source: Source, entry_id: str | None) -> ProofbookError:
+    """A slip (``slips``) as a located error: its offset in the text as line and column."""
+    head = _lines(source.text[: slip.offset])
+    line, col = len(head), len(head[-1]) + 1
+    return ProofbookError(slip.message, _located(source.location, line, col), entry_id, slip.hint)
 
 
 def _quote(text: str, limit: int = 60) -> str:
@@ -161,6 +176,12 @@ def _node_position(node: ast.AST | None, text: str) -> tuple[int, int | None]:
     raw = _lines("(" + text)[line - 1].encode()
     col = len(raw[: node.col_offset].decode(errors="replace"))  # type: ignore[attr-defined]  # with lineno
     return line, (col if line == 1 else col + 1)
+
+
+def _offset(text: str, line: int, col_offset: int) -> int:
+    """The character offset in ``text`` of an AST position (``col_offset`` counts UTF-8 bytes)."""
+    lines = re.split(r"(?<=\r\n)|(?<=\r)(?!\n)|(?<=\n)", text)
+    return sum(map(len, lines[: line - 1])) + len(lines[line - 1].encode()[:col_offset].decode(errors="replace"))
 
 
 def _lines(text: str) -> list[str]:
@@ -265,15 +286,26 @@ class _Compiler:
                 return Typed(self.table.dims[name], None)
             if name in FUNCTIONS:
                 raise _Fail(node, f"'{name}' is a function; call it with arguments, e.g. {name}(...).")
-            known = ", ".join(sorted(self.table.objects)) or "none"
-            raise _Fail(node, f"unknown symbol '{name}'.",
-                        f"Declare it under 'symbols:' (declared here: {known}).")
+            raise self._unknown_symbol(node, name)
         decl = self.table.decls[name]
         if decl.kind == "index":
             raise _Fail(node, f"'{name}' is an index; use it inside M[{name}] or M[{name}, j].")
         if isinstance(obj, MatrixSymbol):
             return Typed(obj, obj.shape)
         return Typed(obj, None)
+
+    def _unknown_symbol(self, node: ast.Name, name: str) -> _Fail:
+        """The error for an undeclared name, with the name it most likely means."""
+        known = ", ".join(sorted(self.table.objects)) or "none"
+        declare = f"Declare it under 'symbols:' (declared here: {known})."
+        if name in ("I", "Id") and self.table.dims:
+            return _Fail(node, f"unknown symbol '{name}'.",
+                         f"The identity matrix is written eye({sorted(self.table.dims)[0]}).")
+        guess = symbol_guess(name, [*self.table.objects, *self.table.dims])
+        if guess is None:
+            return _Fail(node, f"unknown symbol '{name}'.", declare)
+        return _Fail(node, f"unknown symbol '{name}' (did you mean {guess}{meaning(guess)}?).",
+                     "Write exp(x) for e**x, or declare e under 'symbols:'." if name == "e" else declare)
 
     # -- operators ----------------------------------------------------------------------
 
@@ -289,6 +321,8 @@ class _Compiler:
 
     def visit_BinOp(self, node: ast.BinOp) -> Typed:
         op = type(node.op)
+        if op not in (ast.Add, ast.Sub, ast.Mult, ast.Div, ast.Pow):
+            raise self._operator_slip(node)
         if op is ast.Pow:
             return self._power(node)
         left, right = self.visit(node.left), self.visit(node.right)
@@ -302,9 +336,33 @@ class _Compiler:
             if not right.is_scalar:
                 raise _Fail(node, "division by a matrix is not defined.", "Write a*inv(B) instead.")
             return self._scale(Pow(right.expr, -1, evaluate=False), left, after=True)
+        raise self._operator_slip(node)
+
+    def _operator_slip(self, node: ast.BinOp) -> _Fail:
+        """An operator outside the language, checked before its operands (``A^T``: T is no
+        symbol), with what to write: ``^`` is Python's XOR, ``|`` its OR."""
+        op = type(node.op)
+        if op is ast.BitXor:
+            return _Fail(node, "'^' is not a power.",
+                         caret_fix(self._segment(node.left), self._segment(node.right), self.table.decls))
+        if op is ast.BitOr:
+            return _Fail(node, "the operator '|' is not allowed; bars |...| are not part of the language.",
+                         "Write det(A) for a determinant or abs(x) for an absolute value.")
         symbol = {ast.MatMult: "@", ast.Mod: "%", ast.FloorDiv: "//"}.get(op, type(node.op).__name__)
-        raise _Fail(node, f"the operator '{symbol}' is not allowed.",
-                    "Use * for every product, including matrix products.")
+        return _Fail(node, f"the operator '{symbol}' is not allowed.",
+                     "Use * for every product, including matrix products.")
+
+    def _segment(self, node: ast.AST) -> str:
+        """The text of ``node`` as written, on one line; in parentheses if the author wrote them."""
+        source = "(" + self.text + "\n)"
+        text = " ".join((ast.get_source_segment(source, node) or "").split())
+        start = _offset(source, node.lineno, node.col_offset)  # type: ignore[attr-defined]  # an expression
+        end = _offset(source, node.end_lineno, node.end_col_offset)  # type: ignore[attr-defined]  # an expression
+        opened, closed = source[:start].rstrip(), source[end:].lstrip()
+        if start > 1 and opened.endswith("(") and closed.startswith(")") \
+                and not re.search(r"\w$", opened[:-1].rstrip()):
+            return f"({text})"
+        return text
 
     def _add(self, node: ast.AST, left: Typed, right: Typed) -> Typed:
         if left.is_scalar and right.is_scalar:
@@ -417,6 +475,12 @@ class _Compiler:
 
     def visit_Call(self, node: ast.Call) -> Typed:
         if not isinstance(node.func, ast.Name):
+            product = isinstance(node.func, (ast.BinOp, ast.UnaryOp)) or isinstance(node.func, ast.Constant) \
+                and type(node.func.value) in (int, float)
+            fixed = call_fix(self._segment(node)) if product and node.args else None
+            if fixed is not None:
+                raise _Fail(node, f"'{self._segment(node)}' has no operator: implicit multiplication "
+                                  "is not allowed.", f"Write {fixed} for a product.")
             raise _Fail(node, "only the documented functions can be called, by name.")
         name = node.func.id
         if node.keywords or any(isinstance(a, ast.Starred) for a in node.args):
@@ -426,13 +490,35 @@ class _Compiler:
             return self._apply_function(node, name)
         handler = getattr(self, "call_" + name, None)
         if name not in FUNCTIONS or handler is None:
-            raise _Fail(node, f"unknown function '{name}'.",
-                        f"Known functions: {', '.join(sorted(FUNCTIONS))}.")
+            raise self._unknown_function(node, name)
         allowed = {int(k) for k in FUNCTIONS[name].split(" or ")}
         if len(node.args) not in allowed:
             raise _Fail(node, f"{name}() takes {FUNCTIONS[name].replace(' or ', ' or ')} "
                               f"argument{'s' if FUNCTIONS[name] != '1' else ''}, not {len(node.args)}.")
         return handler(node, *node.args)
+
+    def _unknown_function(self, node: ast.Call, name: str) -> _Fail:
+        """The error for a call of a name that is no function, with the fix most likely meant."""
+        decl = self.table.decls.get(name)
+        segment = self._segment(node)
+        if decl is not None and decl.kind == "scalar" and decl.of:
+            return _Fail(node, f"'{name}' is a scalar that depends on {', '.join(decl.of)}, not a "
+                               "function to call.", f"Write {name}: it stands for {name}({', '.join(decl.of)}).")
+        if decl is not None:
+            return _Fail(node, f"'{name}' is declared as {'an' if decl.kind == 'index' else 'a'} "
+                               f"{decl.kind}, not a function: implicit multiplication is not allowed.",
+                         f"Write {call_fix(segment)} for a product.")
+        if name == "T" and len(node.args) == 1:
+            argument = self._segment(node.args[0])
+            postfix = argument if isinstance(node.args[0], ast.Name) else f"({argument.strip('()')})"
+            return _Fail(node, "unknown function 'T'.", f"The transpose is written .T: write {postfix}.T.")
+        functions = [n for n, d in self.table.decls.items() if d.kind == "function"]
+        guess = function_guess(name, functions)
+        if guess is None:
+            return _Fail(node, f"unknown function '{name}'.",
+                         f"Known functions: {', '.join(sorted(FUNCTIONS))}.")
+        return _Fail(node, f"unknown function '{name}' (did you mean {guess}{meaning(guess)}?).",
+                     f"Write {guess}{segment[len(name):]}.")
 
     def _apply_function(self, node: ast.Call, name: str) -> Typed:
         decl = self.table.decls[name]
