@@ -1,0 +1,136 @@
+"""The commonest slips get a located message that says what to write instead."""
+
+from __future__ import annotations
+
+import pytest
+
+from proofbook.errors import Location, ProofbookError
+from proofbook.language.parse import compile_source
+from proofbook.language.symbols import SymbolTable
+from proofbook.model import Source, SymbolDecl
+
+TABLE = SymbolTable.build((
+    SymbolDecl("x", "scalar"),
+    SymbolDecl("a", "scalar"),
+    SymbolDecl("b", "scalar"),
+    SymbolDecl("y", "scalar", of=("x",)),
+    SymbolDecl("sigma", "scalar"),
+    SymbolDecl("A", "matrix", ("n", "n")),
+    SymbolDecl("B", "matrix", ("n", "n")),
+    SymbolDecl("f", "function", of=("x",)),
+))
+WHERE = Location("registry/sheet.yml", 12, 10)
+
+
+def error_of(text: str) -> ProofbookError:
+    with pytest.raises(ProofbookError) as caught:
+        compile_source(Source(text, WHERE), TABLE, "my-entry")
+    return caught.value
+
+
+SLIPS = [
+    # powers are **; ^ binds more loosely than +, so the fix keeps what the author meant
+    ("x^2", 10, "'^' is not a power. Powers are written with **: write x**2."),
+    ("x^2 + 1", 10, "write x**2 + 1."),
+    ("2*x^2", 10, "write 2*x**2."),
+    ("x^{2}", 10, "write x**2."),
+    ("x^(1/2)", 10, "write x**(1/2)."),
+    # transpose, inverse and Euler's number written with ^
+    ("A^T", 10, "The transpose is written .T: write A.T."),
+    ("(A*B)^T", 10, "write (A*B).T."),
+    ("A^-1", 10, "write A**-1, or inv(A) for an inverse."),
+    ("A^{-1}", 10, "write A**-1, or inv(A) for an inverse."),
+    ("e^x", 10, "Euler's number is E: write exp(x)."),
+    ("e**x", 10, "unknown symbol 'e' (did you mean E, Euler's number?). Write exp(x) for e**x"),
+    # implicit multiplication, glued or spaced, and a call of a number or a sum
+    ("cos(2x)", 14, "'2x' has no operator: implicit multiplication is not allowed. Write 2*x for a product"),
+    ("2x", 10, "Write 2*x for a product."),
+    ("1.5x", 10, "Write 1.5*x for a product."),
+    ("2(x+1)", 10, "'2(x+1)' has no operator: implicit multiplication is not allowed. Write 2*(x+1) for a product."),
+    ("(a+b)(a-b)", 10, "Write (a+b)*(a-b) for a product."),
+    ("x*(a+b)(a-b)", 12, "Write (a+b)*(a-b) for a product."),
+    ("(a+b)x", 10, "Write (a+b)*x for a product."),
+    ("x y", 10, "'x y' has no operator: implicit multiplication is not allowed. Write x*y for a product."),
+    ("A.T B", 10, "Write A.T*B for a product."),
+    ("diff(f x)", 15, "Write f*x for a product (or f, x if a comma is missing between arguments)."),
+    ("x(a+b)", 10, "'x' is declared as a scalar, not a function: implicit multiplication is not allowed. "
+                   "Write x*(a+b) for a product."),
+    ("y(x)", 10, "'y' is a scalar that depends on x, not a function to call. Write y: it stands for y(x)."),
+    # other notations' function names
+    ("ln(x)", 10, "unknown function 'ln' (did you mean log, the natural logarithm?). Write log(x)."),
+    ("Tr(A)", 10, "unknown function 'Tr' (did you mean trace?). Write trace(A)."),
+    ("tr(A*B)", 10, "Write trace(A*B)."),
+    ("arctan(x)", 10, "(did you mean atan?). Write atan(x)."),
+    ("Det(A)", 10, "(did you mean det?). Write det(A)."),
+    ("inverse(A)", 10, "(did you mean inv?). Write inv(A)."),
+    ("sinn(x)", 10, "unknown function 'sinn' (did you mean sin?). Write sin(x)."),
+    ("T(A*B)", 10, "The transpose is written .T: write (A*B).T."),
+    # a function applied without parentheses
+    ("inv A", 10, "'inv A': the argument of a function goes in parentheses. Write inv(A)."),
+    ("Tr A", 10, "Write trace(A)."),
+    ("ln x", 10, "Write log(x)."),
+    # primes: a transpose for a matrix, a derivative for a function
+    ("A'", 11, "a prime (A') is not part of the language. Write A.T for the transpose"),
+    ("(A*B)'", 15, "Write (A*B).T for the transpose"),
+    ("f'", 11, "Write diff(f, x) for the derivative."),
+    ("y'", 11, "Write diff(y, x) for the derivative."),
+    # bars: a determinant of a matrix, an absolute value of a scalar
+    ("|A|", 10, "bars |...| are not part of the language. Write det(A) for a determinant."),
+    ("|x|", 10, "Write abs(x) for an absolute value."),
+    ("x + |A|", 14, "Write det(A) for a determinant."),
+    ("a|b", 10, "Write det(A) for a determinant or abs(x) for an absolute value."),
+    # Unicode
+    ("x²", 11, "the character '²' cannot appear in an expression. Powers are written with **: write x**2."),
+    ("A⁻¹", 11, "write A**-1 or inv(A)."),
+    ("Aᵀ", 11, "The transpose is written .T: write A.T."),
+    ("2×x", 11, "Every product is written with *: write 2*x."),
+    ("x·y", 11, "write x*y."),
+    ("√x", 10, "Write sqrt(x) for a square root."),
+    ("π*x", 10, "Write pi for the constant π."),
+    ("σ*x", 10, "declare sigma under 'symbols:'"),
+    ("x − 1", 12, "Write the minus sign as the ASCII hyphen -."),
+    # constants and symbols by other names, and did-you-mean for declared ones
+    ("Pi*x", 10, "unknown symbol 'Pi' (did you mean pi, the constant π?)."),
+    ("sigm", 10, "unknown symbol 'sigm' (did you mean sigma?)."),
+    ("I*A", 10, "unknown symbol 'I'. The identity matrix is written eye(n)."),
+]
+
+
+@pytest.mark.parametrize("text, column, message", SLIPS, ids=[s[0] for s in SLIPS])
+def test_slip_gets_a_located_message_with_the_fix(text: str, column: int, message: str) -> None:
+    """file:line:col, the entry, what is wrong and what to write instead; never a traceback."""
+    error = error_of(text)
+    assert message in str(error)
+    assert str(error).startswith(f"registry/sheet.yml:12:{column}: entry 'my-entry': ")
+
+
+def test_a_unicode_letter_is_refused_even_where_python_would_read_a_name() -> None:
+    """Python reads Aᵀ as the name AT: with AT declared, Aᵀ must still be an error, not AT."""
+    table = SymbolTable.build((SymbolDecl("A", "matrix", ("n", "n")), SymbolDecl("AT", "matrix", ("n", "n"))))
+    with pytest.raises(ProofbookError, match="The transpose is written .T: write A.T."):
+        compile_source(Source("Aᵀ", WHERE), table, "e")
+
+
+def test_unicode_in_a_comment_is_allowed() -> None:
+    """Only the expression itself must be ASCII."""
+    assert compile_source(Source("x**2  # x²", WHERE), TABLE, "e").expr is not None
+
+
+def test_slip_on_a_later_line_names_that_line() -> None:
+    """A slip on the second line of a block scalar points at that line."""
+    error = error_of("x +\n 2x")
+    assert error.location == Location("registry/sheet.yml", 13, None)
+    assert "Write 2*x for a product." in str(error)
+
+
+@pytest.mark.parametrize("text", ["x**2 + 1", "2*(x + 1)", "(a + b)*(a - b)", "log(x)", "trace(A)",
+                                  "A.T", "inv(A)", "det(A)", "abs(x)", "E**x", "exp(x)", "pi*x"])
+def test_the_fixes_compile(text: str) -> None:
+    """What the messages tell the author to write is accepted."""
+    assert compile_source(Source(text, WHERE), TABLE, "e").expr is not None
+
+
+def test_an_unrelated_unknown_name_gets_no_guess() -> None:
+    """No did-you-mean for a name like nothing declared: the list of names instead."""
+    assert "unknown function 'foo'. Known functions: abs," in str(error_of("foo(x)"))
+    assert "unknown symbol 'D'. Declare it under 'symbols:'" in str(error_of("D*A"))
