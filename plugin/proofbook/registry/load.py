@@ -206,8 +206,13 @@ def _meaning_problems(raw: dict[str, Any], index: int) -> Iterator[Problem]:
             yield Problem(path, f"{why}; it cannot name a symbol.", "Choose another name.", at_key=True)
         if name in dimensions:
             yield Problem(path, f"'{name}' is used both as a dimension and as a symbol.",
-                          "Rename the symbol or the dimension (dimensions are names like n, m).",
-                          at_key=True)
+                          f"Rename the {decl.get('kind', 'symbol')} {name} or the dimension "
+                          "(dimensions are names like n, m, N).", at_key=True)
+        for dim in dict.fromkeys(_dimension_names(decl.get("size"))):
+            why_not = reserved(dim)
+            if why_not:
+                yield Problem(path + ("size",), f"{why_not}; it cannot name a dimension.",
+                              "Choose another name, such as n or N.")
         for other in _one_or_many(decl.get("of")):
             if other == name:
                 yield Problem(path + ("of",), f"symbol '{name}' cannot be a function of itself.",

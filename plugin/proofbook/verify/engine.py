@@ -136,6 +136,8 @@ class _Checker:
         self.bound = {str(x.limits[0][0]) for side in (lhs, rhs) for x in side.atoms(Integral, Sum)
                       if x.limits[0][0] not in free}
         self.dim_names = sorted(table.dims)
+        #: How texts name the size: the one dimension's own name (N), else n for all of them.
+        self._size_name = self.dim_names[0] if len(self.dim_names) == 1 else "n"
         order = max((c for d in (lhs, rhs) for x in d.atoms(Derivative) for _, c in x.variable_count), default=1)
         self.degree = max(3, int(order) + 3)
         self.signed = signed_scalars(table)
@@ -445,7 +447,7 @@ class _Checker:
         if not done:
             return None
         count = f"{points} point{'s' if points != 1 else ''}"
-        where = f"{count} for each n = {_list(done)}" if self.dim_names else count
+        where = f"{count} for each {self._size_name} = {_list(done)}" if self.dim_names else count
         return Evidence("numeric", f"numeric test at {s.digits} digits, confirmed at "
                         f"{s.digits + CONFIRM_DIGITS} ({where}){self.note}", tuple(done))
 
@@ -572,7 +574,7 @@ class _Checker:
         if not proved:
             return None
         self.single_engine = used | backend.used
-        where = f" for n = {_list(proved)}" if self.dim_names else ""
+        where = f" for {self._size_name} = {_list(proved)}" if self.dim_names else ""
         return Evidence("symbolic", f"symbolic proof{where}{self.note}", tuple(proved))
 
 
