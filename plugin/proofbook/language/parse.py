@@ -329,7 +329,7 @@ class _Compiler:
         if op in (ast.Add, ast.Sub):
             if op is ast.Sub:
                 right = self._scale(Integer(-1), right)
-            return self._add(node, left, right)
+            return self._add(node, left, right, self._parenthesized(node.left), self._parenthesized(node.right))
         if op is ast.Mult:
             return self._multiply(node, left, right)
         if op is ast.Div:
@@ -354,24 +354,31 @@ class _Compiler:
 
     def _segment(self, node: ast.AST) -> str:
         """The text of ``node`` as written, on one line; in parentheses if the author wrote them."""
+        text = " ".join((ast.get_source_segment("(" + self.text + "\n)", node) or "").split())
+        return f"({text})" if self._parenthesized(node) else text
+
+    def _parenthesized(self, node: ast.AST) -> bool:
+        """Whether the author wrote parentheses around ``node`` (the AST does not keep them):
+        ``(`` before it and ``)`` after it, the ``(`` not opening the arguments of a call."""
         source = "(" + self.text + "\n)"
-        text = " ".join((ast.get_source_segment(source, node) or "").split())
         start = _offset(source, node.lineno, node.col_offset)  # type: ignore[attr-defined]  # an expression
         end = _offset(source, node.end_lineno, node.end_col_offset)  # type: ignore[attr-defined]  # an expression
         opened, closed = source[:start].rstrip(), source[end:].lstrip()
-        if start > 1 and opened.endswith("(") and closed.startswith(")") \
-                and not re.search(r"\w$", opened[:-1].rstrip()):
-            return f"({text})"
-        return text
+        return start > 1 and opened.endswith("(") and closed.startswith(")") \
+            and not re.search(r"\w$", opened[:-1].rstrip())
 
-    def _add(self, node: ast.AST, left: Typed, right: Typed) -> Typed:
+    def _add(self, node: ast.AST, left: Typed, right: Typed, left_grouped: bool = False,
+             right_grouped: bool = False) -> Typed:
+        """``left + right``, one flat sum unless the author put a term that is a sum in
+        parentheses: ``(a + b) + c`` stays a sum of two terms, and prints its parentheses."""
         if left.is_scalar and right.is_scalar:
-            return Typed(Add(*_flat(left.expr, Add), *_flat(right.expr, Add), evaluate=False), None)
+            terms = _terms(left.expr, Add, left_grouped) + _terms(right.expr, Add, right_grouped)
+            return Typed(Add(*terms, evaluate=False), None)
         if left.shape != right.shape:
             raise _Fail(node, f"shape mismatch in a sum: {describe_shape(left.shape)} plus "
                               f"{describe_shape(right.shape)}.",
                         "Both terms of a sum must have the same shape.")
-        terms = _flat(left.expr, MatAdd) + _flat(right.expr, MatAdd)
+        terms = _terms(left.expr, MatAdd, left_grouped) + _terms(right.expr, MatAdd, right_grouped)
         return Typed(MatAdd(*terms, evaluate=False), left.shape)
 
     def _multiply(self, node: ast.AST, left: Typed, right: Typed) -> Typed:
@@ -709,6 +716,11 @@ def _total_exponent(expr: Basic) -> Basic:
     if isinstance(expr, (Pow, MatPow)) and expr.exp.is_Rational:
         return abs(expr.exp) * _total_exponent(expr.base)
     return Integer(1)
+
+
+def _terms(expr: Basic, cls: type[Basic], grouped: bool) -> list[Basic]:
+    """The terms ``expr`` adds to a sum: all of its own, unless the author grouped it."""
+    return [expr] if grouped else _flat(expr, cls)
 
 
 def _flat(expr: Basic, cls: type[Basic]) -> list[Basic]:

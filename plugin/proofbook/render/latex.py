@@ -11,12 +11,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any, ClassVar
 
-from sympy import Abs, Basic, Derivative, Function, Integral, Mul, Sum, log
+from sympy import Abs, Add, Basic, Derivative, Function, Integral, Mul, Sum, log
 from sympy.core.function import AppliedUndef
 from sympy.matrices.expressions import (
     Determinant,
     Identity,
     Inverse,
+    MatAdd,
     MatMul,
     MatPow,
     MatrixSymbol,
@@ -150,9 +151,12 @@ class HandbookLatexPrinter(LatexPrinter):
         return self.parenthesize(expr, level, strict=strict)
 
     def _print_Add(self, expr: Basic, order: str | None = None) -> str:
-        """Terms in written order; a term with a leading minus is subtracted (MatAdd too)."""
+        """Terms in written order; a term with a leading minus is subtracted (MatAdd too).
+
+        A sum inside a sum is one the author put in parentheses (the parser merges the others),
+        so it prints in parentheses, also as the first term: ``(a + b) + c``."""
         first, *rest = self._as_ordered_terms(expr, order=order)
-        tex = self.parenthesize(first, PRECEDENCE["Add"], strict=True)
+        tex = self.parenthesize(first, PRECEDENCE["Add"], strict=not isinstance(first, (Add, MatAdd)))
         for term in rest:
             positive = _strip_minus(term)
             sign = " + " if positive is None else " - "
