@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
 import pytest
 
 from proofbook.errors import Location, ProofbookError
@@ -134,3 +137,27 @@ def test_an_unrelated_unknown_name_gets_no_guess() -> None:
     """No did-you-mean for a name like nothing declared: the list of names instead."""
     assert "unknown function 'foo'. Known functions: abs," in str(error_of("foo(x)"))
     assert "unknown symbol 'D'. Declare it under 'symbols:'" in str(error_of("D*A"))
+
+
+def documented_slips() -> list[tuple[str, str]]:
+    """The rows of the table of common slips in docs/expressions.md: (input, message)."""
+    page = (Path(__file__).resolve().parents[1] / "docs" / "expressions.md").read_text(encoding="utf-8")
+    table = page.split("<!-- slips -->\n", 1)[1].split("\n\n", 1)[0]
+    rows = []
+    for line in table.splitlines()[2:]:
+        cells = [cell.strip().replace("\\|", "|") for cell in re.split(r"(?<!\\)\|", line)[1:-1]]
+        rows.append((cells[0].strip("`"), cells[1].strip("`")))
+    return rows
+
+
+DOCS_TABLE = SymbolTable.build((SymbolDecl("A", "matrix", ("n", "n")), SymbolDecl("a", "scalar"),
+                                SymbolDecl("b", "scalar"), SymbolDecl("x", "scalar"),
+                                SymbolDecl("f", "function", of=("x",))))
+
+
+@pytest.mark.parametrize("text, message", documented_slips())
+def test_the_documented_slip_messages_are_the_real_ones(text: str, message: str) -> None:
+    """Each row of the docs' table is what the parser says, word for word."""
+    with pytest.raises(ProofbookError) as caught:
+        compile_source(Source(text, WHERE), DOCS_TABLE, "e")
+    assert str(caught.value).split("entry 'e': ", 1)[1] == message
