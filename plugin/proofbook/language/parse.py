@@ -18,6 +18,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from fractions import Fraction
+from functools import cached_property
 
 import sympy
 from sympy import (
@@ -176,12 +177,6 @@ def _node_position(node: ast.AST | None, text: str) -> tuple[int, int | None]:
     raw = _lines("(" + text)[line - 1].encode()
     col = len(raw[: node.col_offset].decode(errors="replace"))  # type: ignore[attr-defined]  # with lineno
     return line, (col if line == 1 else col + 1)
-
-
-def _offset(text: str, line: int, col_offset: int) -> int:
-    """The character offset in ``text`` of an AST position (``col_offset`` counts UTF-8 bytes)."""
-    lines = re.split(r"(?<=\r\n)|(?<=\r)(?!\n)|(?<=\n)", text)
-    return sum(map(len, lines[: line - 1])) + len(lines[line - 1].encode()[:col_offset].decode(errors="replace"))
 
 
 def _lines(text: str) -> list[str]:
@@ -357,13 +352,23 @@ class _Compiler:
         text = " ".join((ast.get_source_segment("(" + self.text + "\n)", node) or "").split())
         return f"({text})" if self._parenthesized(node) else text
 
+    @cached_property
+    def _source_lines(self) -> list[str]:
+        """The parsed text (with its wrapping parentheses) as lines that keep their endings."""
+        return re.split(r"(?<=\r\n)|(?<=\r)(?!\n)|(?<=\n)", "(" + self.text + "\n)")
+
+    def _offset(self, line: int, col_offset: int) -> int:
+        """The character offset of an AST position (``col_offset`` counts UTF-8 bytes)."""
+        lines = self._source_lines
+        return sum(map(len, lines[: line - 1])) + len(lines[line - 1].encode()[:col_offset].decode(errors="replace"))
+
     def _parenthesized(self, node: ast.AST) -> bool:
         """Whether the author wrote parentheses around ``node`` (the AST does not keep them):
         ``(`` before it and ``)`` after it, the ``(`` not opening the arguments of a call."""
         source = "(" + self.text + "\n)"
-        start = _offset(source, node.lineno, node.col_offset)  # type: ignore[attr-defined]  # an expression
-        end = _offset(source, node.end_lineno, node.end_col_offset)  # type: ignore[attr-defined]  # an expression
-        opened, closed = source[:start].rstrip(), source[end:].lstrip()
+        start = self._offset(node.lineno, node.col_offset)  # type: ignore[attr-defined]  # an expression
+        end = self._offset(node.end_lineno, node.end_col_offset)  # type: ignore[attr-defined]  # an expression
+        opened, closed = source[max(0, start - 200):start].rstrip(), source[end:end + 200].lstrip()
         return start > 1 and opened.endswith("(") and closed.startswith(")") \
             and not re.search(r"\w$", opened[:-1].rstrip())
 
