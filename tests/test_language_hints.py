@@ -96,6 +96,19 @@ SLIPS = [
     ("Pi*x", 10, "unknown symbol 'Pi' (did you mean pi, the constant π?)."),
     ("sigm", 10, "unknown symbol 'sigm' (did you mean sigma?)."),
     ("I*A", 10, "unknown symbol 'I'. The identity matrix is written eye(n)."),
+    # declared names written together, powers of functions, logarithms to a base
+    ("ab*x", 10, "unknown symbol 'ab' (did you mean a*b?). Implicit multiplication is not allowed"),
+    ("sigmax", 10, "(did you mean sigma*x?)"),
+    ("sin^2(x)", 10, "write sin(x)**2."),
+    ("e^(-x^2)", 10, "write exp(-x**2)."),
+    ("log2(x)", 10, "unknown function 'log2'. log is the natural logarithm: write log(x)/log(2)"),
+    ("lg(x)", 10, "write log(x)/log(10) for the logarithm to base 10."),
+    # methods of other libraries, an equation inside an expression, a vulgar fraction
+    ("A.inv()", 10, "attribute '.inv' is not allowed; only '.T' (transpose) is. Write inv(A)."),
+    ("(A*B).det()", 10, "Write det(A*B)."),
+    ("A.T()", 10, "'.T' takes no parentheses. Write A.T."),
+    ("x = a", 12, "an expression has no '='. Put the two sides in lhs: and rhs: (or the items of chain:)."),
+    ("½*x", 10, "Write the number as 1/2."),
 ]
 
 

@@ -35,8 +35,8 @@ from .growth import MAX_BITS, MAX_CONSTANT_BITS, Growth, digits
 from .nodes import MatDerivative, SymMatDerivative
 from .shapes import ShapeText, describe
 from .names import ELEMENTARY, FUNCTIONS
-from .slips import (Slip, call_fix, caret_fix, character_slip, function_guess, meaning,
-                    symbol_guess, syntax_slip)
+from .slips import (METHODS, Slip, call_fix, caret_fix, character_slip, function_guess,
+                    logarithm_base, meaning, product_split, symbol_guess, syntax_slip, unwrapped)
 from .symbols import SymbolTable, dimension
 
 MAX_LENGTH = 2000
@@ -296,6 +296,10 @@ class _Compiler:
         if name in ("I", "Id") and self.table.dims:
             return _Fail(node, f"unknown symbol '{name}'.",
                          f"The identity matrix is written eye({sorted(self.table.dims)[0]}).")
+        split = product_split(name, [n for n, d in self.table.decls.items() if d.kind != "index"])
+        if split is not None:
+            return _Fail(node, f"unknown symbol '{name}' (did you mean {split}?).",
+                         "Implicit multiplication is not allowed: write every product with *.")
         guess = symbol_guess(name, [*self.table.objects, *self.table.dims])
         if guess is None:
             return _Fail(node, f"unknown symbol '{name}'.", declare)
@@ -448,7 +452,10 @@ class _Compiler:
 
     def visit_Attribute(self, node: ast.Attribute) -> Typed:
         if node.attr != "T":
-            raise _Fail(node, f"attribute '.{node.attr}' is not allowed; only '.T' (transpose) is.")
+            method = METHODS.get(node.attr)
+            written = self._segment(node.value)
+            fix = None if method is None else f"Write {method}({unwrapped(written)})."
+            raise _Fail(node, f"attribute '.{node.attr}' is not allowed; only '.T' (transpose) is.", fix)
         value = self.visit(node.value)
         if value.is_scalar:
             raise _Fail(node, "'.T' needs a matrix or a vector, not a scalar.")
@@ -493,6 +500,10 @@ class _Compiler:
             if fixed is not None:
                 raise _Fail(node, f"'{self._segment(node)}' has no operator: implicit multiplication "
                                   "is not allowed.", f"Write {fixed} for a product.")
+            if isinstance(node.func, ast.Attribute) and node.func.attr == "T" and not node.args:
+                raise _Fail(node, "'.T' takes no parentheses.", f"Write {self._segment(node)[:-2]}.")
+            if isinstance(node.func, ast.Attribute) and not node.args:
+                self.visit(node.func)  # the attribute's own message, with the function to use
             raise _Fail(node, "only the documented functions can be called, by name.")
         name = node.func.id
         if node.keywords or any(isinstance(a, ast.Starred) for a in node.args):
@@ -524,6 +535,11 @@ class _Compiler:
             argument = self._segment(node.args[0])
             postfix = argument if isinstance(node.args[0], ast.Name) else f"({argument.strip('()')})"
             return _Fail(node, "unknown function 'T'.", f"The transpose is written .T: write {postfix}.T.")
+        base = logarithm_base(name)
+        if base is not None and len(node.args) == 1:
+            argument = self._segment(node.args[0])
+            return _Fail(node, f"unknown function '{name}'.", f"log is the natural logarithm: write "
+                               f"log({argument})/log({base}) for the logarithm to base {base}.")
         functions = [n for n, d in self.table.decls.items() if d.kind == "function"]
         guess = function_guess(name, functions)
         if guess is None:

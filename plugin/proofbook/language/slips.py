@@ -22,6 +22,7 @@ import re
 import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from fractions import Fraction
 
 from ..model import SymbolDecl
 from .names import CONSTANTS, FUNCTIONS
@@ -49,6 +50,9 @@ FUNCTION_SYNONYMS = {
 }
 #: What each function synonym means, when the difference matters to a reader.
 _MEANING = {"log": "the natural logarithm", "E": "Euler's number", "pi": "the constant π"}
+#: Methods of other libraries (``A.inv()``, ``A.det``) and the function each one is here.
+METHODS = {"I": "inv", "inv": "inv", "inverse": "inv", "det": "det", "trace": "trace", "tr": "trace",
+           "transpose": "transpose", "t": "transpose"}
 #: Names from other notations for the constants.
 SYMBOL_SYNONYMS = {"e": "E", "Pi": "pi", "PI": "pi", "inf": "oo", "infinity": "oo", "Inf": "oo"}
 
@@ -107,6 +111,10 @@ def _character_fix(text: str, offset: int) -> str:
         return _prime_fix(before or "A", None)
     if char in _SPACES:
         return "Use an ordinary space."
+    if unicodedata.numeric(char, None) is not None and not char.isdigit():
+        value = Fraction(unicodedata.numeric(char)).limit_denominator(1000)
+        return f"Write the number as {value.numerator}/{value.denominator}." if value.denominator != 1 \
+            else f"Write the number as {value.numerator}."
     if char == "√":
         return "Write sqrt(x) for a square root."
     if char == "÷":
@@ -223,6 +231,9 @@ def _slip_at(text: str, tokens: list[_Token], k: int, before: _Token | None, aft
         close = text.find("|", token.offset + 1)
         inner = text[token.offset + 1:close].strip() if close > 0 else None
         return Slip(token.offset, "bars |...| are not part of the language.", _bars_fix(inner, decls))
+    if token.text == "=" and not (before and before.text in "=<>!") and not (after and after.text == "="):
+        return Slip(token.offset, "an expression has no '='.",
+                    "Put the two sides in lhs: and rhs: (or the items of chain:).")
     if token.text == "^":
         return Slip(token.offset, "'^' is not a power.", caret_fix(
             _operand_before(text, token.offset) or "x", _operand_after(text, token.offset), decls))
@@ -291,21 +302,26 @@ def _bars_fix(inner: str | None, decls: Mapping[str, SymbolDecl]) -> str:
 # -- slips that parse ---------------------------------------------------------------------------
 
 def caret_fix(base: str, exponent: str, decls: Mapping[str, SymbolDecl]) -> str:
-    """What to write for ``base^exponent``: a power, a transpose, an inverse or exp()."""
+    """What to write for ``base^exponent``: a power, a transpose, an inverse or exp(); ``sin^2(x)``
+    is ``sin(x)**2``.  A ``^`` inside either side is a power too."""
+    base, exponent = base.replace("^", "**"), exponent.replace("^", "**")
+    applied = re.fullmatch(r"(\w+)\((.*)\)", exponent)
+    if base in FUNCTIONS and applied:
+        return f"Powers are written with **: write {base}({applied.group(2)})**{applied.group(1)}."
     bare = exponent.strip("{}() ")
     if bare == "T":
         return f"The transpose is written .T: write {_atom(base)}.T."
     scalar = base in decls and decls[base].kind == "scalar"
     if bare == "-1" and not scalar and base not in CONSTANTS:
-        return f"Powers are written with **: write {base}**-1, or inv({_unwrapped(base)}) for an inverse."
+        return f"Powers are written with **: write {base}**-1, or inv({unwrapped(base)}) for an inverse."
     if base == "e" and "e" not in decls:
-        return f"Powers are written with **, and Euler's number is E: write exp({_unwrapped(exponent)})."
+        return f"Powers are written with **, and Euler's number is E: write exp({unwrapped(exponent)})."
     braces = exponent.startswith("{") and exponent.endswith("}")
     power = _grouped(exponent[1:-1]) if braces else exponent
     return f"Powers are written with **: write {base}**{power}."
 
 
-def _unwrapped(text: str) -> str:
+def unwrapped(text: str) -> str:
     """``text`` without one pair of enclosing parentheses or braces."""
     if len(text) > 1 and text[0] + text[-1] in ("()", "{}") and _matching_open(text, len(text) - 1) == 0:
         return text[1:-1]
@@ -331,6 +347,12 @@ def _synonym(name: str) -> str | None:
     return None
 
 
+def logarithm_base(name: str) -> str | None:
+    """The base of ``log2``, ``log_10``, ``lg``: log is the natural logarithm only."""
+    found = re.fullmatch(r"log_?(\d+)|(lg)", name)
+    return None if found is None else found.group(1) or "10"
+
+
 def function_guess(name: str, declared: Iterable[str]) -> str | None:
     """The function ``name`` most likely means: a known synonym, else the closest name
     (difflib) among the language's functions and the entry's declared ones."""
@@ -343,6 +365,19 @@ def symbol_guess(name: str, known: Iterable[str]) -> str | None:
     if synonym is not None and synonym in CONSTANTS:
         return synonym
     return _closest(name, [*known, *CONSTANTS])
+
+
+def product_split(name: str, known: Iterable[str]) -> str | None:
+    """``xy`` as ``x*y`` when it is two or more declared names written together, else None."""
+    names = sorted(set(known), key=len, reverse=True)
+    best: dict[int, list[str]] = {0: []}
+    for end in range(1, len(name) + 1):
+        for part in names:
+            start = end - len(part)
+            if start in best and name[start:end] == part and end not in best:
+                best[end] = [*best[start], part]
+    parts = best.get(len(name))
+    return "*".join(parts) if parts and len(parts) > 1 else None
 
 
 def meaning(name: str) -> str:
