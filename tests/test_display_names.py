@@ -15,7 +15,7 @@ from proofbook.language.symbols import SymbolTable
 from proofbook.model import Source, SymbolDecl
 from proofbook.registry.load import load_registry
 from proofbook.render.latex import to_latex
-from proofbook.render.pages import entry_block
+from proofbook.render.pages import entry_block, notation_page
 from proofbook.texmath import safe_name
 
 SAFE = [
@@ -122,3 +122,18 @@ def test_a_display_name_longer_than_the_limit_is_refused_by_the_schema(tmp_path:
     with pytest.raises(ProofbookErrors) as caught:
         load_registry([chapter(tmp_path, "{kind: scalar, latex: '" + "x" * 41 + "'}")])
     assert "'latex' of symbol 's2' is too long (41 characters; the limit is 40)." in str(caught.value)
+
+
+def test_display_names_survive_the_sites_markdown(tmp_path: Path, markdown_to_html) -> None:  # noqa: ANN001
+    r"""The symbols line and the notation table keep a display name's _ and ^ as math (no
+    <em> from Markdown), so the site typesets b1 as \hat{\beta}_1."""
+    (tmp_path / "01-stats.yml").write_text(
+        "chapter: Statistics\nsource: S\nentries:\n  - id: e1\n    title: T\n    symbols:\n"
+        "      b1: {kind: scalar, latex: '\\hat{\\beta}_1'}\n      b2: {kind: scalar, latex: '\\beta_2'}\n"
+        "    lhs: b1*b2\n    rhs: b2*b1\n", encoding="utf-8")
+    registry = load_registry([tmp_path])
+    report = check_registry(registry, cache=ResultCache())
+    for page in (entry_block(report.entries[0]), notation_page(registry)):
+        html = markdown_to_html(page)
+        assert r'<span class="arithmatex">\( \hat{\beta}_1 \)</span> (b1)' in html
+        assert "<em>" not in html
