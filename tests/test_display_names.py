@@ -124,7 +124,7 @@ def test_a_display_name_longer_than_the_limit_is_refused_by_the_schema(tmp_path:
     assert "'latex' of symbol 's2' is too long (41 characters; the limit is 40)." in str(caught.value)
 
 
-def test_display_names_survive_the_sites_markdown(tmp_path: Path, markdown_to_html) -> None:  # noqa: ANN001
+def test_display_names_survive_the_sites_markdown(tmp_path: Path, markdown_to_html) -> None:
     r"""The symbols line and the notation table keep a display name's _ and ^ as math (no
     <em> from Markdown), so the site typesets b1 as \hat{\beta}_1."""
     (tmp_path / "01-stats.yml").write_text(

@@ -123,7 +123,7 @@ def test_slip_gets_a_located_message_with_the_fix(text: str, column: int, messag
 def test_a_unicode_letter_is_refused_even_where_python_would_read_a_name() -> None:
     """Python reads Aᵀ as the name AT: with AT declared, Aᵀ must still be an error, not AT."""
     table = SymbolTable.build((SymbolDecl("A", "matrix", ("n", "n")), SymbolDecl("AT", "matrix", ("n", "n"))))
-    with pytest.raises(ProofbookError, match="The transpose is written .T: write A.T."):
+    with pytest.raises(ProofbookError, match=r"The transpose is written \.T: write A\.T\."):
         compile_source(Source("Aᵀ", WHERE), table, "e")
 
 

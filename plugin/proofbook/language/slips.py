@@ -240,7 +240,7 @@ def _slip_at(text: str, tokens: list[_Token], k: int, before: _Token | None, aft
     if token.kind == "space" and before is not None and after is not None:
         return _juxtaposed(text, before, after, decls, in_call)
     glued = before is not None and (before.kind == "number" or before.text in ")]")
-    if glued and (token.kind in ("name", "number") or token.text == "(") and not keyword.iskeyword(token.text):
+    if before is not None and glued and (token.kind in ("name", "number") or token.text == "(") and not keyword.iskeyword(token.text):
         return _product_slip(text, before, token, in_call)
     return None
 
@@ -290,7 +290,7 @@ def _prime_fix(operand: str, decl: SymbolDecl | None) -> str:
 
 def _bars_fix(inner: str | None, decls: Mapping[str, SymbolDecl]) -> str:
     """The fix for bars around ``inner``: a determinant of a matrix, an absolute value of a scalar."""
-    kind = decls[inner].kind if inner in decls else None
+    kind = decls[inner].kind if inner is not None and inner in decls else None
     if kind == "matrix":
         return f"Write det({inner}) for a determinant."
     if kind == "scalar":
