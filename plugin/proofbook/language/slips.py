@@ -205,13 +205,15 @@ def syntax_slip(text: str, decls: Mapping[str, SymbolDecl]) -> Slip | None:
     ``decls`` are the entry's declarations, so that a prime after a matrix means a transpose,
     after a function a derivative, and bars around a matrix a determinant."""
     tokens = [t for t in _tokens(text) if t.kind != "newline"]
-    calls: list[bool] = []  # for each open parenthesis: does it hold the arguments of a call?
+    calls: list[bool] = []  # for each open bracket: does it hold arguments (of a call, or indices)?
     for k, token in enumerate(tokens):
         before = tokens[k - 1] if k else None
         after = tokens[k + 1] if k + 1 < len(tokens) else None
         if token.text == "(":
             calls.append(before is not None and before.kind == "name" and not keyword.iskeyword(before.text))
-        elif token.text == ")" and calls:
+        elif token.text == "[":
+            calls.append(True)
+        elif token.text in ")]" and calls:
             calls.pop()
         slip = _slip_at(text, tokens, k, before, after, decls, bool(calls and calls[-1]))
         if slip is not None:
