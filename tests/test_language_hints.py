@@ -174,3 +174,15 @@ def test_the_documented_slip_messages_are_the_real_ones(text: str, message: str)
     with pytest.raises(ProofbookError) as caught:
         compile_source(Source(text, WHERE), DOCS_TABLE, "e")
     assert str(caught.value).split("entry 'e': ", 1)[1] == message
+
+
+@pytest.mark.parametrize("text, message", [
+    # unbalanced parentheses are said as such, never as a product with half a group
+    ("2(x", "cannot parse '2(x': unbalanced parentheses."),
+    (") x", "cannot parse ') x': unbalanced parentheses."),
+    ("A)'(", "unterminated string literal"),
+    # a declared scalar called with nothing
+    ("x()", "'x' is declared as a scalar, not a function. Write x."),
+])
+def test_no_slip_is_invented_from_half_an_expression(text: str, message: str) -> None:
+    assert message in str(error_of(text))

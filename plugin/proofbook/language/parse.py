@@ -119,7 +119,7 @@ def compile_source(source: Source, table: SymbolTable, entry_id: str | None = No
     try:
         tree = ast.parse("(" + text + "\n)", mode="eval")
     except (SyntaxError, ValueError, MemoryError, RecursionError) as exc:
-        slip = syntax_slip(text, table.decls)
+        slip = None if _syntax_reason(exc) == "unbalanced parentheses" else syntax_slip(text, table.decls)
         if slip is not None:
             raise _slip_error(slip, source, entry_id) from None
         line, col = _syntax_position(exc, text)
@@ -527,10 +527,12 @@ class _Compiler:
         if decl is not None and decl.kind == "scalar" and decl.of:
             return _Fail(node, f"'{name}' is a scalar that depends on {', '.join(decl.of)}, not a "
                                "function to call.", f"Write {name}: it stands for {name}({', '.join(decl.of)}).")
+        article = "an" if decl is not None and decl.kind == "index" else "a"
+        if decl is not None and not node.args:
+            return _Fail(node, f"'{name}' is declared as {article} {decl.kind}, not a function.", f"Write {name}.")
         if decl is not None:
-            return _Fail(node, f"'{name}' is declared as {'an' if decl.kind == 'index' else 'a'} "
-                               f"{decl.kind}, not a function: implicit multiplication is not allowed.",
-                         f"Write {call_fix(segment)} for a product.")
+            return _Fail(node, f"'{name}' is declared as {article} {decl.kind}, not a function: "
+                               "implicit multiplication is not allowed.", f"Write {call_fix(segment)} for a product.")
         if name == "T" and len(node.args) == 1:
             argument = self._segment(node.args[0])
             postfix = argument if isinstance(node.args[0], ast.Name) else f"({argument.strip('()')})"

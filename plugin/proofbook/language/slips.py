@@ -225,8 +225,8 @@ def _slip_at(text: str, tokens: list[_Token], k: int, before: _Token | None, aft
              decls: Mapping[str, SymbolDecl], in_call: bool) -> Slip | None:
     token = tokens[k]
     ends_operand = before is not None and (before.kind in ("name", "number") or before.text in ")]")
-    if token.text in "'\"" and ends_operand:
-        operand = _operand_before(text, token.offset)
+    operand = _operand_before(text, token.offset) if token.text in "'\"" and ends_operand else ""
+    if operand:
         return Slip(token.offset, f"a prime ({operand}{token.text}) is not part of the language.",
                     _prime_fix(operand, decls.get(operand)))
     if token.text == "|":
@@ -272,14 +272,31 @@ def _juxtaposed(text: str, before: _Token, after: _Token, decls: Mapping[str, Sy
     return _product_slip(text, before, after, in_call)
 
 
-def _product_slip(text: str, left: _Token, right: _Token, in_call: bool) -> Slip:
+def _product_slip(text: str, left: _Token, right: _Token, in_call: bool) -> Slip | None:
+    """Two operands side by side; None when the left one is no operand (a ``)`` that closes
+    nothing), so that the parser's own message stands."""
     end = left.offset + len(left.text)
-    operand = _operand_before(text, end) or left.text
+    operand = _operand_before(text, end)
+    if not operand:
+        return None
+    following = right.text
+    if following == "(":
+        close = _matching_close(text, right.offset)
+        following = text[right.offset:close + 1] if close is not None else "(...)"
     start = end - len(operand)
-    written = " ".join(text[start:right.offset + len(right.text)].split())
-    comma = f" (or {operand}, {right.text} if a comma is missing between arguments)" if in_call else ""
+    written = " ".join(text[start:right.offset + len(following)].split())
+    comma = f" (or {operand}, {following} if a comma is missing between arguments)" if in_call else ""
     return Slip(start, f"'{written}' has no operator: implicit multiplication is not allowed.",
-                f"Write {operand}*{right.text} for a product{comma}.")
+                f"Write {operand}*{following} for a product{comma}.")
+
+
+def _matching_close(text: str, opening: int) -> int | None:
+    depth = 0
+    for k in range(opening, len(text)):
+        depth += {"(": 1, ")": -1}.get(text[k], 0)
+        if depth == 0:
+            return k
+    return None
 
 
 def _prime_fix(operand: str, decl: SymbolDecl | None) -> str:
