@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -10,6 +12,7 @@ from bs4 import BeautifulSoup
 from proofbook.cache import ResultCache
 from proofbook.check import check_registry
 from proofbook.errors import Location, ProofbookErrors
+from proofbook.export import HandbookMeta, latex_sheet
 from proofbook.language.parse import compile_source
 from proofbook.language.symbols import SymbolTable
 from proofbook.model import Source, SymbolDecl
@@ -137,3 +140,27 @@ def test_display_names_survive_the_sites_markdown(tmp_path: Path, markdown_to_ht
         html = markdown_to_html(page)
         assert r'<span class="arithmatex">\( \hat{\beta}_1 \)</span> (b1)' in html
         assert "<em>" not in html
+
+
+@pytest.mark.latex
+def test_every_display_name_construct_compiles_in_the_latex_export(tmp_path: Path) -> None:
+    """Greek, fonts, accents, primes, sub- and superscripts, as a matrix (bold) and a scalar,
+    raised to a power: pdflatex compiles the exported sheet."""
+    if shutil.which("pdflatex") is None:
+        pytest.skip("pdflatex is not installed")
+    names = [r"\sigma^2", r"\hat{\beta}_1", "x'", r"\mathbb{E}", r"\mathfrak{g}", r"\widetilde{\mu}",
+             r"\mathcal{L}_{\mathrm{max}}", r"\vec{v}", r"\ddot{q}", r"\ell", r"\boldsymbol{\theta}"]
+    quoted = [tex.replace("'", "''") for tex in names]  # YAML's single-quoted strings double a quote
+    symbols = "".join(f"      s{k}: {{kind: scalar, latex: '{tex}'}}\n" for k, tex in enumerate(quoted))
+    terms = " + ".join(f"s{k}**2" for k in range(len(names)))
+    (tmp_path / "01-names.yml").write_text(
+        "chapter: Names\nsource: S\nentries:\n  - id: e1\n    title: T\n    symbols:\n" + symbols
+        + "      S: {kind: matrix, size: n, latex: '\\Sigma'}\n"
+        + f"    lhs: ({terms})*S.T\n    rhs: ({terms})*S.T\n", encoding="utf-8")
+    registry = load_registry([tmp_path])
+    sheet = tmp_path / "names.tex"
+    sheet.write_text(latex_sheet(registry, check_registry(registry, cache=ResultCache()), HandbookMeta()),
+                     encoding="utf-8")
+    run = subprocess.run(["pdflatex", "-interaction=nonstopmode", "-halt-on-error", sheet.name], cwd=tmp_path,
+                         capture_output=True, text=True, errors="replace")
+    assert run.returncode == 0, run.stdout[-3000:]
