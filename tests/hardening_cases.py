@@ -170,7 +170,7 @@ CASES = [
          "not allowed.", 7, 15, "e1"),
     case("slip-prime", expr("a'", MATRICES, "a"), "a prime (a') is not part of the language.", 7, 12, "e1"),
     case("slip-superscript", expr("x²"), "the character '²' cannot appear in an expression.", 7, 12, "e1"),
-    case("slip-ln", expr("ln(x)"), "unknown function 'ln' (did you mean log, the natural logarithm?).",
+    case("slip-ln", expr("ln(x)"), "unknown function 'ln' (did you mean log?).",
          7, 11, "e1"),
     # a known function with the wrong number of arguments
     case("wrong-arity", expr("sin(x, x)"), "sin() takes 1 argument, not 2.", 7, 11, "e1"),

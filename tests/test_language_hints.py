@@ -44,7 +44,7 @@ SLIPS = [
     ("A^-1", 10, "write A**-1, or inv(A) for an inverse."),
     ("A^{-1}", 10, "write A**-1, or inv(A) for an inverse."),
     ("e^x", 10, "Euler's number is E: write exp(x)."),
-    ("e**x", 10, "unknown symbol 'e' (did you mean E, Euler's number?). Write exp(x) for e**x"),
+    ("e**x", 10, "unknown symbol 'e' (did you mean E?). E is Euler's number: write exp(x) for e**x"),
     # implicit multiplication, glued or spaced, and a call of a number or a sum
     ("cos(2x)", 14, "'2x' has no operator: implicit multiplication is not allowed. Write 2*x for a product"),
     ("2x", 10, "Write 2*x for a product."),
@@ -60,7 +60,7 @@ SLIPS = [
                    "Write x*(a+b) for a product."),
     ("y(x)", 10, "'y' is a scalar that depends on x, not a function to call. Write y: it stands for y(x)."),
     # other notations' function names
-    ("ln(x)", 10, "unknown function 'ln' (did you mean log, the natural logarithm?). Write log(x)."),
+    ("ln(x)", 10, "unknown function 'ln' (did you mean log?). log is the natural logarithm: write log(x)."),
     ("Tr(A)", 10, "unknown function 'Tr' (did you mean trace?). Write trace(A)."),
     ("tr(A*B)", 10, "Write trace(A*B)."),
     ("arctan(x)", 10, "(did you mean atan?). Write atan(x)."),
@@ -78,9 +78,9 @@ SLIPS = [
     ("f'", 11, "Write diff(f, x) for the derivative."),
     ("y'", 11, "Write diff(y, x) for the derivative."),
     # bars: a determinant of a matrix, an absolute value of a scalar
-    ("|A|", 10, "bars |...| are not part of the language. Write det(A) for a determinant."),
-    ("|x|", 10, "Write abs(x) for an absolute value."),
-    ("x + |A|", 14, "Write det(A) for a determinant."),
+    ("|A|", 10, "bars |...| are not part of the language. Write det(A) for a determinant (abs(x) is the absolute value of a scalar)."),
+    ("|x|", 10, "Write abs(x) for an absolute value (det(A) is the determinant of a matrix)."),
+    ("x + |A|", 14, "Write det(A) for a determinant (abs(x) is the absolute value of a scalar)."),
     ("a|b", 10, "Write det(A) for a determinant or abs(x) for an absolute value."),
     # Unicode
     ("x²", 11, "the character '²' cannot appear in an expression. Powers are written with **: write x**2."),
@@ -93,7 +93,7 @@ SLIPS = [
     ("σ*x", 10, "declare sigma under 'symbols:'"),
     ("x − 1", 12, "Write the minus sign as the ASCII hyphen -."),
     # constants and symbols by other names, and did-you-mean for declared ones
-    ("Pi*x", 10, "unknown symbol 'Pi' (did you mean pi, the constant π?)."),
+    ("Pi*x", 10, "unknown symbol 'Pi' (did you mean pi?). pi is the constant π: write pi."),
     ("sigm", 10, "unknown symbol 'sigm' (did you mean sigma?)."),
     ("I*A", 10, "unknown symbol 'I'. The identity matrix is written eye(n)."),
     # declared names written together, powers of functions, logarithms to a base

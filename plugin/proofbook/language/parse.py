@@ -303,8 +303,11 @@ class _Compiler:
         guess = symbol_guess(name, [*self.table.objects, *self.table.dims])
         if guess is None:
             return _Fail(node, f"unknown symbol '{name}'.", declare)
-        return _Fail(node, f"unknown symbol '{name}' (did you mean {guess}{meaning(guess)}?).",
-                     "Write exp(x) for e**x, or declare e under 'symbols:'." if name == "e" else declare)
+        if name == "e":
+            fix = f"{meaning(guess)}write exp(x) for e**x, or declare e under 'symbols:'."
+        else:
+            fix = f"{meaning(guess)}write {guess}." if meaning(guess) else declare
+        return _Fail(node, f"unknown symbol '{name}' (did you mean {guess}?).", fix)
 
     # -- operators ----------------------------------------------------------------------
 
@@ -547,8 +550,9 @@ class _Compiler:
         if guess is None:
             return _Fail(node, f"unknown function '{name}'.",
                          f"Known functions: {', '.join(sorted(FUNCTIONS))}.")
-        return _Fail(node, f"unknown function '{name}' (did you mean {guess}{meaning(guess)}?).",
-                     f"Write {guess}{segment[len(name):]}.")
+        written = f"{guess}{segment[len(name):]}"
+        return _Fail(node, f"unknown function '{name}' (did you mean {guess}?).",
+                     f"{meaning(guess)}write {written}." if meaning(guess) else f"Write {written}.")
 
     def _apply_function(self, node: ast.Call, name: str) -> Typed:
         decl = self.table.decls[name]

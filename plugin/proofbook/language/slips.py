@@ -311,9 +311,9 @@ def _bars_fix(inner: str | None, decls: Mapping[str, SymbolDecl]) -> str:
     """The fix for bars around ``inner``: a determinant of a matrix, an absolute value of a scalar."""
     kind = decls[inner].kind if inner is not None and inner in decls else None
     if kind == "matrix":
-        return f"Write det({inner}) for a determinant."
+        return f"Write det({inner}) for a determinant (abs(x) is the absolute value of a scalar)."
     if kind == "scalar":
-        return f"Write abs({inner}) for an absolute value."
+        return f"Write abs({inner}) for an absolute value (det(A) is the determinant of a matrix)."
     arg = inner or "A"
     return f"Write det({arg}) for a determinant or abs({arg}) for an absolute value."
 
@@ -400,9 +400,9 @@ def product_split(name: str, known: Iterable[str]) -> str | None:
 
 
 def meaning(name: str) -> str:
-    """A clause saying what ``name`` is, where readers of other notations may doubt it:
-    "did you mean log, the natural logarithm?"."""
-    return f", {_MEANING[name]}" if name in _MEANING else ""
+    """A sentence start saying what ``name`` is, where readers of other notations may doubt
+    it ("log is the natural logarithm: "), else nothing."""
+    return f"{name} is {_MEANING[name]}: " if name in _MEANING else ""
 
 
 def _closest(name: str, options: list[str]) -> str | None:
