@@ -9,6 +9,7 @@ from pathlib import Path
 from proofbook.errors import Location
 from proofbook.model import Source, SymbolDecl
 from proofbook.registry.load import load_registry
+from proofbook.render.levels import level_words
 from proofbook.verify.claims import Claim
 from proofbook.verify.engine import verify_claim
 
@@ -33,10 +34,12 @@ def test_registry_accepts_an_uppercase_dimension(tmp_path: Path) -> None:
 
 
 def test_true_identity_with_dimension_n_is_proved_for_every_size() -> None:
-    """Tr(AB) = Tr(BA) with N x N matrices: tested at several sizes of N, formally proved."""
+    """Tr(AB) = Tr(BA) with N x N matrices: tested at several sizes of N, formally proved; the
+    badge and the account name N, not n."""
     result = verify_claim(claim("trace(A*B)", "trace(B*A)"))
     assert result.status == "verified" and result.level == "proved", result.describe()
     assert "of N)" in result.describe() and "for N = 1, 2" in result.describe()
+    assert level_words(result, ["N"]) == "proved for every N"
 
 
 def test_true_identity_using_the_dimension_as_a_scalar() -> None:
