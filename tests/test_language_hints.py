@@ -186,3 +186,19 @@ def test_the_documented_slip_messages_are_the_real_ones(text: str, message: str)
 ])
 def test_no_slip_is_invented_from_half_an_expression(text: str, message: str) -> None:
     assert message in str(error_of(text))
+
+
+@pytest.mark.parametrize("text, column, message", [
+    # TeX typed into an expression
+    ("\\frac{a}{b}", 10, "'\\frac' is TeX, not part of the language. Write a/b for a quotient."),
+    ("x\\cdot a", 11, "'\\cdot' is TeX, not part of the language. Write * for a product."),
+    ("\\sigma*x", 10, "Greek letters are spelled out: write sigma (declared under 'symbols:')."),
+    ("A^{\\top}", 11, "The transpose is written .T: write A.T."),
+    # braces for grouping
+    ("sqrt{x}", 14, "braces { } do not group in an expression. Use parentheses ( )."),
+    ("{a+b}*x", 10, "a set is not allowed in an expression; braces { } do not group. Use parentheses ( )."),
+])
+def test_tex_habits_get_the_fix(text: str, column: int, message: str) -> None:
+    error = error_of(text)
+    assert message in str(error)
+    assert str(error).startswith(f"registry/sheet.yml:12:{column}: entry 'my-entry': ")

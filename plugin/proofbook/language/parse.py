@@ -233,6 +233,9 @@ class _Compiler:
         method = getattr(self, "visit_" + type(node).__name__, None)
         if method is None:
             what = _SYNTAX_NAMES.get(type(node), type(node).__name__)
+            if isinstance(node, (ast.Set, ast.Dict)):
+                raise _Fail(node, f"{what} is not allowed in an expression; braces {{ }} do not group.",
+                            "Use parentheses ( ).")
             raise _Fail(node, f"{what} is not allowed in an expression.",
                         "Only numbers, declared symbols, + - * / **, .T, M[i, j] and the "
                         "documented functions are.")

@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 
 from ..model import SymbolDecl
+from ..texmath import GREEK
 from .names import CONSTANTS, FUNCTIONS
 
 
@@ -53,6 +54,13 @@ _MEANING = {"log": "the natural logarithm", "E": "Euler's number", "pi": "the co
 #: Methods of other libraries (``A.inv()``, ``A.det``) and the function each one is here.
 METHODS = {"I": "inv", "inv": "inv", "inverse": "inv", "det": "det", "trace": "trace", "tr": "trace",
            "transpose": "transpose", "t": "transpose"}
+#: What to write for a TeX command typed into an expression.
+_TEX_FIXES = {
+    "frac": "Write a/b for a quotient.", "sqrt": "Write sqrt(x) for a square root.",
+    "cdot": "Write * for a product.", "times": "Write * for a product.", "ln": "Write log(x).",
+    "log": "Write log(x).", "det": "Write det(A).", "operatorname": "Write trace(A), det(A), ...",
+    "partial": "Write diff(f, x) for a derivative.", "pi": "Write pi.", "top": "Write A.T for the transpose.",
+}
 #: Names from other notations for the constants.
 SYMBOL_SYNONYMS = {"e": "E", "Pi": "pi", "PI": "pi", "inf": "oo", "infinity": "oo", "Inf": "oo"}
 
@@ -233,6 +241,16 @@ def _slip_at(text: str, tokens: list[_Token], k: int, before: _Token | None, aft
         close = text.find("|", token.offset + 1)
         inner = text[token.offset + 1:close].strip() if close > 0 else None
         return Slip(token.offset, "bars |...| are not part of the language.", _bars_fix(inner, decls))
+    if token.text == "\\":
+        command = re.match(r"\\([A-Za-z]+)", text[token.offset:])
+        name = command.group(1) if command else ""
+        greek = f"Greek letters are spelled out: write {_ascii_name(name)} (declared under 'symbols:')."
+        return Slip(token.offset, f"'{command.group() if command else chr(92)}' is TeX, not part of the language.",
+                    greek if name in GREEK and name != "pi" else _TEX_FIXES.get(name, (
+                        "Write the expression in this language, e.g. sqrt(x), x/y, A.T; a symbol's TeX "
+                        "goes in its latex: declaration.")))
+    if token.text == "{":
+        return Slip(token.offset, "braces { } do not group in an expression.", "Use parentheses ( ).")
     if token.text == "=" and not (before and before.text in "=<>!") and not (after and after.text == "="):
         return Slip(token.offset, "an expression has no '='.",
                     "Put the two sides in lhs: and rhs: (or the items of chain:).")
@@ -328,7 +346,7 @@ def caret_fix(base: str, exponent: str, decls: Mapping[str, SymbolDecl]) -> str:
     if base in FUNCTIONS and applied:
         return f"Powers are written with **: write {base}({applied.group(2)})**{applied.group(1)}."
     bare = exponent.strip("{}() ")
-    if bare == "T":
+    if bare in ("T", "\\top", "\\intercal"):
         return f"The transpose is written .T: write {_atom(base)}.T."
     scalar = base in decls and decls[base].kind == "scalar"
     if bare == "-1" and not scalar and base not in CONSTANTS:
