@@ -119,7 +119,8 @@ def compile_source(source: Source, table: SymbolTable, entry_id: str | None = No
     try:
         tree = ast.parse("(" + text + "\n)", mode="eval")
     except (SyntaxError, ValueError, MemoryError, RecursionError) as exc:
-        slip = None if _syntax_reason(exc) == "unbalanced parentheses" else syntax_slip(text, table.decls)
+        plain = isinstance(exc, SyntaxError) and _syntax_reason(exc) != "unbalanced parentheses"
+        slip = syntax_slip(text, table.decls) if plain else None
         if slip is not None:
             raise _slip_error(slip, source, entry_id) from None
         line, col = _syntax_position(exc, text)
