@@ -119,7 +119,8 @@ def compile_source(source: Source, table: SymbolTable, entry_id: str | None = No
     try:
         tree = ast.parse("(" + text + "\n)", mode="eval")
     except (SyntaxError, ValueError, MemoryError, RecursionError) as exc:
-        plain = isinstance(exc, SyntaxError) and _syntax_reason(exc) != "unbalanced parentheses"
+        plain = isinstance(exc, SyntaxError) and _syntax_reason(exc) != "unbalanced parentheses" \
+            and not re.search(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]", text)  # a control character: Python says it
         slip = syntax_slip(text, table.decls) if plain else None
         if slip is not None:
             raise _slip_error(slip, source, entry_id) from None
