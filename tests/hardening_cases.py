@@ -149,7 +149,7 @@ CASES = [
     case("one-megabyte-string", e1("    title: T\n    lhs: '" + "x" * 1_000_000 + "'\n    rhs: x\n"),
          "'lhs' is too long (1,000,000 characters; the limit is 2,000).", 6, 10, "e1", fast=True),
     # a 10000 x 10000 matrix (size: n is square): refused before anything is allocated;
-    # size: [10000, 10000] gives this problem once per item
+    # size: [10000, 10000] gives this problem once
     case("matrix-10000", e1(extra="    symbols:\n      A: {kind: matrix, size: 10000}\n"),
          "size 10000 is too large: a fixed size must be at most 12.", 9, 31, "e1", fast=True),
     # a proof on a definition
@@ -164,6 +164,14 @@ CASES = [
     case("unknown-symbol", expr("x + D"), "unknown symbol 'D'.", 7, 15, "e1", site=True),
     # a function the language does not have
     case("unknown-function", expr("foo(x)"), "unknown function 'foo'.", 7, 11, "e1"),
+    # the commonest slips, located at the slip, with the fix (more in test_language_hints.py)
+    case("slip-caret", expr("x^2"), "'^' is not a power. Powers are written with **: write x**2.", 7, 11, "e1"),
+    case("slip-implicit-product", expr("cos(2x)"), "'2x' has no operator: implicit multiplication is "
+         "not allowed.", 7, 15, "e1"),
+    case("slip-prime", expr("a'", MATRICES, "a"), "a prime (a') is not part of the language.", 7, 12, "e1"),
+    case("slip-superscript", expr("x²"), "the character '²' cannot appear in an expression.", 7, 12, "e1"),
+    case("slip-ln", expr("ln(x)"), "unknown function 'ln' (did you mean log?).",
+         7, 11, "e1"),
     # a known function with the wrong number of arguments
     case("wrong-arity", expr("sin(x, x)"), "sin() takes 1 argument, not 2.", 7, 11, "e1"),
     # a product whose shapes do not fit

@@ -116,7 +116,8 @@ SCALARS = [
     (add(1, x), r"1 + x"),
     (add(x, neg(y)), r"x - y"),
     (add(a_, neg(b_), neg(c)), r"a - b - c"),
-    (add(add(a_, neg(b_)), neg(c)), r"a - b - c"),
+    # a sum inside a sum is one the author grouped (the parser merges the others): in parentheses
+    (add(add(a_, neg(b_)), neg(c)), r"\left(a - b\right) - c"),
     (add(a_, add(b_, c)), r"a + \left(b + c\right)"),
     (add(a_, neg(add(b_, c))), r"a - \left(b + c\right)"),
     (add(neg(x), y), r"- x + y"),

@@ -146,7 +146,7 @@ BAD_FILES = [
          "symbol 'a' is a vector and takes no 'assume'.", 9, "e1"),
     # a vector's size is one dimension
     case("vector-pair-size", e1("    symbols:\n      a: {kind: vector, size: [m, n]}\n"),
-         "'size' of symbol 'a' must be a dimension name such as n or a number from 1 to 12, "
+         "'size' of symbol 'a' must be a dimension name such as n or N, or a number from 1 to 12, "
          "not a list.", 9, "e1"),
     # a fixed size over the limit says the limit
     case("size-too-large", e1("    symbols:\n      A: {kind: matrix, size: 10000}\n"),
@@ -154,10 +154,20 @@ BAD_FILES = [
     # a fixed size under the limit
     case("size-too-small", e1("    symbols:\n      A: {kind: matrix, size: [0, n]}\n"),
          "size 0 is too small: a fixed size must be at least 1.", 9, "e1"),
-    # a dimension name must be lowercase
-    case("bad-dimension", e1("    symbols:\n      A: {kind: matrix, size: N}\n"),
-         "'N' is not a valid dimension: use a lowercase name such as n, or a number from 1 to 12.",
-         9, "e1"),
+    # a dimension name is letters and digits (N is fine, n_1 is not)
+    case("bad-dimension", e1("    symbols:\n      A: {kind: matrix, size: n_1}\n"),
+         "'n_1' is not a valid dimension: use a name of letters and digits such as n, m or N, or a "
+         "number from 1 to 12.", 9, "e1"),
+    # the same bad dimension twice in one size is reported once
+    case("bad-dimension-twice", e1("    symbols:\n      A: {kind: matrix, size: [n_1, n_1]}\n"),
+         "'n_1' is not a valid dimension: use a name of letters and digits such as n, m or N, or a "
+         "number from 1 to 12.", 9, "e1"),
+    # a dimension cannot take a reserved name: E would be read as Euler's number
+    case("reserved-dimension", e1("    symbols:\n      A: {kind: matrix, size: E}\n"),
+         "'E' is the constant e; it cannot name a dimension.", 9, "e1"),
+    # an uppercase dimension that is also the name of a matrix
+    case("dimension-matrix", e1("    symbols:\n      N: {kind: matrix, size: N}\n"),
+         "'N' is used both as a dimension and as a symbol.", 9, "e1"),
     # a size pair has two items
     case("size-triple", e1("    symbols:\n      A: {kind: matrix, size: [m, n, k]}\n"),
          "'size' of symbol 'A' has 3 items; it allows at most 2.", 9, "e1"),

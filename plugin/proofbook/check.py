@@ -154,7 +154,7 @@ def share(entries: Sequence[Entry], shard: tuple[int, int] | None) -> Sequence[E
 # -- LaTeX (compiles; needs SymPy only on a cache miss) ---------------------------------------
 
 def _expression_key(entry: Entry, source: Source, bold: bool) -> str:
-    symbols = [(d.name, d.kind, d.shape, d.assume, d.of) for d in entry.symbols]
+    symbols = [(d.name, d.kind, d.shape, d.assume, d.of, d.latex) for d in entry.symbols]
     blob = json.dumps([source_digest("language", "render/latex.py"), symbols, source.text, bold], default=str)
     return hashlib.sha256(blob.encode()).hexdigest()
 
@@ -225,13 +225,15 @@ def _compile(entry: Entry, keyed: list[tuple[str, Source]],
         return {}, [replace(error, entry_id=entry.id)]
     errors = []
     compiled: dict[Source, _Compiled] = {}
+    names = {d.name: d.latex for d in entry.symbols if d.latex}
     for _, source in keyed:
         try:
             typed = compile_source(source, table, entry.id)
         except ProofbookError as error:
             errors.append(error)
             continue
-        compiled[source] = _Compiled(to_latex(typed.expr, bold=options.bold), shape_text(typed.shape))
+        compiled[source] = _Compiled(to_latex(typed.expr, bold=options.bold, names=names),
+                                     shape_text(typed.shape))
     return compiled, errors
 
 

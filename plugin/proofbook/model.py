@@ -54,6 +54,8 @@ class SymbolDecl:
     assume: tuple[str, ...] = ()
     of: tuple[str, ...] = ()
     location: Location | None = None
+    #: The display name (checked TeX, ``\sigma^2``) that replaces the name wherever it prints.
+    latex: str | None = None
 
 
 @dataclass(frozen=True)

@@ -17,11 +17,16 @@ Everything else (``%`` comments, ``#``, ``~`` and other active characters, ``$``
 other Unicode, control characters) fails the formula, and the export prints it as text.
 Formulas that proofbook's own printer writes from checked expressions do not come here: they
 are trusted.
+
+The display name a symbol declares (``latex: '\sigma^2'``) is read by the same reader with a
+smaller vocabulary, ``NAME``: letters, digits, primes, sub- and superscripts, Greek letters and
+accents (``safe_name``), since a name must read as one symbol, not as a formula.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 GREEK = ("alpha beta gamma delta epsilon varepsilon zeta eta theta vartheta iota kappa lambda mu nu "
          "xi pi varpi rho varrho sigma varsigma tau upsilon phi varphi chi psi omega Gamma Delta Theta "
@@ -81,6 +86,30 @@ UNICODE = {
 }
 _UNICODE_PLAIN = {"−": "-", "′": "'"}
 
+#: Control words a display name may use: letters, fonts and accents.
+NAME_COMMANDS = frozenset(GREEK + """
+    mathbf mathrm mathit mathsf mathcal mathbb mathfrak boldsymbol
+    hat widehat bar overline tilde widetilde vec dot ddot check breve acute grave
+    prime ell hbar star ast dagger
+""".split())
+#: The longest display name, in characters of its declaration.
+MAX_NAME_CHARS = 40
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    """What a formula may contain: control words, control symbols and plain characters."""
+
+    commands: frozenset[str]
+    symbols: frozenset[str]
+    plain: re.Pattern[str]
+
+
+#: Math in notes.
+NOTE = Vocabulary(COMMANDS, SYMBOLS, _PLAIN)
+#: A symbol's display name.
+NAME = Vocabulary(NAME_COMMANDS, frozenset(), re.compile(r"[A-Za-z0-9 '^_]+"))
+
 _TOKEN = re.compile(r"\\[A-Za-z]+|\\.|\\\Z|\^\^|[{}]|&|\s+|[A-Za-z]+|.", re.DOTALL)
 
 
@@ -93,7 +122,19 @@ def safe_math(math: str) -> str | None:
     anything else (the caller then prints it as text).  ``\alpha`` and friends typed as Unicode
     come out as commands, in braces, so that ``αb`` cannot become ``\alphab``."""
     try:
-        return "".join(_Reader(math).read())
+        return "".join(_Reader(math, NOTE).read())
+    except _Unsafe:
+        return None
+
+
+def safe_name(tex: str) -> str | None:
+    r"""A symbol's display name (``\sigma^2``, ``\hat{\beta}_1``, ``x'``) re-spelled from the
+    ``NAME`` vocabulary, or None if it uses anything else, is empty or longer than
+    ``MAX_NAME_CHARS``: no macros, no files, no operators that would make a name read as a formula."""
+    if len(tex) > MAX_NAME_CHARS or not tex.strip():
+        return None
+    try:
+        return "".join(_Reader(tex, NAME).read()).strip()
     except _Unsafe:
         return None
 
@@ -101,7 +142,8 @@ def safe_math(math: str) -> str | None:
 class _Reader:
     """One pass over a formula's tokens, with the state the allow-list depends on."""
 
-    def __init__(self, math: str) -> None:
+    def __init__(self, math: str, vocabulary: Vocabulary) -> None:
+        self.vocabulary = vocabulary
         self.tokens = _TOKEN.findall(math)
         self.position = 0
         self.depth = 0
@@ -124,7 +166,7 @@ class _Reader:
         if token.startswith("\\"):
             if token == "\\\\" and self.environments:
                 return token
-            if token in SYMBOLS:
+            if token in self.vocabulary.symbols:
                 return token
             raise _Unsafe(token)
         if token == "{":
@@ -143,12 +185,12 @@ class _Reader:
             raise _Unsafe(token)
         if token in ("^", "_") and not self._has_arguments(1):
             raise _Unsafe(f"{token} without its argument")
-        if _PLAIN.fullmatch(token):
+        if self.vocabulary.plain.fullmatch(token):
             return token
         return self._unicode(token)
 
     def _command(self, name: str) -> str:
-        if name not in COMMANDS:
+        if name not in self.vocabulary.commands:
             raise _Unsafe(name)
         if name in ("begin", "end"):
             return self._environment(name)
@@ -200,6 +242,6 @@ class _Reader:
         if char in _UNICODE_PLAIN:
             return _UNICODE_PLAIN[char]
         name = UNICODE.get(char)
-        if name is None:
+        if name is None or name not in self.vocabulary.commands:
             raise _Unsafe(char)
         return f"{{\\{name}}}"

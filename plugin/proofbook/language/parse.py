@@ -18,6 +18,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from fractions import Fraction
+from functools import cached_property
 
 import sympy
 from sympy import (
@@ -35,6 +36,8 @@ from .growth import MAX_BITS, MAX_CONSTANT_BITS, Growth, digits
 from .nodes import MatDerivative, SymMatDerivative
 from .shapes import ShapeText, describe
 from .names import ELEMENTARY, FUNCTIONS
+from .slips import (METHODS, Slip, call_fix, caret_fix, character_slip, function_guess,
+                    logarithm_base, meaning, product_split, symbol_guess, syntax_slip, unwrapped)
 from .symbols import SymbolTable, dimension
 
 MAX_LENGTH = 2000
@@ -113,9 +116,17 @@ def compile_source(source: Source, table: SymbolTable, entry_id: str | None = No
         raise ProofbookError(
             f"the expression is {len(text)} characters long; the limit is {MAX_LENGTH}.",
             source.location, entry_id, "Split it with a proof, or shorten it.")
+    slip = character_slip(text)
+    if slip is not None:
+        raise _slip_error(slip, source, entry_id)
     try:
         tree = ast.parse("(" + text + "\n)", mode="eval")
     except (SyntaxError, ValueError, MemoryError, RecursionError) as exc:
+        plain = isinstance(exc, SyntaxError) and _syntax_reason(exc) != "unbalanced parentheses" \
+            and not re.search(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]", text)  # a control character: Python says it
+        slip = syntax_slip(text, table.decls) if plain else None
+        if slip is not None:
+            raise _slip_error(slip, source, entry_id) from None
         line, col = _syntax_position(exc, text)
         reason = _syntax_reason(exc).rstrip(".")
         raise ProofbookError(
@@ -129,6 +140,13 @@ def compile_source(source: Source, table: SymbolTable, entry_id: str | None = No
         line, col = _node_position(fail.node, text)
         raise ProofbookError(fail.message, _located(source.location, line, col), entry_id,
                              fail.hint) from None
+
+
+def _slip_error(slip: Slip, source: Source, entry_id: str | None) -> ProofbookError:
+    """A slip (``slips``) as a located error: its offset in the text as line and column."""
+    head = _lines(source.text[: slip.offset])
+    line, col = len(head), len(head[-1]) + 1
+    return ProofbookError(slip.message, _located(source.location, line, col), entry_id, slip.hint)
 
 
 def _quote(text: str, limit: int = 60) -> str:
@@ -220,6 +238,9 @@ class _Compiler:
         method = getattr(self, "visit_" + type(node).__name__, None)
         if method is None:
             what = _SYNTAX_NAMES.get(type(node), type(node).__name__)
+            if isinstance(node, (ast.Set, ast.Dict)):
+                raise _Fail(node, f"{what} is not allowed in an expression; braces {{ }} do not group.",
+                            "Use parentheses ( ).")
             raise _Fail(node, f"{what} is not allowed in an expression.",
                         "Only numbers, declared symbols, + - * / **, .T, M[i, j] and the "
                         "documented functions are.")
@@ -272,15 +293,33 @@ class _Compiler:
                 return Typed(self.table.dims[name], None)
             if name in FUNCTIONS:
                 raise _Fail(node, f"'{name}' is a function; call it with arguments, e.g. {name}(...).")
-            known = ", ".join(sorted(self.table.objects)) or "none"
-            raise _Fail(node, f"unknown symbol '{name}'.",
-                        f"Declare it under 'symbols:' (declared here: {known}).")
+            raise self._unknown_symbol(node, name)
         decl = self.table.decls[name]
         if decl.kind == "index":
             raise _Fail(node, f"'{name}' is an index; use it inside M[{name}] or M[{name}, j].")
         if isinstance(obj, MatrixSymbol):
             return Typed(obj, obj.shape)
         return Typed(obj, None)
+
+    def _unknown_symbol(self, node: ast.Name, name: str) -> _Fail:
+        """The error for an undeclared name, with the name it most likely means."""
+        known = ", ".join(sorted(self.table.objects)) or "none"
+        declare = f"Declare it under 'symbols:' (declared here: {known})."
+        if name in ("I", "Id") and self.table.dims:
+            return _Fail(node, f"unknown symbol '{name}'.",
+                         f"The identity matrix is written eye({sorted(self.table.dims)[0]}).")
+        split = product_split(name, [n for n, d in self.table.decls.items() if d.kind != "index"])
+        if split is not None:
+            return _Fail(node, f"unknown symbol '{name}' (did you mean {split}?).",
+                         "Implicit multiplication is not allowed: write every product with *.")
+        guess = symbol_guess(name, [*self.table.objects, *self.table.dims])
+        if guess is None:
+            return _Fail(node, f"unknown symbol '{name}'.", declare)
+        if name == "e":
+            fix = f"{meaning(guess)}write exp(x) for e**x, or declare e under 'symbols:'."
+        else:
+            fix = f"{meaning(guess)}write {guess}." if meaning(guess) else declare
+        return _Fail(node, f"unknown symbol '{name}' (did you mean {guess}?).", fix)
 
     # -- operators ----------------------------------------------------------------------
 
@@ -296,31 +335,74 @@ class _Compiler:
 
     def visit_BinOp(self, node: ast.BinOp) -> Typed:
         op = type(node.op)
+        if op not in (ast.Add, ast.Sub, ast.Mult, ast.Div, ast.Pow):
+            raise self._operator_slip(node)
         if op is ast.Pow:
             return self._power(node)
         left, right = self.visit(node.left), self.visit(node.right)
         if op in (ast.Add, ast.Sub):
             if op is ast.Sub:
                 right = self._scale(Integer(-1), right)
-            return self._add(node, left, right)
+            return self._add(node, left, right, self._parenthesized(node.left), self._parenthesized(node.right))
         if op is ast.Mult:
             return self._multiply(node, left, right)
         if op is ast.Div:
             if not right.is_scalar:
                 raise _Fail(node, "division by a matrix is not defined.", "Write a*inv(B) instead.")
             return self._scale(Pow(right.expr, -1, evaluate=False), left, after=True)
-        symbol = {ast.MatMult: "@", ast.Mod: "%", ast.FloorDiv: "//"}.get(op, type(node.op).__name__)
-        raise _Fail(node, f"the operator '{symbol}' is not allowed.",
-                    "Use * for every product, including matrix products.")
+        raise self._operator_slip(node)
 
-    def _add(self, node: ast.AST, left: Typed, right: Typed) -> Typed:
+    def _operator_slip(self, node: ast.BinOp) -> _Fail:
+        """An operator outside the language, checked before its operands (``A^T``: T is no
+        symbol), with what to write: ``^`` is Python's XOR, ``|`` its OR."""
+        op = type(node.op)
+        if op is ast.BitXor:
+            return _Fail(node, "'^' is not a power.",
+                         caret_fix(self._segment(node.left), self._segment(node.right), self.table.decls))
+        if op is ast.BitOr:
+            return _Fail(node, "the operator '|' is not allowed; bars |...| are not part of the language.",
+                         "Write det(A) for a determinant or abs(x) for an absolute value.")
+        symbol = {ast.MatMult: "@", ast.Mod: "%", ast.FloorDiv: "//"}.get(op, type(node.op).__name__)
+        return _Fail(node, f"the operator '{symbol}' is not allowed.",
+                     "Use * for every product, including matrix products.")
+
+    def _segment(self, node: ast.AST) -> str:
+        """The text of ``node`` as written, on one line; in parentheses if the author wrote them."""
+        text = " ".join((ast.get_source_segment("(" + self.text + "\n)", node) or "").split())
+        return f"({text})" if self._parenthesized(node) else text
+
+    @cached_property
+    def _source_lines(self) -> list[str]:
+        """The parsed text (with its wrapping parentheses) as lines that keep their endings."""
+        return re.split(r"(?<=\r\n)|(?<=\r)(?!\n)|(?<=\n)", "(" + self.text + "\n)")
+
+    def _offset(self, line: int, col_offset: int) -> int:
+        """The character offset of an AST position (``col_offset`` counts UTF-8 bytes)."""
+        lines = self._source_lines
+        return sum(map(len, lines[: line - 1])) + len(lines[line - 1].encode()[:col_offset].decode(errors="replace"))
+
+    def _parenthesized(self, node: ast.AST) -> bool:
+        """Whether the author wrote parentheses around ``node`` (the AST does not keep them):
+        ``(`` before it and ``)`` after it, the ``(`` not opening the arguments of a call."""
+        source = "(" + self.text + "\n)"
+        start = self._offset(node.lineno, node.col_offset)  # type: ignore[attr-defined]  # an expression
+        end = self._offset(node.end_lineno, node.end_col_offset)  # type: ignore[attr-defined]  # an expression
+        opened, closed = source[max(0, start - 200):start].rstrip(), source[end:end + 200].lstrip()
+        return start > 1 and opened.endswith("(") and closed.startswith(")") \
+            and not re.search(r"\w$", opened[:-1].rstrip())
+
+    def _add(self, node: ast.AST, left: Typed, right: Typed, left_grouped: bool = False,
+             right_grouped: bool = False) -> Typed:
+        """``left + right``, one flat sum unless the author put a term that is a sum in
+        parentheses: ``(a + b) + c`` stays a sum of two terms, and prints its parentheses."""
         if left.is_scalar and right.is_scalar:
-            return Typed(Add(*_flat(left.expr, Add), *_flat(right.expr, Add), evaluate=False), None)
+            terms = _terms(left.expr, Add, left_grouped) + _terms(right.expr, Add, right_grouped)
+            return Typed(Add(*terms, evaluate=False), None)
         if left.shape != right.shape:
             raise _Fail(node, f"shape mismatch in a sum: {describe_shape(left.shape)} plus "
                               f"{describe_shape(right.shape)}.",
                         "Both terms of a sum must have the same shape.")
-        terms = _flat(left.expr, MatAdd) + _flat(right.expr, MatAdd)
+        terms = _terms(left.expr, MatAdd, left_grouped) + _terms(right.expr, MatAdd, right_grouped)
         return Typed(MatAdd(*terms, evaluate=False), left.shape)
 
     def _multiply(self, node: ast.AST, left: Typed, right: Typed) -> Typed:
@@ -385,7 +467,10 @@ class _Compiler:
 
     def visit_Attribute(self, node: ast.Attribute) -> Typed:
         if node.attr != "T":
-            raise _Fail(node, f"attribute '.{node.attr}' is not allowed; only '.T' (transpose) is.")
+            method = METHODS.get(node.attr)
+            written = self._segment(node.value)
+            fix = None if method is None else f"Write {method}({unwrapped(written)})."
+            raise _Fail(node, f"attribute '.{node.attr}' is not allowed; only '.T' (transpose) is.", fix)
         value = self.visit(node.value)
         if value.is_scalar:
             raise _Fail(node, "'.T' needs a matrix or a vector, not a scalar.")
@@ -424,6 +509,16 @@ class _Compiler:
 
     def visit_Call(self, node: ast.Call) -> Typed:
         if not isinstance(node.func, ast.Name):
+            product = isinstance(node.func, (ast.BinOp, ast.UnaryOp)) or isinstance(node.func, ast.Constant) \
+                and type(node.func.value) in (int, float)
+            fixed = call_fix(self._segment(node)) if product and node.args else None
+            if fixed is not None:
+                raise _Fail(node, f"'{self._segment(node)}' has no operator: implicit multiplication "
+                                  "is not allowed.", f"Write {fixed} for a product.")
+            if isinstance(node.func, ast.Attribute) and node.func.attr == "T" and not node.args:
+                raise _Fail(node, "'.T' takes no parentheses.", f"Write {self._segment(node)[:-2]}.")
+            if isinstance(node.func, ast.Attribute) and not node.args:
+                self.visit(node.func)  # the attribute's own message, with the function to use
             raise _Fail(node, "only the documented functions can be called, by name.")
         name = node.func.id
         if node.keywords or any(isinstance(a, ast.Starred) for a in node.args):
@@ -433,13 +528,43 @@ class _Compiler:
             return self._apply_function(node, name)
         handler = getattr(self, "call_" + name, None)
         if name not in FUNCTIONS or handler is None:
-            raise _Fail(node, f"unknown function '{name}'.",
-                        f"Known functions: {', '.join(sorted(FUNCTIONS))}.")
+            raise self._unknown_function(node, name)
         allowed = {int(k) for k in FUNCTIONS[name].split(" or ")}
         if len(node.args) not in allowed:
             raise _Fail(node, f"{name}() takes {FUNCTIONS[name].replace(' or ', ' or ')} "
                               f"argument{'s' if FUNCTIONS[name] != '1' else ''}, not {len(node.args)}.")
         return handler(node, *node.args)
+
+    def _unknown_function(self, node: ast.Call, name: str) -> _Fail:
+        """The error for a call of a name that is no function, with the fix most likely meant."""
+        decl = self.table.decls.get(name)
+        segment = self._segment(node)
+        if decl is not None and decl.kind == "scalar" and decl.of:
+            return _Fail(node, f"'{name}' is a scalar that depends on {', '.join(decl.of)}, not a "
+                               "function to call.", f"Write {name}: it stands for {name}({', '.join(decl.of)}).")
+        article = "an" if decl is not None and decl.kind == "index" else "a"
+        if decl is not None and not node.args:
+            return _Fail(node, f"'{name}' is declared as {article} {decl.kind}, not a function.", f"Write {name}.")
+        if decl is not None:
+            return _Fail(node, f"'{name}' is declared as {article} {decl.kind}, not a function: "
+                               "implicit multiplication is not allowed.", f"Write {call_fix(segment)} for a product.")
+        if name == "T" and len(node.args) == 1:
+            argument = self._segment(node.args[0])
+            postfix = argument if isinstance(node.args[0], ast.Name) else f"({argument.strip('()')})"
+            return _Fail(node, "unknown function 'T'.", f"The transpose is written .T: write {postfix}.T.")
+        base = logarithm_base(name)
+        if base is not None and len(node.args) == 1:
+            argument = self._segment(node.args[0])
+            return _Fail(node, f"unknown function '{name}'.", f"log is the natural logarithm: write "
+                               f"log({argument})/log({base}) for the logarithm to base {base}.")
+        functions = [n for n, d in self.table.decls.items() if d.kind == "function"]
+        guess = function_guess(name, functions)
+        if guess is None:
+            return _Fail(node, f"unknown function '{name}'.",
+                         f"Known functions: {', '.join(sorted(FUNCTIONS))}.")
+        written = f"{guess}{segment[len(name):]}"
+        return _Fail(node, f"unknown function '{name}' (did you mean {guess}?).",
+                     f"{meaning(guess)}write {written}." if meaning(guess) else f"Write {written}.")
 
     def _apply_function(self, node: ast.Call, name: str) -> Typed:
         decl = self.table.decls[name]
@@ -727,6 +852,11 @@ def _total_exponent(expr: Basic) -> Basic:
     if isinstance(expr, (Pow, MatPow)) and expr.exp.is_Rational:
         return abs(expr.exp) * _total_exponent(expr.base)
     return Integer(1)
+
+
+def _terms(expr: Basic, cls: type[Basic], grouped: bool) -> list[Basic]:
+    """The terms ``expr`` adds to a sum: all of its own, unless the author grouped it."""
+    return [expr] if grouped else _flat(expr, cls)
 
 
 def _flat(expr: Basic, cls: type[Basic]) -> list[Basic]:

@@ -17,6 +17,7 @@ from typing import Any
 from ..errors import Location, ProofbookError, ProofbookErrors
 from ..language.names import reserved
 from ..model import Chapter, Entry, ProofStep, Registry, Source, SymbolDecl
+from ..texmath import MAX_NAME_CHARS, safe_name
 from .files import chapter_files
 from .messages import (guess_or_period, in_entry, schema, schema_problems, slugify, type_name,
                        what)
@@ -159,7 +160,8 @@ def _symbol(doc: Document, path: JsonPath, name: str, raw: str | dict[str, Any])
     decl = _declaration(raw)
     return SymbolDecl(name=name, kind=decl["kind"], shape=_shape(decl),
                       assume=tuple(decl.get("assume", ())), of=_one_or_many(decl.get("of")),
-                      location=doc.location(path, at_key=True))
+                      location=doc.location(path, at_key=True),
+                      latex=safe_name(decl["latex"]) if "latex" in decl else None)
 
 
 def _declaration(raw: str | dict[str, Any]) -> dict[str, Any]:
@@ -206,8 +208,13 @@ def _meaning_problems(raw: dict[str, Any], index: int) -> Iterator[Problem]:
             yield Problem(path, f"{why}; it cannot name a symbol.", "Choose another name.", at_key=True)
         if name in dimensions:
             yield Problem(path, f"'{name}' is used both as a dimension and as a symbol.",
-                          "Rename the symbol or the dimension (dimensions are names like n, m).",
-                          at_key=True)
+                          f"Rename the {decl.get('kind', 'symbol')} {name} or the dimension "
+                          "(dimensions are names like n, m, N).", at_key=True)
+        for dim in dict.fromkeys(_dimension_names(decl.get("size"))):
+            why_not = reserved(dim)
+            if why_not:
+                yield Problem(path + ("size",), f"{why_not}; it cannot name a dimension.",
+                              "Choose another name, such as n or N.")
         for other in _one_or_many(decl.get("of")):
             if other == name:
                 yield Problem(path + ("of",), f"symbol '{name}' cannot be a function of itself.",
@@ -221,6 +228,7 @@ def _meaning_problems(raw: dict[str, Any], index: int) -> Iterator[Problem]:
                               f"{_article(decls[other].get('kind'))} {decls[other].get('kind')}; "
                               "functions take scalar arguments only.",
                               f"Make {name} a function of scalars, or write it out in {other}.")
+        yield from _display_problems(name, decl, decls, path)
         clash = _contradiction(decl.get("assume", ()))
         if clash:
             yield Problem(path + ("assume",), f"symbol '{name}' cannot be both {clash[0]} and "
@@ -230,6 +238,32 @@ def _meaning_problems(raw: dict[str, Any], index: int) -> Iterator[Problem]:
             yield Problem(path + ("assume",), f"'{decl['assume'][0]}' needs a square matrix, "
                           f"but symbol '{name}' is {size[0]} x {size[1]}.",
                           "Use size: n, or remove the assumption.")
+
+
+def _display_problems(name: str, decl: dict[str, Any], decls: dict[str, dict[str, Any]],
+                      path: JsonPath) -> Iterator[Problem]:
+    """A display name must be safe TeX (``texmath.safe_name``) and must not print like another
+    symbol of the entry: the reader could not tell them apart."""
+    if "latex" not in decl:
+        return
+    shown = safe_name(decl["latex"])
+    if shown is None:
+        yield Problem(path + ("latex",), f"the display name of symbol '{name}' is not allowed: "
+                      f"'{short(decl['latex'])}' is not a name in the TeX subset.",
+                      "Use letters, digits, primes, _ and ^ with braces that balance, Greek letters "
+                      "(\\sigma), \\mathbf, \\boldsymbol, \\mathrm, \\mathcal and accents (\\hat, "
+                      f"\\bar, \\tilde, \\vec), at most {MAX_NAME_CHARS} characters, e.g. latex: '\\sigma^2'.")
+        return
+    for other, other_decl in decls.items():
+        other_shown = safe_name(other_decl["latex"]) if "latex" in other_decl else other
+        if other != name and other_shown is not None and _spelled(other_shown) == _spelled(shown):
+            yield Problem(path + ("latex",), f"symbol '{name}' would print as {shown}, like the "
+                          f"symbol '{other}'.", "Give each symbol a display name of its own.")
+            return
+
+
+def _spelled(tex: str) -> str:
+    return "".join(tex.split()).replace("{", "").replace("}", "")
 
 
 #: The signs (-1, 0, 1) a scalar assumption allows; "integer" and "real" allow every sign.

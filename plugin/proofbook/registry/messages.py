@@ -83,7 +83,20 @@ def schema_problems(data: dict[str, Any]) -> list[Problem]:
     kept = [e for e in errors
             if (e.validator == "type" or tuple(e.absolute_path) not in mistyped)
             and not any(tuple(e.absolute_path) + (f,) in guessed for f in _missing_fields(e))]
-    return [p for e in kept for p in _translate(e)]
+    return _once_per_size([p for e in kept for p in _translate(e)])
+
+
+def _once_per_size(problems: list[Problem]) -> list[Problem]:
+    """``size: [N1-, N1-]`` names one bad dimension twice: it is reported once, at the first."""
+    seen: set[tuple[JsonPath, str]] = set()
+    kept = []
+    for problem in problems:
+        path = problem.path
+        key = (path[:-1] if len(path) > 1 and path[-2] == "size" else path, problem.message)
+        if key not in seen:
+            seen.add(key)
+            kept.append(problem)
+    return kept
 
 
 def _translate(error: ValidationError) -> Iterator[Problem]:
@@ -145,8 +158,8 @@ def _pattern(error: ValidationError, path: JsonPath) -> Iterator[Problem]:
         f"and single hyphens, e.g. '{slugify(error.instance)}'.",
         defs["name"]["pattern"]: f"'{value}' is not a valid symbol name: start with a letter, "
         "then use letters, digits or '_'.",
-        defs["dimension"]["pattern"]: f"'{value}' is not a valid dimension: use a lowercase "
-        "name such as n, or a number from 1 to 12.",
+        defs["dimension"]["pattern"]: f"'{value}' is not a valid dimension: use a name of "
+        "letters and digits such as n, m or N, or a number from 1 to 12.",
     }
     yield Problem(path, messages.get(error.validator_value, f"{what(path)} is empty."))
 

@@ -42,7 +42,7 @@ def load_registry_cached(paths: Sequence[str | Path], cache: ResultCache, root: 
 def _key(files: list[tuple[Path, str]]) -> str | None:
     """A digest of the loader's source and each file's shown path and bytes; None if a file
     cannot be read (the loader then reports it)."""
-    digest = hashlib.sha256(source_digest("registry", "model.py", "errors.py", "language/names.py",
+    digest = hashlib.sha256(source_digest("registry", "model.py", "errors.py", "language/names.py", "texmath.py",
                                           "registry.schema.json").encode())
     for path, shown in files:
         try:
@@ -116,13 +116,14 @@ def _read_entry(data: dict[str, Any]) -> Entry:
 def _symbol(symbol: SymbolDecl) -> dict[str, Any]:
     return {"name": symbol.name, "kind": symbol.kind,
             "shape": None if symbol.shape is None else list(symbol.shape),
-            "assume": list(symbol.assume), "of": list(symbol.of), "location": _where(symbol.location)}
+            "assume": list(symbol.assume), "of": list(symbol.of), "location": _where(symbol.location),
+            "latex": symbol.latex}
 
 
 def _read_symbol(data: dict[str, Any]) -> SymbolDecl:
     shape = data["shape"]
     return SymbolDecl(data["name"], data["kind"], None if shape is None else (shape[0], shape[1]),
-                      tuple(data["assume"]), tuple(data["of"]), _read_where(data["location"]))
+                      tuple(data["assume"]), tuple(data["of"]), _read_where(data["location"]), data["latex"])
 
 
 def _step(step: ProofStep) -> dict[str, Any]:

@@ -17,6 +17,7 @@ from sympy.matrices.expressions import (
     Determinant,
     Identity,
     Inverse,
+    MatAdd,
     MatMul,
     MatPow,
     MatrixSymbol,
@@ -76,7 +77,9 @@ class HandbookLatexPrinter(LatexPrinter):
     r"""``LatexPrinter`` with the handbook's notation.
 
     Setting ``bold`` (default True): matrices and vectors bold (``\mathbf{A}``, Greek names
-    ``\boldsymbol{\Sigma}``); plain when False.  ``order`` defaults to ``"none"``: terms print in
+    ``\boldsymbol{\Sigma}``); plain when False.  Setting ``names``: display names by symbol name
+    (checked TeX from the declarations' ``latex:``), printed in braces in place of the name, in
+    ``\boldsymbol`` for a matrix or vector.  ``order`` defaults to ``"none"``: terms print in
     written order (factors always do).
 
     A derivative whose operand is a name prints as a fraction (``\frac{\partial \mathbf{A}}{\partial x}``);
@@ -90,12 +93,28 @@ class HandbookLatexPrinter(LatexPrinter):
         **LatexPrinter._default_settings,
         "order": "none",
         "bold": True,
+        "names": {},
     }
 
     # --- names -----------------------------------------------------------------------------
 
+    def _display(self, name: str) -> str | None:
+        """The declared display name of ``name``, as one TeX group, or None."""
+        tex = self._settings["names"].get(name)
+        return None if tex is None else f"{{{tex}}}"
+
+    def _print_Symbol(self, expr: Basic, style: str = "plain") -> str:
+        return self._display(expr.name) or super()._print_Symbol(expr, style=style)
+
+    def _hprint_Function(self, func: str) -> str:
+        """A declared function's display name, else SymPy's spelling (``\\operatorname`` for long names)."""
+        return self._display(func) or super()._hprint_Function(func)
+
     def _matrix_name(self, name: str) -> str:
         r"""A matrix name in the handbook style; ``\boldsymbol`` for Greek, which ``\mathbf`` leaves thin."""
+        display = self._display(name)
+        if display is not None:
+            return rf"\boldsymbol{display}" if self._settings["bold"] else display
         if not self._settings["bold"]:
             return self._deal_with_super_sub(name)
         return self._deal_with_super_sub(name, style="bold").replace("\\mathbf{\\", "\\boldsymbol{\\", 1)
@@ -114,7 +133,8 @@ class HandbookLatexPrinter(LatexPrinter):
         ``\left(\ldots\right)_{ij}`` for an entry of anything else."""
         parent = expr.parent
         named = isinstance(parent, MatrixSymbol)
-        tex = self._deal_with_super_sub(parent.name) if named else self._print(parent)
+        tex = (self._display(parent.name) or self._deal_with_super_sub(parent.name)) if named \
+            else self._print(parent)
         if not named or "_" in tex or "^" in tex:  # A_{1}_{ij} would be a double subscript
             tex = self._add_parens(tex)
         indices = [self._print(k) for k in ((expr.i,) if parent.shape[1] == 1 else (expr.i, expr.j))]
@@ -131,9 +151,12 @@ class HandbookLatexPrinter(LatexPrinter):
         return self.parenthesize(expr, level, strict=strict)
 
     def _print_Add(self, expr: Basic, order: str | None = None) -> str:
-        """Terms in written order; a term with a leading minus is subtracted (MatAdd too)."""
+        """Terms in written order; a term with a leading minus is subtracted (MatAdd too).
+
+        A sum inside a sum is one the author put in parentheses (the parser merges the others),
+        so it prints in parentheses, also as the first term: ``(a + b) + c``."""
         first, *rest = self._as_ordered_terms(expr, order=order)
-        tex = self.parenthesize(first, PRECEDENCE["Add"], strict=True)
+        tex = self.parenthesize(first, PRECEDENCE["Add"], strict=not isinstance(first, (Add, MatAdd)))
         for term in rest:
             positive = _strip_minus(term)
             sign = " + " if positive is None else " - "

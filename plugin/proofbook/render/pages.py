@@ -119,14 +119,22 @@ def badge(result: Result, dims: Sequence[str] = ()) -> str:
             f"</summary>{body}</details>")
 
 
+def symbol_label(decl: SymbolDecl) -> str:
+    """A symbol as lists name it, in HTML: ``s2``, or its display name and then the name the
+    expressions use, ``σ² (s2)``."""
+    if decl.latex is None:
+        return html.escape(decl.name)
+    return f"{inline_math(decl.latex)} ({html.escape(decl.name)})"
+
+
 def _symbols(symbols: Sequence[SymbolDecl]) -> str | None:
     """The symbols on one line, names that share a description together: ``A, B: n × n matrix; x: scalar``."""
     if not symbols:
         return None
     groups: dict[str, list[str]] = {}
     for decl in symbols:
-        groups.setdefault(describe_symbol(decl), []).append(decl.name)
-    items = "; ".join(f'<span class="pb-symbol">{html.escape(", ".join(names))}</span>: {html.escape(what)}'
+        groups.setdefault(describe_symbol(decl), []).append(symbol_label(decl))
+    items = "; ".join(f'<span class="pb-symbol">{", ".join(names)}</span>: {html.escape(what)}'
                       for what, names in groups.items())
     return f'<span class="pb-symbols">{items}</span>'
 
@@ -526,10 +534,10 @@ def _table(head: Sequence[str], rows: Iterable[Sequence[str]]) -> str:
 
 def _symbol_table(registry: Registry) -> str:
     """Each symbol name with the ways the entries declare it, and the entries that do."""
-    uses: dict[tuple[str, str], list[str]] = {}
+    uses: dict[tuple[str, str, str], list[str]] = {}
     for entry in registry.entries:
         for decl in entry.symbols:
-            uses.setdefault((decl.name, describe_symbol(decl)), []).append(entry.id)
+            uses.setdefault((decl.name, symbol_label(decl), describe_symbol(decl)), []).append(entry.id)
     ordered = sorted(uses.items(), key=lambda item: (item[0][0].lower(), item[0]))
     return _table(["Symbol", "Declared as", "In"],
-                  [[html.escape(name), html.escape(what), _refs(ids)] for (name, what), ids in ordered])
+                  [[label, html.escape(what), _refs(ids)] for (_, label, what), ids in ordered])

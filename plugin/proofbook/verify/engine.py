@@ -149,6 +149,8 @@ class _Checker:
         self.analytic = any(isinstance(x, Limit) or x.limits[0][2] is S.Infinity
                             for side in (lhs, rhs) for x in side.atoms(Limit, Sum))
         self.dim_names = sorted(table.dims)
+        #: How texts name the size: the one dimension's own name (N), else n for all of them.
+        self._size_name = self.dim_names[0] if len(self.dim_names) == 1 else "n"
         order = max((c for d in (lhs, rhs) for x in d.atoms(Derivative) for _, c in x.variable_count), default=1)
         self.degree = max(3, int(order) + 3)
         self.signed = signed_scalars(table)
@@ -480,7 +482,7 @@ class _Checker:
         if not done:
             return None
         count = f"{points} point{'s' if points != 1 else ''}"
-        where = f"{count} for each n = {_list(done)}" if self.dim_names else count
+        where = f"{count} for each {self._size_name} = {_list(done)}" if self.dim_names else count
         return Evidence("numeric", f"numeric test at {s.digits} digits, confirmed at "
                         f"{s.digits + CONFIRM_DIGITS} ({where}){self.note}", tuple(done))
 
@@ -616,7 +618,7 @@ class _Checker:
         if not proved:
             return None
         self.single_engine = used | backend.used
-        where = f" for n = {_list(proved)}" if self.dim_names else ""
+        where = f" for {self._size_name} = {_list(proved)}" if self.dim_names else ""
         if self.analytic:
             return Evidence("symbolic", f"SymPy's {' and '.join(sorted(self.single_engine & UNTRUSTED))} "
                             "agrees (a closed form it proposes, cross-checked, not a proof)", tuple(proved))
