@@ -116,13 +116,15 @@ def _read_entry(data: dict[str, Any]) -> Entry:
 def _symbol(symbol: SymbolDecl) -> dict[str, Any]:
     return {"name": symbol.name, "kind": symbol.kind,
             "shape": None if symbol.shape is None else list(symbol.shape),
-            "assume": list(symbol.assume), "of": list(symbol.of), "location": _where(symbol.location)}
+            "assume": list(symbol.assume), "of": list(symbol.of), "location": _where(symbol.location),
+            "basis": symbol.basis}
 
 
 def _read_symbol(data: dict[str, Any]) -> SymbolDecl:
     shape = data["shape"]
     return SymbolDecl(data["name"], data["kind"], None if shape is None else (shape[0], shape[1]),
-                      tuple(data["assume"]), tuple(data["of"]), _read_where(data["location"]))
+                      tuple(data["assume"]), tuple(data["of"]), _read_where(data["location"]),
+                      data["basis"])
 
 
 def _step(step: ProofStep) -> dict[str, Any]:

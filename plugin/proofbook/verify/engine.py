@@ -35,6 +35,7 @@ import mpmath
 from sympy import Basic, Derivative, Integral, Sum
 
 from ..errors import ProofbookError
+from ..language.indices import least_sizes
 from ..language.parse import compile_source
 from ..language.symbols import SymbolTable
 from ..model import Counterexample, Evidence, Level, Result
@@ -130,7 +131,12 @@ class _Checker:
     def __init__(self, claim: Claim, table: SymbolTable, settings: Settings,
                  lhs: Basic, rhs: Basic, note: str) -> None:
         self.claim, self.table, self.settings = claim, table, settings
-        self.lhs, self.rhs, self.note = lhs, rhs, note
+        self.lhs, self.rhs = lhs, rhs
+        #: Fixed entries (X[2, n]) and basis vectors exist only from some size on: smaller
+        #: sizes are raised to it, and the evidence says so.
+        self.least = least_sizes(lhs, rhs)
+        self.note = note + "".join(f"; {d} ≥ {k} only, where every fixed entry exists"
+                                   for d, k in sorted(self.least.items()))
         free = lhs.free_symbols | rhs.free_symbols
         #: Summation and integration variables: their sampled values mean nothing to a reader.
         self.bound = {str(x.limits[0][0]) for side in (lhs, rhs) for x in side.atoms(Integral, Sum)
@@ -284,7 +290,7 @@ class _Checker:
         every order that matters, so each of m < n, m = n, m > n is met."""
         if not self.dim_names:
             return [{}]
-        result = []
+        result: list[dict[str, int]] = []
         names = self.dim_names
         for s in sizes:
             result.append({d: s for d in names})
@@ -298,7 +304,8 @@ class _Checker:
                     for r in range(len(order) if len(order) > 2 and small else 1):
                         rotated = order[r:] + order[:r]
                         result.append({d: s + k for k, d in enumerate(rotated)})
-        return result
+        raised = ({d: max(v, self.least.get(d, 1)) for d, v in dims.items()} for dims in result)
+        return list({tuple(sorted(d.items())): d for d in raised}.values())
 
     def _profile(self, number: int) -> Profile:
         """The profile of the ``number``-th point of a method (counted across its sizes): all

@@ -105,6 +105,9 @@ def _decide(lhs: Basic, rhs: Basic, table: SymbolTable) -> FormalOutcome:
                                       "inv(P) P = P inv(P) = I, for every size")
     bound = max(degree(norm, left), degree(norm, right), dimension_roots(difference))
     reasons = sorted(norm.soft_outside | norm.incomplete) + _index_problems(norm, difference)
+    if translator.fixed_units:
+        reasons.append("a fixed entry or basis vector e_k is a free vector in the normal form, "
+                       "which does not use e_kᵀe_k = 1 or e_1ᵀe_n = 0")
     small = sorted(k for k in translator.fixed_sizes if k <= bound)
     if small:
         reasons.append(f"the fixed size {small[0]} is not above the degree bound {bound}")
