@@ -9,16 +9,11 @@ verifier samples no smaller size.
 
 from __future__ import annotations
 
-import re
-
 from sympy import Basic, Integer, Symbol
 from sympy.matrices.expressions.matexpr import MatrixElement
 
+from .basis import parse_basis
 from .nodes import UnitVector
-
-#: A basis position as a declaration writes it: 3, n, or n - 1.
-_BASIS = re.compile(r"\s*([A-Za-z][A-Za-z0-9]*)\s*(?:-\s*([0-9]{1,6}))?\s*")
-
 
 def is_declared_index(position: Basic) -> bool:
     """An index symbol (i: {kind: index}), which runs over its whole range."""
@@ -70,27 +65,7 @@ def index_text(position: Basic) -> str:
     return str(dim) if offset == 0 else f"{dim} - {-offset}"
 
 
-def parse_basis(basis: int | str) -> tuple[str | None, int]:
-    """A declared basis position as (dimension name or None, offset): 3 is (None, 3), n is
-    ("n", 0), n - 1 is ("n", 1); ValueError for anything else."""
-    if isinstance(basis, int):
-        return None, basis
-    match = _BASIS.fullmatch(basis)
-    if match is None:
-        raise ValueError(basis)
-    return match.group(1), int(match.group(2) or 0)
-
-
 def basis_position(basis: int | str, size: Basic) -> Basic:
     """The 0-based position of a declared basis vector of length ``size``."""
     name, k = parse_basis(basis)
     return Integer(k - 1) if name is None else size - 1 - k
-
-
-def ordinal(basis: int | str) -> str:
-    """The position as a reader says it: 1st, 2nd, 3rd, 11th, n-th, (n - 1)-th."""
-    name, k = parse_basis(basis)
-    if name is not None:
-        return f"{name}-th" if k == 0 else f"({name} - {k})-th"
-    suffix = "th" if 10 <= k % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(k % 10, "th")
-    return f"{k}{suffix}"

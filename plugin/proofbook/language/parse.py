@@ -38,7 +38,8 @@ from .growth import MAX_BITS, MAX_CONSTANT_BITS, Growth, digits
 from .nodes import AsScalar, MatDerivative, SymMatDerivative
 from .shapes import ShapeText, describe
 from .names import ELEMENTARY, FUNCTIONS
-from .indices import index_text, least_extent, ordinal
+from .basis import MAX_FIXED_POSITION, ordinal
+from .indices import index_text, least_extent
 from .symbols import SymbolTable, dimension
 
 MAX_LENGTH = 2000
@@ -463,9 +464,16 @@ class _Compiler:
                                   f"dimension of size {extent}.")
             return self.table.objects[node.id]
         position = self._position(node, extent)
-        if least_extent(position, extent) is None:
+        least = least_extent(position, extent)
+        if least is None:
             raise _Fail(node, f"the index {index_text(position)} is beyond the size {extent} of "
                               "this dimension.", f"Indices run from 1 to {extent}.")
+        if not extent.is_Integer and least > MAX_FIXED_POSITION:
+            raise _Fail(node, f"the index {index_text(position)} into a dimension {extent} the "
+                              f"verifier chooses is more than {MAX_FIXED_POSITION}: it would leave "
+                              "only large sizes to test.",
+                        f"Use a position from 1 to {MAX_FIXED_POSITION}, from {extent} - "
+                        f"{MAX_FIXED_POSITION - 1} to {extent}, or an index symbol.")
         return position
 
     def _position(self, node: ast.AST, extent: Basic) -> Basic:

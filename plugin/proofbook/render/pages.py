@@ -28,6 +28,7 @@ import json
 import re
 from collections.abc import Iterable, Mapping, Sequence
 
+from ..language.basis import ordinal
 from ..model import Chapter, Entry, EntryReport, Level, Registry, Result, StepReport, SymbolDecl
 from . import graph, sanitize
 from .levels import MEANING, dimensions, level_details, level_words
@@ -90,6 +91,8 @@ def describe_symbol(decl: SymbolDecl) -> str:
     match decl.kind:
         case "matrix":
             what = f"{rows} × {cols} matrix"
+        case "vector" if decl.basis is not None:
+            what = f"the {ordinal(decl.basis)} standard basis vector, of length {rows}"
         case "vector":
             what = f"vector of length {rows}"
         case "index":
