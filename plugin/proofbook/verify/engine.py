@@ -680,11 +680,14 @@ class CpuBudget:
     def __init__(self, seconds: float) -> None:
         self.seconds = seconds
         self.expired = False
+        self.closing = False
         self.armed = threading.current_thread() is threading.main_thread() and hasattr(signal, "ITIMER_VIRTUAL")
         self._previous: Any = None
 
     def _expire(self, signum: int, frame: object) -> None:
         self.expired = True
+        if self.closing:  # __exit__ is disarming: confirm() reports the expiry
+            return
         signal.setitimer(signal.ITIMER_VIRTUAL, 0.01)  # again soon, in case this one is swallowed
         raise BudgetExceeded()
 
@@ -695,9 +698,14 @@ class CpuBudget:
         return self
 
     def __exit__(self, *exc: object) -> None:
+        """Disarm even when the signal lands here: raised inside __exit__, it would leave the
+        handler installed and the timer re-armed, to fire later outside any budget."""
         if self.armed:
-            signal.setitimer(signal.ITIMER_VIRTUAL, 0)
-            signal.signal(signal.SIGVTALRM, self._previous)
+            try:
+                self.closing = True
+            finally:
+                signal.setitimer(signal.ITIMER_VIRTUAL, 0)
+                signal.signal(signal.SIGVTALRM, self._previous)
 
     def confirm(self) -> None:
         """Raise BudgetExceeded if the budget ran out at any point."""
