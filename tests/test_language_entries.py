@@ -255,3 +255,11 @@ def test_a_basis_declaration_loads(tmp_path: Path) -> None:
                     encoding="utf-8")
     decl = load_registry([path]).entries[0].symbols[0]
     assert decl.basis == "n - 1"  # one spelling, for the cache keys
+
+
+def test_a_matrix_over_a_scalar_is_one_fraction() -> None:
+    """(x - a)/sqrt(...) puts the sum alone in the numerator, without parentheses."""
+    assert tex("(u - v)/sqrt((u - v).T*(u - v))") == (
+        r"\frac{\mathbf{u} - \mathbf{v}}{\sqrt{\left(\mathbf{u} - \mathbf{v}\right)^{T} "
+        r"\left(\mathbf{u} - \mathbf{v}\right)}}")
+    assert tex("A/2") == r"\frac{1}{2} \mathbf{A}"  # a number stays a coefficient

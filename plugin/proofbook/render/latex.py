@@ -178,7 +178,8 @@ class HandbookLatexPrinter(LatexPrinter):
             if over:  # A u vᵀ A / (1 + vᵀ A u), as the Cookbook prints Sherman–Morrison
                 rest = [f for f in expr.args if not (isinstance(f, Pow) and f.base in over and f.exp == -1)]
                 denom = over[0] if len(over) == 1 else Mul(*over, evaluate=False)
-                return rf"\frac{{{self._juxtapose(rest)}}}{{{self._print(denom)}}}"
+                numer = self._print(rest[0]) if len(rest) == 1 else self._juxtapose(rest)
+                return rf"\frac{{{numer}}}{{{self._print(denom)}}}"
         return self._juxtapose(expr.args)
 
     _print_MatMul = _print_Mul
