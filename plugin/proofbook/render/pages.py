@@ -474,6 +474,8 @@ _CONVENTIONS = [
     (r"\operatorname{Tr}\left(\mathbf{A}\right),\ \left|\mathbf{A}\right|", "trace, determinant"),
     (r"\ln", "natural logarithm"),
     (r"\mathbf{I},\ \mathbf{0}", "identity and zero matrices, of the size the formula needs"),
+    (r"\mathbf{e}_{1},\ \mathbf{e}_{n}", "standard basis vectors: 1 in position 1 (or n), 0 elsewhere"),
+    (r"1 + \mathbf{v}^{T} \mathbf{u}", "a 1 × 1 product is the scalar it holds where a scalar is needed"),
 ]
 #: (derivative, its entries) in the handbook's layout.
 _LAYOUT = [
