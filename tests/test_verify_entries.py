@@ -57,6 +57,10 @@ PROVED = [
     ("g.T*A*f", "A[2, n]"),                           # n ≥ 2 only
     ("(v.T*u)*A", "A*(u.T*v)"),                       # 1 x 1 factors beside a matrix
     ("2*(v.T*u) + 1", "1 + v.T*u + u.T*v"),
+    # a 1 x 1 matrix by one entry (it used to crash the evaluator), fixed or an index symbol
+    ("diff(u.T*u, u[n])", "2*u[n]"),
+    ("diff(u.T*u, u[i])", "2*u[i]"),
+    ("diff(u.T*A*u, u[1])", "(A*u)[1] + (A.T*u)[1]"),
 ]
 
 
@@ -78,6 +82,9 @@ FALSE = [
     ("g.T*A*g", "A[1, 1]"),
     ("(v.T*u)**2", "(v.T*v)*(u.T*u)"),
     ("exp(u.T*u)", "exp(u.T*v)"),
+    ("diff(u.T*u, u[n])", "u[n]"),
+    ("diff(u.T*A*u, u[1])", "2*(A*u)[1]"),   # the textbook slip: needs a symmetric A
+    ("A[n - 1, n]", "f.T*A*f"),
 ]
 
 

@@ -296,6 +296,8 @@ class Evaluator:
         var = node.var
         if isinstance(var, Symbol):
             return self.backend.diff_scalar(fn, env, var.name, 1)
+        if isinstance(var, MatrixElement):  # a 1 x 1 matrix (x.T*x) by one entry
+            return [[self._by_entry(lambda e: scalar(fn(e)), var)(env)]]
         current = value_of(env, var.name)
         rows, cols = len(current), len(current[0])
         if node.shape != var.shape:
