@@ -101,6 +101,7 @@ def verify_task(task: tuple[Claim, Settings]) -> Result:
 
 def verify_claim(claim: Claim, settings: Settings = Settings()) -> Result:
     """Run the methods on one claim and return the verdict; never raises for a bad claim."""
+    CpuBudget.reset()
     started = time.perf_counter()
     try:
         table = SymbolTable.build(claim.symbols)
@@ -690,6 +691,15 @@ class CpuBudget:
             return
         signal.setitimer(signal.ITIMER_VIRTUAL, 0.01)  # again soon, in case this one is swallowed
         raise BudgetExceeded()
+
+    @staticmethod
+    def reset() -> None:
+        """No budget is active between claims: clear a timer and handler that an interrupted
+        one left behind (a worker's wall-clock timeout landing inside ``__enter__``), which
+        would otherwise raise BudgetExceeded anywhere in the next claim."""
+        if threading.current_thread() is threading.main_thread() and hasattr(signal, "ITIMER_VIRTUAL"):
+            signal.setitimer(signal.ITIMER_VIRTUAL, 0)
+            signal.signal(signal.SIGVTALRM, signal.SIG_IGN)
 
     def __enter__(self) -> CpuBudget:
         if self.armed:
