@@ -216,7 +216,7 @@ ENTRIES = [
     (MatrixElement(B, j, i), r"B_{ji}"),
     (MatrixElement(a, i, 0), r"a_{i}"),
     (MatrixElement(Sigma, i, j), r"\Sigma_{ij}"),
-    (MatrixElement(A, 1, 2), r"A_{12}"),
+    (MatrixElement(A, 0, 1), r"A_{12}"),
     (MatrixElement(A, add(i, 1), j), r"A_{i + 1, j}"),
     (MatrixElement(MatrixSymbol("A1", n, n), i, j), r"\left(A_{1}\right)_{ij}"),
     (MatrixElement(mmul(A, xv), i, 0), r"\left(\mathbf{A} \mathbf{x}\right)_{i}"),

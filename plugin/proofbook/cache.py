@@ -57,14 +57,14 @@ Kind = Literal["result", "latex", "registry"]
 
 @cache
 def source_digest(*parts: str) -> str:
-    """A digest of proofbook's own files under ``parts`` (files or folders of the package) and
-    of the versions of proofbook and of the engines it uses: cache keys include it, so a
+    """A digest of proofbook's own files under ``parts`` (files or folders of the package,
+    sub-packages included: ``verify`` covers ``verify/formal``) and of the versions of proofbook and of the engines it uses: cache keys include it, so a
     changed verifier, printer or SymPy never serves a verdict or formula an older one produced."""
     package = Path(__file__).resolve().parent
     digest = hashlib.sha256(json.dumps(_versions()).encode())
     for part in parts:
         target = package / part
-        for path in sorted(target.glob("*.py")) if target.is_dir() else [target]:
+        for path in sorted(target.rglob("*.py")) if target.is_dir() else [target]:
             digest.update(path.relative_to(package).as_posix().encode() + b"\0" + path.read_bytes())
     return digest.hexdigest()
 

@@ -154,7 +154,7 @@ def share(entries: Sequence[Entry], shard: tuple[int, int] | None) -> Sequence[E
 # -- LaTeX (compiles; needs SymPy only on a cache miss) ---------------------------------------
 
 def _expression_key(entry: Entry, source: Source, bold: bool) -> str:
-    symbols = [(d.name, d.kind, d.shape, d.assume, d.of, d.latex) for d in entry.symbols]
+    symbols = [(d.name, d.kind, d.shape, d.assume, d.of, d.latex, d.basis) for d in entry.symbols]
     blob = json.dumps([source_digest("language", "render/latex.py"), symbols, source.text, bold], default=str)
     return hashlib.sha256(blob.encode()).hexdigest()
 

@@ -46,6 +46,8 @@ class SymbolDecl:
     dimension name such as ``"n"`` (the verifier chooses its values) or a fixed int.
     ``of`` names the symbols this one is a function of (``A(x)``, ``f(x)``).
     For an ``index`` symbol, ``shape[0]`` is the range it runs over.
+    ``basis`` makes a vector the standard basis vector e_k: k is a position from 1 (an int),
+    the vector's dimension name (the last position) or that name minus a whole number.
     """
 
     name: str
@@ -56,6 +58,8 @@ class SymbolDecl:
     location: Location | None = None
     #: The display name (checked TeX, ``\sigma^2``) that replaces the name wherever it prints.
     latex: str | None = None
+    #: The position k of a standard basis vector e_k (1, 'n', 'n - 1'), or None.
+    basis: int | str | None = None
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,11 @@ starts.  SymPy objects are built with ``evaluate=False``, so the tree keeps the 
 the author wrote, which is what the handbook prints.
 
 Every node gets a shape: ``None`` for a scalar, ``(rows, cols)`` for a matrix or column
-vector.  A 1 x 1 matrix (``a.T*x``) may stand where a scalar is differentiated or compared.
+vector.  A 1 x 1 matrix (``a.T*x``) may stand where a scalar is differentiated or compared, and
+acts as the scalar it holds (an ``AsScalar`` node) where a textbook uses it so: next to a scalar
+in a sum, as a denominator, as the base or exponent of a power, as the argument of a scalar
+function, and as a factor beside a matrix it does not conform with ((vᵀu)A).  The rule is
+documented exactly in the expression reference.
 """
 
 from __future__ import annotations
@@ -27,17 +31,19 @@ from sympy import (
     ZeroMatrix,
 )
 from sympy import Limit, binomial, factorial
-from sympy.matrices.expressions.matexpr import MatrixElement
+from sympy.matrices.expressions.matexpr import MatrixElement, MatrixExpr
 
 from ..errors import Location, ProofbookError
 from ..model import Source
 from ..numbertext import exact_text
 from .growth import MAX_BITS, MAX_CONSTANT_BITS, Growth, digits
-from .nodes import MatDerivative, SymMatDerivative
+from .nodes import AsScalar, MatDerivative, SymMatDerivative
 from .shapes import ShapeText, describe
 from .names import ELEMENTARY, FUNCTIONS
 from .slips import (METHODS, Slip, call_fix, caret_fix, character_slip, function_guess,
                     logarithm_base, meaning, product_split, symbol_guess, syntax_slip, unwrapped)
+from .basis import MAX_FIXED_POSITION, ordinal
+from .indices import index_text, least_extent
 from .symbols import SymbolTable, dimension
 
 MAX_LENGTH = 2000
@@ -73,6 +79,14 @@ class Typed:
     def is_scalarlike(self) -> bool:
         """A scalar, or a 1 x 1 matrix such as ``a.T*x``."""
         return self.shape is None or self.shape == (S.One, S.One)
+
+    @property
+    def is_one_by_one(self) -> bool:
+        return self.shape == (S.One, S.One)
+
+    def as_scalar(self) -> Typed:
+        """A 1 x 1 matrix as the scalar it holds; anything else unchanged."""
+        return Typed(AsScalar(self.expr), None) if self.is_one_by_one else self
 
     @property
     def is_square(self) -> bool:
@@ -197,6 +211,32 @@ def _located(base: Location, line: int, column: int | None) -> Location:
 
 _SMALLER = "Use smaller numbers and exponents, or split the identity with a proof."
 
+_INDEX_HINT = ("Write X[i, j] with i: {kind: index, size: n} declared, or a fixed entry such as "
+               "X[1, n] or a[n - 1].")
+
+
+def _sum_hint(left: Typed, right: Typed) -> str:
+    """The likeliest fix for terms of different shapes."""
+    scalar, other = (left, right) if left.is_scalar else (right, left)
+    if scalar.is_scalar and other.is_square:
+        return ("A scalar and a matrix cannot be added; multiply the scalar by the identity, "
+                f"e.g. c*eye({other.shape[0]}) + A.")  # type: ignore[index]  # square: a shape
+    if scalar.is_scalar:
+        return "A scalar and a vector or non-square matrix cannot be added."
+    if left.shape == right.shape[::-1]:  # type: ignore[index]  # neither is a scalar here
+        return "The shapes are each other's transpose: did you mean to transpose one term (.T)?"
+    return "Both terms of a sum must have the same shape."
+
+
+def _product_hint(left: Typed, right: Typed) -> str:
+    """The likeliest fix for factors that do not conform."""
+    if left.is_column and right.is_column:
+        return "For the scalar product of two column vectors write x.T*y; for the outer product x*y.T."
+    if left.shape[0] == right.shape[0]:  # type: ignore[index]  # matrices here
+        return ("The columns of the left factor must match the rows of the right one; did you mean "
+                "to transpose the left factor (.T)?")
+    return "The columns of the left factor must match the rows of the right one."
+
 _FAMILY = {ast.Add: "sum", ast.Sub: "sum", ast.Mult: "product", ast.Div: "product"}
 
 
@@ -297,7 +337,7 @@ class _Compiler:
         decl = self.table.decls[name]
         if decl.kind == "index":
             raise _Fail(node, f"'{name}' is an index; use it inside M[{name}] or M[{name}, j].")
-        if isinstance(obj, MatrixSymbol):
+        if isinstance(obj, MatrixExpr):
             return Typed(obj, obj.shape)
         return Typed(obj, None)
 
@@ -347,6 +387,7 @@ class _Compiler:
         if op is ast.Mult:
             return self._multiply(node, left, right)
         if op is ast.Div:
+            right = right.as_scalar()
             if not right.is_scalar:
                 raise _Fail(node, "division by a matrix is not defined.", "Write a*inv(B) instead.")
             return self._scale(Pow(right.expr, -1, evaluate=False), left, after=True)
@@ -395,13 +436,14 @@ class _Compiler:
              right_grouped: bool = False) -> Typed:
         """``left + right``, one flat sum unless the author put a term that is a sum in
         parentheses: ``(a + b) + c`` stays a sum of two terms, and prints its parentheses."""
+        if left.is_scalar or right.is_scalar:  # 1 + v.T*u: the 1 x 1 term is a scalar
+            left, right = left.as_scalar(), right.as_scalar()
         if left.is_scalar and right.is_scalar:
             terms = _terms(left.expr, Add, left_grouped) + _terms(right.expr, Add, right_grouped)
             return Typed(Add(*terms, evaluate=False), None)
         if left.shape != right.shape:
             raise _Fail(node, f"shape mismatch in a sum: {describe_shape(left.shape)} plus "
-                              f"{describe_shape(right.shape)}.",
-                        "Both terms of a sum must have the same shape.")
+                              f"{describe_shape(right.shape)}.", _sum_hint(left, right))
         terms = _terms(left.expr, MatAdd, left_grouped) + _terms(right.expr, MatAdd, right_grouped)
         return Typed(MatAdd(*terms, evaluate=False), left.shape)
 
@@ -413,10 +455,14 @@ class _Compiler:
         if right.is_scalar:
             return self._scale(right.expr, left, after=True)
         assert left.shape is not None and right.shape is not None
+        if left.shape[1] != right.shape[0] and (left.is_one_by_one or right.is_one_by_one):
+            # (v.T*u)*A: a 1 x 1 factor that does not conform is the scalar it holds
+            left, right = left.as_scalar(), right.as_scalar()
+            factors = _flat(left.expr, MatMul) + _flat(right.expr, MatMul)
+            return Typed(MatMul(*factors, evaluate=False), left.shape or right.shape)
         if left.shape[1] != right.shape[0]:
             raise _Fail(node, f"shape mismatch in a product: {describe_shape(left.shape)} times "
-                              f"{describe_shape(right.shape)}.",
-                        "The columns of the left factor must match the rows of the right one.")
+                              f"{describe_shape(right.shape)}.", _product_hint(left, right))
         factors = _flat(left.expr, MatMul) + _flat(right.expr, MatMul)
         return Typed(MatMul(*factors, evaluate=False), (left.shape[0], right.shape[1]))
 
@@ -432,7 +478,7 @@ class _Compiler:
         return Typed(MatMul(*args[:scalars], factor, *args[scalars:], evaluate=False), value.shape)
 
     def _power(self, node: ast.BinOp) -> Typed:
-        base = self.visit(node.left)
+        base = self.visit(node.left).as_scalar()
         exponent = self._exponent(node.right)
         if _total_exponent(base.expr) * abs(exponent.expr if exponent.expr.is_Rational else 1) > MAX_TOTAL_EXPONENT:
             raise _Fail(node, f"nested powers multiply to more than {MAX_TOTAL_EXPONENT}.",
@@ -450,7 +496,7 @@ class _Compiler:
 
     def _exponent(self, node: ast.AST) -> Typed:
         """Exponents are bounded numbers or expressions with symbols: x**(10**10) is refused."""
-        exponent = self.visit(node)
+        exponent = self.visit(node).as_scalar()
         if not exponent.is_scalar:
             raise _Fail(node, "an exponent must be a scalar.")
         if exponent.expr.free_symbols:
@@ -495,15 +541,55 @@ class _Compiler:
         return Typed(MatrixElement(value.expr, i, j), None)
 
     def _index(self, node: ast.AST, extent: Basic) -> Basic:
-        if not isinstance(node, ast.Name) or self.table.decls.get(node.id) is None \
-                or self.table.decls[node.id].kind != "index":
-            raise _Fail(node, "an index must be a declared index symbol, e.g. i: {kind: index, size: n}.")
-        decl = self.table.decls[node.id]
-        assert decl.shape is not None
-        if dimension(decl.shape[0]) != extent:
-            raise _Fail(node, f"index '{node.id}' runs over 1..{decl.shape[0]} but indexes a "
-                              f"dimension of size {extent}.")
-        return self.table.objects[node.id]
+        """An index as SymPy counts it (from 0): a declared index symbol, a whole number
+        (1-based, as a textbook writes it), a dimension name (the last entry) or a dimension
+        minus a whole number.  A fixed index into a dimension n holds only for n large enough:
+        ``least_extent`` says how large, and the verifier samples no smaller n."""
+        if isinstance(node, ast.Name) and node.id in self.table.decls:
+            decl = self.table.decls[node.id]
+            if decl.kind != "index":
+                raise _Fail(node, f"'{node.id}' is {'an' if decl.kind[0] in 'aeiou' else 'a'} "
+                                  f"{decl.kind}, not an index.", _INDEX_HINT)
+            assert decl.shape is not None
+            if dimension(decl.shape[0]) != extent:
+                raise _Fail(node, f"index '{node.id}' runs over 1..{decl.shape[0]} but indexes a "
+                                  f"dimension of size {extent}.")
+            return self.table.objects[node.id]
+        position = self._position(node, extent)
+        least = least_extent(position, extent)
+        if least is None:
+            raise _Fail(node, f"the index {index_text(position)} is beyond the size {extent} of "
+                              "this dimension.", f"Indices run from 1 to {extent}.")
+        if not extent.is_Integer and least > MAX_FIXED_POSITION:
+            raise _Fail(node, f"the index {index_text(position)} into a dimension {extent} the "
+                              f"verifier chooses is more than {MAX_FIXED_POSITION}: it would leave "
+                              "only large sizes to test.",
+                        f"Use a position from 1 to {MAX_FIXED_POSITION}, from {extent} - "
+                        f"{MAX_FIXED_POSITION - 1} to {extent}, or an index symbol.")
+        return position
+
+    def _position(self, node: ast.AST, extent: Basic) -> Basic:
+        """A fixed position (from 0): ``3`` is 2, ``n`` is n - 1, ``n - 1`` is n - 2."""
+        if isinstance(node, ast.Constant) and type(node.value) is int:
+            if node.value < 1:
+                raise _Fail(node, f"the index {node.value} is not a position: indices count from 1, "
+                                  "as a textbook writes them (X[1, 1] is the first entry).")
+            if node.value > MAX_INTEGER:
+                raise _Fail(node, f"the index {node.value} is too large.")
+            return Integer(node.value - 1)
+        offset = 0
+        if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Sub) \
+                and isinstance(node.right, ast.Constant) and type(node.right.value) is int \
+                and 0 < node.right.value <= MAX_INTEGER:
+            offset, node = node.right.value, node.left
+        if isinstance(node, ast.Name) and node.id in self.table.dims:
+            size = self.table.dims[node.id]
+            if size != extent:
+                raise _Fail(node, f"the index {node.id} is the last position of a dimension of size "
+                                  f"{node.id}, but it indexes a dimension of size {extent}.", _INDEX_HINT)
+            return size - 1 - offset
+        raise _Fail(node, "an index must be a declared index symbol, a whole number from 1, or a "
+                          "dimension such as n or n - 1.", _INDEX_HINT)
 
     # -- calls --------------------------------------------------------------------------
 
@@ -576,7 +662,7 @@ class _Compiler:
         return Typed(func(*args), None)
 
     def _scalar(self, node: ast.AST, role: str) -> Basic:
-        value = self.visit(node)
+        value = self.visit(node).as_scalar()
         if not value.is_scalar:
             raise _Fail(node, f"{role} must be a scalar, not {describe_shape(value.shape)}.")
         return value.expr
@@ -680,6 +766,10 @@ class _Compiler:
                                   f"depends on {', '.join(decl.of)}.",
                             f"Differentiate with respect to {decl.of[0]}, or declare {node.id} "
                             "without of:.")
+            if decl.basis is not None:
+                raise _Fail(node, f"cannot differentiate with respect to '{node.id}', the "
+                                  f"{ordinal(decl.basis)} standard basis vector: it is a constant.",
+                            "Differentiate with respect to a vector without basis:.")
             if decl.kind in ("scalar", "vector", "matrix"):
                 return self.table.objects[node.id]
             raise _Fail(node, f"cannot differentiate with respect to '{node.id}', which is "

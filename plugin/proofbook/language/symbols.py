@@ -9,6 +9,8 @@ from sympy.core.facts import InconsistentAssumptions
 
 from ..errors import ProofbookError
 from ..model import SymbolDecl
+from .indices import basis_position
+from .nodes import UnitVector
 
 
 def dimension(size: str | int) -> Basic:
@@ -62,7 +64,11 @@ class SymbolTable:
         for decl in decls:
             if decl.kind in ("vector", "matrix"):
                 rows, cols = decl.shape or (1, 1)
-                objects[decl.name] = MatrixSymbol(decl.name, dimension(rows), dimension(cols))
+                if decl.basis is not None:  # a constant: e_k, never sampled
+                    size = dimension(rows)
+                    objects[decl.name] = UnitVector(decl.name, size, basis_position(decl.basis, size))
+                else:
+                    objects[decl.name] = MatrixSymbol(decl.name, dimension(rows), dimension(cols))
         problem = next((p for p in (_dependency_problem(d, by_name) for d in decls) if p), None)
         for decl in decls:
             if decl.kind == "function" or (decl.kind == "scalar" and decl.of):

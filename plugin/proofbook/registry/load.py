@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import Location, ProofbookError, ProofbookErrors
+from ..language.basis import MAX_FIXED_POSITION, parse_basis
 from ..language.names import reserved
 from ..model import Chapter, Entry, ProofStep, Registry, Source, SymbolDecl
 from ..texmath import MAX_NAME_CHARS, safe_name
@@ -161,7 +162,16 @@ def _symbol(doc: Document, path: JsonPath, name: str, raw: str | dict[str, Any])
     return SymbolDecl(name=name, kind=decl["kind"], shape=_shape(decl),
                       assume=tuple(decl.get("assume", ())), of=_one_or_many(decl.get("of")),
                       location=doc.location(path, at_key=True),
-                      latex=safe_name(decl["latex"]) if "latex" in decl else None)
+                      latex=safe_name(decl["latex"]) if "latex" in decl else None,
+                      basis=_basis(decl.get("basis")))
+
+
+def _basis(value: int | str | None) -> int | str | None:
+    """A basis position in one spelling (``n-1`` and ``n - 1`` are one claim for the cache)."""
+    if not isinstance(value, str):
+        return value
+    name, k = parse_basis(value)
+    return name if k == 0 else f"{name} - {k}"
 
 
 def _declaration(raw: str | dict[str, Any]) -> dict[str, Any]:
@@ -234,6 +244,8 @@ def _meaning_problems(raw: dict[str, Any], index: int) -> Iterator[Problem]:
             yield Problem(path + ("assume",), f"symbol '{name}' cannot be both {clash[0]} and "
                           f"{clash[1]}: no number is.", "Remove one of the two assumptions.")
         size = decl.get("size")
+        if "basis" in decl:
+            yield from _basis_problems(name, decl, path)
         if decl.get("assume") and isinstance(size, list) and size[0] != size[1]:
             yield Problem(path + ("assume",), f"'{decl['assume'][0]}' needs a square matrix, "
                           f"but symbol '{name}' is {size[0]} x {size[1]}.",
@@ -264,6 +276,36 @@ def _display_problems(name: str, decl: dict[str, Any], decls: dict[str, dict[str
 
 def _spelled(tex: str) -> str:
     return "".join(tex.split()).replace("{", "").replace("}", "")
+
+
+def _basis_problems(name: str, decl: dict[str, Any], path: JsonPath) -> Iterator[Problem]:
+    """A basis position must exist in the vector: 1 to its fixed length, or its size name n
+    (minus a whole number); the schema has checked that it is a vector and the value's type."""
+    basis, size = decl["basis"], decl.get("size")
+    where = path + ("basis",)
+    if decl.get("of"):
+        yield Problem(path + ("of",), f"symbol '{name}' is a standard basis vector, a constant; "
+                      "it cannot depend on anything.", "Remove of:, or remove basis:.")
+    try:
+        dim, k = parse_basis(basis)
+    except ValueError:
+        dim, k = "?", -1
+    fixed = isinstance(size, (int, float))
+    length = int(size) if fixed else size
+    positions = (f"a position from 1 to {length}" if fixed else
+                 f"a position from 1 to {MAX_FIXED_POSITION}, {length}, or {length} - k")
+    if dim is None and k < 1:
+        yield Problem(where, f"basis {basis} of symbol '{name}' is not a position: positions count "
+                      "from 1 (basis: 1 is e_1).", f"Use {positions}.")
+    elif dim is None and fixed and k > length:
+        yield Problem(where, f"basis {basis} of symbol '{name}' is beyond its length {length}.",
+                      f"Use {positions}.")
+    elif dim is None and not fixed and k > MAX_FIXED_POSITION:
+        yield Problem(where, f"basis {basis} of symbol '{name}' is more than {MAX_FIXED_POSITION} "
+                      f"for a vector of length {length}, which the verifier chooses.", f"Use {positions}.")
+    elif dim is not None and (dim != length or k > MAX_FIXED_POSITION - 1):
+        yield Problem(where, f"basis '{short(str(basis))}' of symbol '{name}' is not a position "
+                      f"of a vector of length {length}.", f"Use {positions}.")
 
 
 #: The signs (-1, 0, 1) a scalar assumption allows; "integer" and "real" allow every sign.

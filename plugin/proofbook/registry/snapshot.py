@@ -117,13 +117,14 @@ def _symbol(symbol: SymbolDecl) -> dict[str, Any]:
     return {"name": symbol.name, "kind": symbol.kind,
             "shape": None if symbol.shape is None else list(symbol.shape),
             "assume": list(symbol.assume), "of": list(symbol.of), "location": _where(symbol.location),
-            "latex": symbol.latex}
+            "latex": symbol.latex, "basis": symbol.basis}
 
 
 def _read_symbol(data: dict[str, Any]) -> SymbolDecl:
     shape = data["shape"]
     return SymbolDecl(data["name"], data["kind"], None if shape is None else (shape[0], shape[1]),
-                      tuple(data["assume"]), tuple(data["of"]), _read_where(data["location"]), data["latex"])
+                      tuple(data["assume"]), tuple(data["of"]), _read_where(data["location"]),
+                      data["latex"], data["basis"])
 
 
 def _step(step: ProofStep) -> dict[str, Any]:

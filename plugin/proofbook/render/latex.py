@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any, ClassVar
 
-from sympy import Abs, Add, Basic, Derivative, Function, Integral, Limit, Mul, Sum, binomial, factorial, log
+from sympy import Abs, Add, Basic, Derivative, Function, Integral, Limit, Mul, Pow, Sum, binomial, factorial, log
 from sympy.core.function import AppliedUndef
 from sympy.matrices.expressions import (
     Determinant,
@@ -30,10 +30,11 @@ from sympy.printing.latex import LatexPrinter
 from sympy.printing.precedence import PRECEDENCE
 from sympy.simplify.radsimp import fraction
 
-from proofbook.language.nodes import MatDerivative, SymMatDerivative
+from proofbook.language.indices import index_text
+from proofbook.language.nodes import AsScalar, MatDerivative, SymMatDerivative, UnitVector
 
 # Matrices that print as a single bold letter: A^{T} needs no parentheses around them.
-_MATRIX_ATOMS = (MatrixSymbol, Identity, ZeroMatrix)
+_MATRIX_ATOMS = (MatrixSymbol, Identity, ZeroMatrix, UnitVector)
 # Operands that carry their own delimiters, so ∂/∂x takes them without parentheses.
 _SELF_DELIMITED = (Function, Trace, Determinant, MatrixElement)
 # SymPy's short inverse-trig names, spelled as printed books spell them (\arctan).
@@ -46,6 +47,9 @@ def _strip_minus(expr: Basic) -> Basic | None:
     Rebuilt unevaluated, because ``-expr`` would re-sort the factors of a product."""
     if expr.is_Number:
         return -expr if expr.is_negative else None
+    if isinstance(expr, AsScalar):
+        inner = _strip_minus(expr.arg)
+        return None if inner is None else AsScalar(inner)
     if not isinstance(expr, Mul):  # MatMul is a Mul too
         return None
     head = _strip_minus(expr.args[0])
@@ -137,9 +141,33 @@ class HandbookLatexPrinter(LatexPrinter):
             else self._print(parent)
         if not named or "_" in tex or "^" in tex:  # A_{1}_{ij} would be a double subscript
             tex = self._add_parens(tex)
-        indices = [self._print(k) for k in ((expr.i,) if parent.shape[1] == 1 else (expr.i, expr.j))]
+        indices = [self._index(k) for k in ((expr.i,) if parent.shape[1] == 1 else (expr.i, expr.j))]
         separator = "" if all(len(k) == 1 for k in indices) else ", "
         return f"{tex}_{{{separator.join(indices)}}}"
+
+    def _index(self, position: Basic) -> str:
+        """An index as a textbook writes it, from 1: ``i``, ``1``, ``n``, ``n - 1``."""
+        fixed = all(d.is_positive for d in position.free_symbols)  # a number, n, n - 1
+        return index_text(position) if fixed else self._print(position)
+
+    def _print_UnitVector(self, expr: UnitVector) -> str:
+        r"""The standard basis vector: ``\mathbf{e}_{1}``, ``\mathbf{e}_{n}``, or its declared
+        display name, as the author wants it printed."""
+        if expr.name in self._settings["names"]:
+            return self._matrix_name(expr.name)
+        letter = r"\mathbf{e}" if self._settings["bold"] else "e"  # not a symbol 'e' of the entry
+        return f"{letter}_{{{self._index(expr.index)}}}"
+
+    def _print_AsScalar(self, expr: AsScalar) -> str:
+        r"""A 1 x 1 matrix used as a scalar prints as the product it is, without Tr:
+        ``1 + \mathbf{v}^{T} \mathbf{A}^{-1} \mathbf{u}``."""
+        return self._print(expr.arg)
+
+    def parenthesize(self, item: Any, level: int, is_neg: bool = False, strict: bool = False) -> str:
+        """A 1 x 1 matrix used as a scalar binds as the product (or sum) inside it."""
+        if isinstance(item, AsScalar):
+            return self.parenthesize(item.arg, level, is_neg, strict)
+        return super().parenthesize(item, level, is_neg, strict)
 
     # --- sums and products -----------------------------------------------------------------
 
@@ -172,6 +200,13 @@ class HandbookLatexPrinter(LatexPrinter):
             numer, denom = fraction(expr, exact=True)
             if denom != 1:
                 return rf"\frac{{{self._print(numer)}}}{{{self._print(denom)}}}"
+        else:
+            over = [f.base for f in expr.args if isinstance(f, Pow) and f.exp == -1 and not f.base.is_Number]
+            if over:  # A u vᵀ A / (1 + vᵀ A u), as the Cookbook prints Sherman–Morrison
+                rest = [f for f in expr.args if not (isinstance(f, Pow) and f.base in over and f.exp == -1)]
+                denom = over[0] if len(over) == 1 else Mul(*over, evaluate=False)
+                numer = self._print(rest[0]) if len(rest) == 1 else self._juxtapose(rest)
+                return rf"\frac{{{numer}}}{{{self._print(denom)}}}"
         return self._juxtapose(expr.args)
 
     _print_MatMul = _print_Mul
@@ -182,7 +217,9 @@ class HandbookLatexPrinter(LatexPrinter):
         tex = ""
         for k, factor in enumerate(factors):
             factor_tex = self._bracket(factor, PRECEDENCE["Mul"], strict=True)
-            if k < len(factors) - 1 and _opens_right(factor):
+            if isinstance(factor, AsScalar) and len(factors) > 1:  # (vᵀu) A
+                factor_tex = self._add_parens(factor_tex)
+            elif k < len(factors) - 1 and _opens_right(factor):
                 factor_tex = self._add_parens(factor_tex)
             if k > 0:
                 numeric = factor.is_Number or factor_tex[:1].isdigit()
@@ -292,7 +329,7 @@ class HandbookLatexPrinter(LatexPrinter):
             name = self._print(operand.func if isinstance(operand, AppliedUndef) else operand)
             return rf"\frac{{{top} {name}}}{{{bottom}}}"
         tex = self._print(operand)
-        if not isinstance(operand, _SELF_DELIMITED):
+        if not isinstance(operand, _SELF_DELIMITED) or isinstance(operand, AsScalar):
             tex = self._add_parens(tex)
         return rf"\frac{{{top}}}{{{bottom}}} {tex}"
 

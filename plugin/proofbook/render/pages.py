@@ -28,6 +28,7 @@ import json
 import re
 from collections.abc import Iterable, Mapping, Sequence
 
+from ..language.basis import ordinal
 from ..model import Chapter, Entry, EntryReport, Level, Registry, Result, StepReport, SymbolDecl
 from . import graph, sanitize
 from .levels import MEANING, dimensions, level_details, level_words
@@ -90,6 +91,8 @@ def describe_symbol(decl: SymbolDecl) -> str:
     match decl.kind:
         case "matrix":
             what = f"{rows} × {cols} matrix"
+        case "vector" if decl.basis is not None:
+            what = f"the {ordinal(decl.basis)} standard basis vector, of length {rows}"
         case "vector":
             what = f"vector of length {rows}"
         case "index":
@@ -479,6 +482,8 @@ _CONVENTIONS = [
     (r"\operatorname{Tr}\left(\mathbf{A}\right),\ \left|\mathbf{A}\right|", "trace, determinant"),
     (r"\ln", "natural logarithm"),
     (r"\mathbf{I},\ \mathbf{0}", "identity and zero matrices, of the size the formula needs"),
+    (r"\mathbf{e}_{1},\ \mathbf{e}_{n}", "standard basis vectors: 1 in position 1 (or n), 0 elsewhere"),
+    (r"1 + \mathbf{v}^{T} \mathbf{u}", "a 1 × 1 product is the scalar it holds where a scalar is needed"),
 ]
 #: (derivative, its entries) in the handbook's layout.
 _LAYOUT = [

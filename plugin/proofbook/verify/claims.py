@@ -41,7 +41,7 @@ class Claim:
 
     def key(self, settings: Settings) -> str:
         """Cache key: what decides the verdict (not where the text sits in its file)."""
-        symbols = [(d.name, d.kind, d.shape, d.assume, d.of) for d in self.symbols]
+        symbols = [(d.name, d.kind, d.shape, d.assume, d.of, d.basis) for d in self.symbols]
         blob = json.dumps([source_digest("verify", "language"), self.entry_id, self.label, symbols,
                            self.lhs.text, self.rhs.text, asdict(settings)], default=str)
         return hashlib.sha256(blob.encode()).hexdigest()

@@ -18,7 +18,7 @@ from sympy import (
 from sympy.core.function import AppliedUndef
 from sympy.matrices.expressions.matexpr import MatrixElement
 
-from ..language.nodes import MatDerivative
+from ..language.nodes import MatDerivative, UnitVector
 from ..language.symbols import SymbolTable
 
 
@@ -26,7 +26,7 @@ def dimension_degree(expr: Basic, dims: set[str]) -> int:
     """The degree in the dimension names that appear as numbers (and in exponents)."""
     if isinstance(expr, Symbol):
         return int(expr.name in dims)
-    if isinstance(expr, (MatrixSymbol, MatrixElement)) or not expr.args:
+    if isinstance(expr, (MatrixSymbol, MatrixElement, UnitVector)) or not expr.args:
         return 0
     if isinstance(expr, (Mul, MatMul)):
         return sum(dimension_degree(a, dims) for a in expr.args)
@@ -65,7 +65,7 @@ class _Degrees:
         return int(rows) if rows.is_Integer else self.dims[str(rows)]
 
     def __call__(self, node: Basic) -> tuple[int, int]:
-        if isinstance(node, (Identity, ZeroMatrix)):
+        if isinstance(node, (Identity, ZeroMatrix, UnitVector)):
             return 0, 0
         if node.is_Number:
             if not node.is_Rational:

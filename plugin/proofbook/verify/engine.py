@@ -36,6 +36,7 @@ import mpmath
 from sympy import Basic, Derivative, Integral, Limit, S, Sum, binomial, factorial
 
 from ..errors import ProofbookError
+from ..language.indices import least_sizes
 from ..language.parse import compile_source
 from ..language.symbols import SymbolTable
 from ..model import Counterexample, Evidence, Level, Result
@@ -105,6 +106,7 @@ def verify_task(task: tuple[Claim, Settings]) -> Result:
 
 def verify_claim(claim: Claim, settings: Settings = Settings()) -> Result:
     """Run the methods on one claim and return the verdict; never raises for a bad claim."""
+    CpuBudget.reset()
     started = time.perf_counter()
     try:
         table = SymbolTable.build(claim.symbols)
@@ -137,7 +139,12 @@ class _Checker:
     def __init__(self, claim: Claim, table: SymbolTable, settings: Settings,
                  lhs: Basic, rhs: Basic, note: str) -> None:
         self.claim, self.table, self.settings = claim, table, settings
-        self.lhs, self.rhs, self.note = lhs, rhs, note
+        self.lhs, self.rhs = lhs, rhs
+        #: Fixed entries (X[2, n]) and basis vectors exist only from some size on: smaller
+        #: sizes are raised to it, and the evidence says so.
+        self.least = least_sizes(lhs, rhs)
+        self.note = note + "".join(f"; {d} ≥ {k} only, where every fixed entry exists"
+                                   for d, k in sorted(self.least.items()))
         free = lhs.free_symbols | rhs.free_symbols
         #: Summation and integration variables: their sampled values mean nothing to a reader.
         self.bound = {str(x.limits[0][0]) for side in (lhs, rhs) for x in side.atoms(Integral, Sum)
@@ -312,7 +319,7 @@ class _Checker:
         every order that matters, so each of m < n, m = n, m > n is met."""
         if not self.dim_names:
             return [{}]
-        result = []
+        result: list[dict[str, int]] = []
         names = self.dim_names
         for s in sizes:
             result.append({d: s for d in names})
@@ -326,7 +333,8 @@ class _Checker:
                     for r in range(len(order) if len(order) > 2 and small else 1):
                         rotated = order[r:] + order[:r]
                         result.append({d: s + k for k, d in enumerate(rotated)})
-        return result
+        raised = ({d: max(v, self.least.get(d, 1)) for d, v in dims.items()} for dims in result)
+        return list({tuple(sorted(d.items())): d for d in raised}.values())
 
     def _profile(self, number: int) -> Profile:
         """The profile of the ``number``-th point of a method (counted across its sizes): all
@@ -732,6 +740,15 @@ class CpuBudget:
         signal.setitimer(signal.ITIMER_VIRTUAL, 0.01)  # again soon, in case this one is swallowed
         raise BudgetExceeded()
 
+    @staticmethod
+    def reset() -> None:
+        """No budget is active between claims: clear a timer and handler that an interrupted
+        one left behind (a worker's wall-clock timeout landing inside ``__enter__``), which
+        would otherwise raise BudgetExceeded anywhere in the next claim."""
+        if threading.current_thread() is threading.main_thread() and hasattr(signal, "ITIMER_VIRTUAL"):
+            signal.setitimer(signal.ITIMER_VIRTUAL, 0)
+            signal.signal(signal.SIGVTALRM, signal.SIG_IGN)
+
     def __enter__(self) -> CpuBudget:
         if self.armed:
             self._previous = signal.signal(signal.SIGVTALRM, self._expire)
@@ -739,6 +756,8 @@ class CpuBudget:
         return self
 
     def __exit__(self, *exc: object) -> None:
+        """Disarm; a signal landing here is only recorded (``_expire``), so it cannot leave the
+        handler installed and the timer re-armed, to fire later outside any budget."""
         if self.armed:
             signal.setitimer(signal.ITIMER_VIRTUAL, 0)
             signal.signal(signal.SIGVTALRM, self._previous)

@@ -26,7 +26,7 @@ from sympy import Limit, binomial, factorial
 from sympy.core.function import AppliedUndef
 from sympy.matrices.expressions.matexpr import MatrixElement
 
-from ..language.nodes import MatDerivative, SymMatDerivative
+from ..language.nodes import MatDerivative, SymMatDerivative, UnitVector
 from . import linalg
 from .linalg import Mat, Unreliable  # noqa: F401  # Unreliable: raised here, caught by the backends
 
@@ -196,6 +196,8 @@ class Evaluator:
     def _Trace(self, node: Trace, env: Env) -> Any:
         return linalg.trace(self(node.arg, env))
 
+    _AsScalar = _Trace  # a 1 x 1 matrix as a scalar: its trace is its one entry
+
     def _Determinant(self, node: Determinant, env: Env) -> Any:
         return linalg.det(self(node.arg, env), self.backend.field)
 
@@ -203,9 +205,14 @@ class Evaluator:
         matrix = self(node.parent, env)
         return matrix[self._index(node.i, env)][self._index(node.j, env)]
 
-    @staticmethod
-    def _index(index: Basic, env: Env) -> int:
-        return int(index) if index.is_Integer else int(env[str(index)])
+    def _index(self, index: Basic, env: Env) -> int:
+        """A 0-based position: a number, an index symbol's value, or n - 1 - k at the
+        sampled size n (``X[n, n]``)."""
+        if index.is_Integer:
+            return int(index)
+        if isinstance(index, Symbol) and not index.is_positive:  # a declared index symbol
+            return int(env[index.name])
+        return int(index.xreplace({d: Integer(self._size(d, env)) for d in index.free_symbols}))
 
     def _Integral(self, node: Integral, env: Env) -> Any:
         return self.backend.integral(self, node, env)
@@ -233,6 +240,12 @@ class Evaluator:
 
     def _MatrixSymbol(self, node: MatrixSymbol, env: Env) -> Any:
         return value_of(env, node.name)
+
+    def _UnitVector(self, node: UnitVector, env: Env) -> Mat:
+        """The standard basis vector e_k: a constant, so every derivative of it is zero."""
+        k = self._index(node.index, env)
+        one, zero = self.backend.number(S.One), self.backend.number(S.Zero)
+        return [[one if i == k else zero] for i in range(self._size(node.shape[0], env))]
 
     def _Identity(self, node: Identity, env: Env) -> Mat:
         n = self._size(node.rows, env)
@@ -306,6 +319,8 @@ class Evaluator:
         var = node.var
         if isinstance(var, Symbol):
             return self.backend.diff_scalar(fn, env, var.name, 1)
+        if isinstance(var, MatrixElement):  # a 1 x 1 matrix (x.T*x) by one entry
+            return [[self._by_entry(lambda e: scalar(fn(e)), var)(env)]]
         current = value_of(env, var.name)
         rows, cols = len(current), len(current[0])
         if node.shape != var.shape:

@@ -291,7 +291,7 @@ def random_point(table: SymbolTable, dims: dict[str, int], backend: Backend, rng
             f = make.signed(make.polynomial(), decl.assume)
             point.env[decl.name] = _applied(f)  # y of x is the applied function y(x), as f(x)
             point.shown[decl.name] = f"a random {'polynomial' if exact else 'function'} of {', '.join(decl.of)}"
-        elif decl.kind in ("vector", "matrix"):
+        elif decl.kind in ("vector", "matrix") and decl.basis is None:  # e_k is a constant
             rows, cols = shape_of(decl, dims)
             if decl.of:
                 point.env[decl.name] = _dependent_matrix(make, decl, rows, cols)
@@ -370,7 +370,7 @@ def _symbolic_point(table: SymbolTable, dims: dict[str, int], reflected: set[str
             env[decl.name] = table.objects[decl.name]
         elif decl.kind in ("function", "scalar"):  # a scalar with of: is y(x)
             env[decl.name] = Function(decl.name, real=True)
-        elif decl.kind in ("vector", "matrix"):
+        elif decl.kind in ("vector", "matrix") and decl.basis is None:
             rows, cols = shape_of(decl, dims)
             reflect = decl.name in reflected
             env[decl.name] = _symbolic_matrix(decl, rows, cols, reflect) if not decl.of \

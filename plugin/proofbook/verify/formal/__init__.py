@@ -105,6 +105,9 @@ def _decide(lhs: Basic, rhs: Basic, table: SymbolTable) -> FormalOutcome:
                                       "inv(P) P = P inv(P) = I, for every size")
     bound = max(degree(norm, left), degree(norm, right), dimension_roots(difference))
     reasons = sorted(norm.soft_outside | norm.incomplete) + _index_problems(norm, difference)
+    if translator.fixed_units:
+        reasons.append("a fixed entry or basis vector e_k is a free vector in the normal form "
+                       "(with e_kᵀe_k = 1), which does not use e_1ᵀe_n = 0")
     small = sorted(k for k in translator.fixed_sizes if k <= bound)
     if small:
         reasons.append(f"the fixed size {small[0]} is not above the degree bound {bound}")
@@ -140,8 +143,8 @@ def degree_bound(lhs: Basic, rhs: Basic, table: SymbolTable) -> int:
 
 def _index_problems(norm: Normalizer, difference: Value) -> list[str]:
     """A difference in entries M[i, j] refutes the identity only when every term is linear in
-    each unit vector e_i: the normal form treats e_i as a free vector, and a bilinear form
-    that vanishes on all pairs of unit vectors is zero, but e_iᵀe_i = 1 is not used."""
+    each unit vector e_i: the normal form treats e_i as a free vector (with e_iᵀe_i = 1 as
+    its one rule), and a bilinear form that vanishes on all pairs of unit vectors is zero."""
     units = [letter.name for letter in norm.letters.values() if letter.kind == "unit"]
     if not units:
         return []
@@ -156,7 +159,7 @@ def _index_problems(norm: Normalizer, difference: Value) -> list[str]:
     if len(patterns) == 1 and max(next(iter(patterns))) <= 1:
         return []
     return ["an entry index occurs twice in a term or not in every term (the normal form does "
-            "not use e_iᵀe_i = 1)"]
+            "not use e_iᵀe_j = 0 for i ≠ j)"]
 
 
 def _count(word: Word, unit: str) -> int:

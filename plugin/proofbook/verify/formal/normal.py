@@ -203,7 +203,11 @@ class Normalizer:
         return [self._atom((name, not t, inv)) for name, t, inv in reversed(word)]
 
     def _segment(self, seg: Word) -> Frac:
-        """A 1 x 1 piece vᵀ ... u: a scalar equal to its transpose."""
+        """A 1 x 1 piece vᵀ ... u: a scalar equal to its transpose; e_kᵀe_k = 1 for a unit
+        vector (its only rule: e_iᵀe_j for different letters depends on i and j)."""
+        if len(seg) == 2 and seg[0][0] == seg[1][0] and seg[0][1] != seg[1][1] \
+                and self.letters[seg[0][0]].kind == "unit":
+            return Frac.const(1)
         flipped = tuple(self.transpose_word(seg))
         return Frac.gen(("tr", min(seg, flipped)))
 

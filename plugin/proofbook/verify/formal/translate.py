@@ -28,7 +28,8 @@ from sympy.matrices.expressions.matexpr import MatrixExpr
 from sympy.core.function import AppliedUndef
 from sympy.matrices.expressions.matexpr import MatrixElement
 
-from ...language.nodes import MatDerivative, SymMatDerivative
+from ...language.indices import index_text, is_declared_index
+from ...language.nodes import MatDerivative, SymMatDerivative, UnitVector
 from ...language.symbols import SymbolTable
 from .bounds import structural_degree
 from .derive import Differentiator, Direction, gradient, jacobian
@@ -50,6 +51,9 @@ class Translator:
                         if d.of and d.kind != "function"}
         #: Fixed sizes other than 1 (the normal form decides identities for every size).
         self.fixed_sizes: set[int] = set()
+        #: Unit vectors at fixed positions (X[1, n], a basis vector e_k): free vectors here, so
+        #: equal normal forms prove the identity, but different ones refute nothing.
+        self.fixed_units: set[str] = set()
         self._directions = 0
 
     def value(self, node: Basic) -> Value:
@@ -129,6 +133,8 @@ class Translator:
     def _Trace(self, node: Trace) -> Value:
         return self.norm.trace(self.value(node.arg))
 
+    _AsScalar = _Trace  # a 1 x 1 matrix as a scalar
+
     def _Determinant(self, node: Determinant) -> Value:
         return self.norm.det(self.value(node.arg))
 
@@ -201,13 +207,23 @@ class Translator:
         return value
 
     def _unit(self, index: Basic, size: str) -> Value | None:
+        """The unit vector e_index of length ``size`` as a letter (None for the 1 x 1 case):
+        a free vector, which makes each step an identity for every vector, unit or not."""
         if index.is_Integer and size == ONE:
             return None
-        if not isinstance(index, Symbol) or index.name not in self.table.decls:
-            raise Outside("an entry with a fixed index")
-        name = f"e[{index.name}]"
+        if is_declared_index(index) and index.name in self.table.decls:
+            name = f"e[{index.name}]"
+        elif index.is_Integer or index.free_symbols <= set(self.table.dims.values()):
+            name = f"e[{index_text(index)} of {size}]"
+            self.fixed_units.add(name)
+        else:
+            raise Outside("an entry with an index that is not a position")
         self.norm.add_letter(Letter(name, size, ONE, kind="unit"))
         return self.norm.letter_value(name)
+
+    def _UnitVector(self, node: UnitVector) -> Value:
+        unit = self._unit(node.index, dim_name(node.shape[0]))
+        return self.norm.identity(ONE) if unit is None else unit
 
     # -- derivatives -----------------------------------------------------------------------
 
