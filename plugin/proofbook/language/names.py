@@ -16,6 +16,7 @@ FUNCTIONS: dict[str, str] = {
     **{name: "1" for name in ELEMENTARY},
     "sqrt": "1", "trace": "1", "det": "1", "inv": "1", "transpose": "1", "eye": "1",
     "zeros": "2", "diff": "2 or 3", "diff_sym": "2", "integrate": "2 or 4", "sum": "4",
+    "kron": "2", "vec": "1", "hadamard": "2", "adj": "1",
 }
 
 

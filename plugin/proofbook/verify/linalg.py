@@ -148,15 +148,59 @@ def inverse(a: Mat, field: Field) -> Mat:
 
 
 def _inverse_adjugate(a: Mat) -> Mat:
-    n = len(a)
     d = _det_laplace(a)
     if d == 0:
         raise Singular("singular matrix")
+    return [[x / d for x in row] for row in _cofactors_transposed(a)]
+
+
+def kron(a: Mat, b: Mat) -> Mat:
+    """The Kronecker product: entry ((i, k), (j, l)) is a_ij b_kl, row (i, k) being i*r + k."""
+    return [[x * y for x in ra for y in rb] for ra in a for rb in b]
+
+
+def vec(a: Mat) -> Mat:
+    """The columns of ``a`` stacked into one column."""
+    return [[a[i][j]] for j in range(len(a[0])) for i in range(len(a))]
+
+
+def hadamard(a: Mat, b: Mat) -> Mat:
+    return [[x * y for x, y in zip(ra, rb)] for ra, rb in zip(a, b)]
+
+
+def adjugate(a: Mat, field: Field) -> Mat:
+    """adj(A), a polynomial in the entries, so defined for a singular A too.
+
+    Symbolic entries: cofactors.  Otherwise det(A) A⁻¹ where A is invertible (fast, and
+    stable in floating point), and at a singular (or, in floating point, nearly singular)
+    point the Faddeev–LeVerrier recurrence, which divides only by whole numbers."""
+    if field.symbolic:
+        return _cofactors_transposed(a)
+    try:
+        return scale(det(a, field), inverse(a, field))
+    except (Singular, Unreliable):
+        return _adjugate_faddeev(a)
+
+
+def _cofactors_transposed(a: Mat) -> Mat:
+    n = len(a)
     if n == 1:
-        return [[1 / d]]
+        return [[1]]
     cof = [[(-1) ** (i + j) * _det_laplace([r[:j] + r[j + 1:] for k, r in enumerate(a) if k != i])
             for j in range(n)] for i in range(n)]
-    return [[cof[j][i] / d for j in range(n)] for i in range(n)]
+    return transpose(cof)
+
+
+def _adjugate_faddeev(a: Mat) -> Mat:
+    """M_1 = I, M_k = A M_(k-1) + c_(n-k+1) I with c_(n-k) = -tr(A M_k)/k; then
+    adj(A) = (-1)^(n-1) M_n (the coefficients c are those of det(tI - A))."""
+    n = len(a)
+    m = identity(n)
+    for k in range(1, n):
+        m = matmul(a, m)
+        c = -trace(m) / k
+        m = [[x + c if i == j else x for j, x in enumerate(row)] for i, row in enumerate(m)]
+    return m if n % 2 == 1 else scale(-1, m)
 
 
 def _floor(a: Mat, field: Field) -> Any:
