@@ -371,3 +371,21 @@ def test_adjugate_arithmetic_is_a_polynomial_in_every_field() -> None:
     symbolic = linalg.Field(size=lambda x: 0 if x == 0 else 1, symbolic=True)
     assert linalg.adjugate(singular, symbolic) == [[q(x) for x in row] for row in expected]
     assert linalg.adjugate([[q(0)]], ExactBackend.field) == [[1]]
+
+
+def test_a_determinant_of_jets_keeps_its_derivative_at_a_singular_point() -> None:
+    """d/dt det(X + t E_11) at the singular X = [[1, 1], [1, 1]] is 1: elimination finds no
+    pivot in the standard part, and the infinitesimal part must not be dropped as 0."""
+    from sympy import Rational
+
+    from proofbook.verify import linalg
+    from proofbook.verify.backends import ExactBackend, NumericBackend
+    from proofbook.verify.jet import Jet, coefficient
+
+    for backend in (ExactBackend(), NumericBackend(30, 10)):
+        one = backend.number(Rational(1))
+        t = Jet.variable(0, 7)
+        det = linalg.det([[one + t, one], [one, one]], backend.field)
+        assert coefficient(det, [7]) == 1
+        adj = linalg.adjugate([[one + t, one, 0 * one], [one, one, 0 * one], [0 * one] * 3], backend.field)
+        assert coefficient(adj[2][2], [7]) == 1

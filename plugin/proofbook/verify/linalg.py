@@ -29,6 +29,9 @@ class Field:
     #: A pivot this small relative to the largest entry means the matrix is singular to
     #: working precision (floating point): ``Unreliable``, and the point is replaced.
     relative: Any = 0
+    #: A whole number k as a number of this field, for the divisions by k that the
+    #: Faddeev–LeVerrier recurrence makes (1/k must not become a float inside a jet).
+    whole: Callable[[int], Any] = int
 
 
 class Unreliable(ArithmeticError):
@@ -97,6 +100,8 @@ def det(a: Mat, field: Field) -> Any:
     for k in range(n):
         p = _pivot(m, k, field, floor)
         if p is None:
+            if any(m[i][k] != 0 for i in range(k, n)):  # infinitesimal parts (a Jet) remain
+                return _det_faddeev(a, field)
             return 0
         if p != k:
             m[k], m[p] = m[p], m[k]
@@ -179,7 +184,7 @@ def adjugate(a: Mat, field: Field) -> Mat:
     try:
         return scale(det(a, field), inverse(a, field))
     except (Singular, Unreliable):
-        return _adjugate_faddeev(a)
+        return _adjugate_faddeev(a, field)
 
 
 def _cofactors_transposed(a: Mat) -> Mat:
@@ -191,16 +196,30 @@ def _cofactors_transposed(a: Mat) -> Mat:
     return transpose(cof)
 
 
-def _adjugate_faddeev(a: Mat) -> Mat:
-    """M_1 = I, M_k = A M_(k-1) + c_(n-k+1) I with c_(n-k) = -tr(A M_k)/k; then
-    adj(A) = (-1)^(n-1) M_n (the coefficients c are those of det(tI - A))."""
+def _faddeev(a: Mat, field: Field) -> Mat:
+    """M_n of the Faddeev–LeVerrier recurrence: M_1 = I, M_k = A M_(k-1) + c_(n-k+1) I with
+    c_(n-k) = -tr(A M_k)/k, the c being the coefficients of det(tI - A)."""
     n = len(a)
     m = identity(n)
     for k in range(1, n):
         m = matmul(a, m)
-        c = -trace(m) / k
+        c = -trace(m) / field.whole(k)
         m = [[x + c if i == j else x for j, x in enumerate(row)] for i, row in enumerate(m)]
-    return m if n % 2 == 1 else scale(-1, m)
+    return m
+
+
+def _adjugate_faddeev(a: Mat, field: Field) -> Mat:
+    """adj(A) = (-1)^(n-1) M_n."""
+    m = _faddeev(a, field)
+    return m if len(a) % 2 == 1 else scale(-1, m)
+
+
+def _det_faddeev(a: Mat, field: Field) -> Any:
+    """det A = (-1)^n c_0 = (-1)^(n-1) tr(A M_n) / n, division-free but for whole numbers: a
+    matrix of jets whose standard part is singular keeps its infinitesimal part."""
+    n = len(a)
+    value = trace(matmul(a, _faddeev(a, field))) / field.whole(n)
+    return value if n % 2 == 1 else -value
 
 
 def _floor(a: Mat, field: Field) -> Any:
