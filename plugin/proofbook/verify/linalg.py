@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from . import fastmat
+from .jet import Jet, Tangent
 
 Mat = list[list[Any]]
 
@@ -100,7 +101,7 @@ def det(a: Mat, field: Field) -> Any:
     for k in range(n):
         p = _pivot(m, k, field, floor)
         if p is None:
-            if any(m[i][k] != 0 for i in range(k, n)):  # infinitesimal parts (a Jet) remain
+            if any(not _vanishes(m[i][k]) for i in range(k, n)):  # infinitesimal parts remain
                 return _det_faddeev(a, field)
             return 0
         if p != k:
@@ -112,6 +113,16 @@ def det(a: Mat, field: Field) -> Any:
             factor = m[i][k] * inv_pivot
             m[i] = [x - factor * y for x, y in zip(m[i], m[k])]
     return result
+
+
+def _vanishes(x: Any) -> bool:
+    """Whether a value is exactly zero, a jet in all its parts (its standard part is known
+    to be zero where this is asked, after elimination found no pivot)."""
+    if isinstance(x, Jet):
+        return all(_vanishes(v) for v in x.terms.values())
+    if isinstance(x, Tangent):
+        return all(_vanishes(v) for v in x.parts.values())
+    return bool(x == 0)
 
 
 def _det_laplace(a: Mat) -> Any:
