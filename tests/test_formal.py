@@ -685,3 +685,95 @@ def test_formal_verdicts_on_random_pairs_agree_with_an_exact_test(rng: random.Ra
     except AttributeError:
         return  # proofbook's evaluator cannot take a 1 x 1 matrix derivative by an entry yet
     assert differs is None or differs == (outcome.status == "different"), (texts, outcome, size)
+
+
+# --- Kronecker products, vec, the adjugate and I∘M ------------------------------------------
+
+KRON = {
+    "A": decl("A", "matrix", ("m", "n")), "B": decl("B", "matrix", ("p", "q")),
+    "C": decl("C", "matrix", ("n", "r")), "D": decl("D", "matrix", ("q", "s")),
+    "X": decl("X", "matrix", ("n", "p")), "Y": decl("Y", "matrix", ("m", "n")),
+    "P": decl("P", "matrix", SQUARE), "R": decl("R", "matrix", ("m", "m")),
+    "W": decl("W", "matrix", SQUARE), "S": decl("S", "matrix", SQUARE, ("symmetric",)),
+    "a": decl("a", "vector", ("m", 1)), "b": decl("b", "vector", ("n", 1)),
+    "x": decl("x", "scalar"),
+    "U": decl("U", "matrix", SQUARE, (), ("x",)), "V": decl("V", "matrix", ("m", "m"), (), ("x",)),
+    "G": decl("G", "matrix", (2, 2)), "H": decl("H", "matrix", (3, 3)),
+}
+
+#: Each formal rule, proved for every size, beside a false variant of it that is not.
+KRON_RULES = [
+    # vec(AXB) = (Bᵀ ⊗ A) vec(X); the variant with B for Bᵀ (shapes fit when B is square)
+    ("vec(A*X*B)", "kron(B.T, A)*vec(X)", ("vec(P*W*P)", "kron(P, P)*vec(W)")),
+    # the mixed-product rule; the variant with the second product reversed
+    ("kron(A, B)*kron(C, D)", "kron(A*C, B*D)", ("kron(P, W)*kron(W, P)", "kron(P*W, P*W)")),
+    # transpose and inverse keep the order of the factors
+    ("kron(A, B).T", "kron(A.T, B.T)", ("kron(P, W).T", "kron(P.T, W)")),
+    ("inv(kron(P, R))", "kron(inv(P), inv(R))", ("inv(kron(P, R))", "kron(inv(P), R)")),
+    # tr(A ⊗ B) = tr A tr B; the variant with a sum
+    ("trace(kron(P, R))", "trace(P)*trace(R)", ("trace(kron(P, R))", "trace(P) + trace(R)")),
+    # det at fixed sizes: each factor to the power of the other's size
+    ("det(kron(G, H))", "det(G)**3*det(H)**2", ("det(kron(G, H))", "det(G)**2*det(H)**3")),
+    # vec(A)ᵀ vec(Y) = tr(AᵀY); the variant without the transpose
+    ("vec(A).T*vec(Y)", "trace(A.T*Y)", ("vec(A).T*vec(Y)", "trace(A.T*A)")),
+    # (P ⊗ Q) vec(Y) = vec(Q Y Pᵀ), and the quadratic form; the variant without the transpose
+    ("vec(Y).T*kron(P, R)*vec(Y)", "trace(Y.T*R*Y*P.T)", ("vec(Y).T*kron(P, R)*vec(Y)", "trace(Y.T*R*Y*P)")),
+    # vectors: a ⊗ b = vec(b aᵀ), a ⊗ bᵀ = a bᵀ
+    ("kron(a, b)", "vec(b*a.T)", ("kron(a, b)", "vec(a*b.T)")),
+    ("kron(a, b.T)", "a*b.T", ("kron(a, b.T)", "2*a*b.T")),
+    # bilinearity and associativity; a variant with a factor dropped
+    ("kron(P, R + x*R)", "kron(P, R) + x*kron(P, R)", ("kron(P, R + x*R)", "kron(P, R) + kron(P, x*R*R)")),
+    ("kron(kron(P, R), W)", "kron(P, kron(R, W))", ("kron(kron(P, W), W)", "kron(P, kron(W.T, W))")),
+    # powers through the mixed product
+    ("kron(P, R)**2", "kron(P**2, R**2)", ("kron(P, R)**2", "kron(P**2, R)")),
+    # the product rule, with the order of the factors kept
+    ("diff(kron(U, V), x)", "kron(diff(U, x), V) + kron(U, diff(V, x))",
+     ("diff(kron(U, V), x)", "kron(diff(U, x), diff(V, x))")),
+    ("diff(vec(U), x)", "vec(diff(U, x))", ("diff(vec(U), x)", "vec(diff(U, x)*U)")),
+    # a gradient through vec and ⊗
+    ("diff(vec(X).T*kron(eye(p), P)*vec(X), X)", "P*X + P.T*X",
+     ("diff(vec(X).T*kron(eye(p), P)*vec(X), X)", "2*P*X")),
+    # the adjugate: adj(X) = det(X) X⁻¹ as rational functions, also at singular X
+    ("diff(det(W), W)", "adj(W).T", ("diff(det(W), W)", "adj(W)")),
+    ("adj(P*W)", "adj(W)*adj(P)", ("adj(P*W)", "adj(P)*adj(W)")),
+    ("diff(det(U), x)", "trace(adj(U)*diff(U, x))", ("diff(det(U), x)", "trace(adj(U).T*diff(U, x))")),
+    # I∘M is the diagonal part, the one Hadamard product in the fragment
+    ("diff_sym(trace(P*S), S)", "P + P.T - hadamard(eye(n), P)",
+     ("diff_sym(trace(P*S), S)", "P + P.T - hadamard(eye(n), P.T*P)")),
+]
+
+
+@pytest.mark.parametrize(("lhs", "rhs", "false"), KRON_RULES, ids=[r[0] for r in KRON_RULES])
+def test_kronecker_vec_and_adjugate_rules_are_proved_and_their_variants_are_not(
+        lhs: str, rhs: str, false: tuple[str, str]) -> None:
+    assert formal(lhs, rhs, KRON).status == "equal"
+    assert exact_differs(*compiled(lhs, rhs, KRON), size=3) is False
+    assert formal(*false, KRON).status != "equal"
+    assert exact_differs(*compiled(*false, KRON), size=3) is True
+
+
+@pytest.mark.parametrize(("lhs", "rhs", "reason"), [
+    # the two orders of a Kronecker product differ only by a permutation: no rule for it
+    ("kron(P, R)", "kron(R, P)", "factors' shapes differ"),
+    ("kron(eye(n), eye(m))", "kron(eye(m), eye(n))", "factors' shapes differ"),
+    # det(A ⊗ B) = det(A)^m det(B)^n has the dimensions as exponents
+    ("det(kron(P, R))", "det(P)**m*det(R)**n", "a dimension as an exponent"),
+    # vec of a Kronecker product, and Hadamard products other than I∘M
+    ("vec(kron(P, R))", "vec(kron(P.T, R))", "vec of a Kronecker product"),
+    ("hadamard(P, W)", "hadamard(W, P)", "Hadamard product other than I∘M"),
+    # a product whose total shapes match but whose factors' shapes do not line up
+    ("vec(A*X*B)", "kron(eye(q), A)*vec(X*B)", None),
+])
+def test_outside_the_kronecker_fragment(lhs: str, rhs: str, reason: str | None) -> None:
+    """Outside means the evidence stays finite; never a wrong 'equal' or 'different'."""
+    outcome = formal(lhs, rhs, KRON)
+    if reason is None:
+        assert outcome.status in ("equal", "outside")
+    else:
+        assert outcome.status == "outside" and reason in outcome.reason
+
+
+def test_pairing_letters_raise_the_degree_bound() -> None:
+    """The probes Z_k count in the degree: the mixed product needs sizes above 6."""
+    assert degree_bound(*compiled("kron(A, B)*kron(C, D)", "kron(A*C, B*D)", KRON)) == 6
+    assert degree_bound(*compiled("trace(kron(P, R))", "trace(P)*trace(R)", KRON)) == 2

@@ -162,3 +162,86 @@ def test_multiline_expression_reports_the_line_inside_the_block() -> None:
     with pytest.raises(ProofbookError) as caught:
         compile_source(Source("trace(B)\n + foo(x)", Location("r.yml", 5, 7)), TABLE, "e")
     assert caught.value.location.line == 6
+
+
+# --- kron, vec, hadamard, adj: shapes at parse time --------------------------------------
+
+from sympy import Integer, Symbol  # noqa: E402
+
+from proofbook.language.nodes import Adjugate, Hadamard, Kron, Vec  # noqa: E402
+from proofbook.language.parse import shape_text  # noqa: E402
+
+PRODUCTS = SymbolTable.build((
+    SymbolDecl("x", "scalar"),
+    SymbolDecl("P", "matrix", ("p", "q")),
+    SymbolDecl("R", "matrix", ("r", "s")),
+    SymbolDecl("X", "matrix", ("n", "n")),
+    SymbolDecl("Y", "matrix", ("n", "n")),
+    SymbolDecl("M", "matrix", ("m", "n")),
+    SymbolDecl("u", "vector", ("m", 1)),
+    SymbolDecl("v", "vector", ("n", 1)),
+    SymbolDecl("F", "matrix", (2, 3)),
+))
+
+
+def compile_product(text: str):
+    return compile_source(Source(text, WHERE), PRODUCTS, "my-entry")
+
+
+@pytest.mark.parametrize(("text", "shape"), [
+    # kron(P (p x q), R (r x s)) is (pr) x (qs); the shape is a product of dimensions
+    ("kron(P, R)", ("p*r", "q*s")),
+    ("kron(X, Y)", ("n**2", "n**2")),
+    ("kron(u, v)", ("m*n", "1")),  # two columns give a column
+    ("kron(F, F)", ("4", "9")),  # fixed sizes multiply out
+    ("kron(kron(P, R), X)", ("n*p*r", "n*q*s")),
+    # vec(M (m x n)) is (mn) x 1; vec of a column is the column
+    ("vec(M)", ("m*n", "1")),
+    ("vec(v)", ("n", "1")),
+    ("kron(X.T, Y)*vec(X)", ("n**2", "1")),
+    ("vec(M).T*vec(M)", ("1", "1")),
+    ("hadamard(M, M)", ("m", "n")),
+    ("adj(X)", ("n", "n")),
+    # a sum of Kronecker products of the same total shape in either order
+    ("kron(X, M) + kron(M, X)", ("m*n", "n**2")),
+    ("trace(kron(X, Y))", None),
+    ("det(kron(X, Y))", None),
+    ("inv(kron(X, Y))", ("n**2", "n**2")),
+    ("diff(kron(X, Y), x)", ("n**2", "n**2")),
+])
+def test_kron_vec_hadamard_adj_shapes(text: str, shape: tuple[str, str] | None) -> None:
+    """Shapes are products of dimensions, checked while parsing."""
+    assert shape_text(compile_product(text).shape) == shape
+
+
+def test_the_new_operators_stay_unevaluated_as_written() -> None:
+    """kron(eye(n), eye(n)) is not turned into eye(n**2), nor adj into the conjugate transpose."""
+    expr = compile_product("kron(eye(n), eye(n))").expr
+    assert isinstance(expr, Kron) and [str(a) for a in expr.args] == ["I", "I"]
+    assert isinstance(compile_product("adj(X)").expr, Adjugate)
+    assert isinstance(compile_product("vec(M)").expr, Vec)
+    assert isinstance(compile_product("hadamard(X, Y)").expr, Hadamard)
+    assert compile_product("kron(X, Y)").shape[0] == Symbol("n", integer=True, positive=True) ** 2
+    assert compile_product("kron(F, F)").shape == (Integer(4), Integer(9))
+
+
+@pytest.mark.parametrize(("text", "column", "message"), [
+    ("kron(x, X)", 15, "an argument of kron() must be a matrix or a vector, not a scalar."),
+    ("kron(X)", 10, "kron() takes 2 arguments, not 1."),
+    ("vec(x)", 14, "the argument of vec() must be a matrix or a vector, not a scalar."),
+    ("vec(X, X)", 10, "vec() takes 1 argument, not 2."),
+    ("hadamard(X, M)", 10, "shape mismatch in hadamard(): an n x n matrix and an m x n matrix."),
+    ("hadamard(M, M.T)", 10, "shape mismatch in hadamard(): an m x n matrix and an n x m matrix."),
+    ("adj(M)", 14, "adj() needs a square matrix, not an m x n matrix."),
+    ("adj(v)", 14, "adj() needs a square matrix, not a column vector of length n."),
+    # the product's shape is used by everything around it
+    ("kron(P, R)*X", 10, "shape mismatch in a product: a p*r x q*s matrix times an n x n matrix."),
+    ("kron(X, Y) + X", 10, "shape mismatch in a sum: an n**2 x n**2 matrix plus an n x n matrix."),
+    ("trace(kron(P, R))", 16, "trace() needs a square matrix, not a p*r x q*s matrix."),
+    ("vec(M) + vec(M.T)*x + M", 10, "shape mismatch in a sum"),
+])
+def test_kron_vec_hadamard_adj_shape_errors(text: str, column: int, message: str) -> None:
+    with pytest.raises(ProofbookError) as caught:
+        compile_product(text)
+    assert message in str(caught.value)
+    assert caught.value.location.column == column and caught.value.entry_id == "my-entry"

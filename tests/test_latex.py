@@ -404,3 +404,51 @@ def test_output_is_well_formed_latex(tex: str) -> None:
     assert _balanced(tex)
     # SymPy prints a class it has no method for as \operatorname{ClassName}\left(...\right)
     assert set(re.findall(r"\\operatorname\{(\w+)\}", tex)) <= {"Tr"}
+
+
+# --- Kronecker product, vec, Hadamard product, adjugate (the Cookbook's notation) ------------
+
+from proofbook.language.nodes import Adjugate, Hadamard, Kron, Vec  # noqa: E402
+
+D_, X_ = MatrixSymbol("D", n, n), MatrixSymbol("X", n, n)
+
+MATRIX_PRODUCTS = [
+    (Kron(A, B), r"\mathbf{A} \otimes \mathbf{B}"),
+    # the mixed-product rule as the Cookbook prints it: brackets in a product, none around AC
+    (mmul(Kron(A, B), Kron(C, D_)), r"\left(\mathbf{A} \otimes \mathbf{B}\right) \left(\mathbf{C} \otimes \mathbf{D}\right)"),
+    (Kron(mmul(A, C), mmul(B, D_)), r"\mathbf{A} \mathbf{C} \otimes \mathbf{B} \mathbf{D}"),
+    (Transpose(Kron(A, B)), r"\left(\mathbf{A} \otimes \mathbf{B}\right)^{T}"),
+    (Kron(Transpose(A), Inverse(B)), r"\mathbf{A}^{T} \otimes \mathbf{B}^{-1}"),
+    # the grouping of a nested product is kept, so associativity can be stated
+    (Kron(Kron(A, B), C), r"\left(\mathbf{A} \otimes \mathbf{B}\right) \otimes \mathbf{C}"),
+    (Kron(A, madd(B, C)), r"\mathbf{A} \otimes \left(\mathbf{B} + \mathbf{C}\right)"),
+    (Kron(neg(A), B), r"\left(- \mathbf{A}\right) \otimes \mathbf{B}"),
+    (mmul(2, Kron(A, B)), r"2 \left(\mathbf{A} \otimes \mathbf{B}\right)"),
+    (Trace(Kron(A, B)), r"\operatorname{Tr}\left(\mathbf{A} \otimes \mathbf{B}\right)"),
+    (Vec(mmul(A, X_, B)), r"\operatorname{vec}\left(\mathbf{A} \mathbf{X} \mathbf{B}\right)"),
+    (mmul(Kron(Transpose(B), A), Vec(X_)),
+     r"\left(\mathbf{B}^{T} \otimes \mathbf{A}\right) \operatorname{vec}\left(\mathbf{X}\right)"),
+    (mmul(Transpose(Vec(A)), Vec(B)),
+     r"\operatorname{vec}\left(\mathbf{A}\right)^{T} \operatorname{vec}\left(\mathbf{B}\right)"),
+    (Hadamard(A, B), r"\mathbf{A} \circ \mathbf{B}"),
+    (madd(A, Transpose(A), neg(Hadamard(Identity(n), A))),
+     r"\mathbf{A} + \mathbf{A}^{T} - \mathbf{I} \circ \mathbf{A}"),
+    (Hadamard(Kron(A, B), C), r"\left(\mathbf{A} \otimes \mathbf{B}\right) \circ \mathbf{C}"),
+    (Adjugate(X_), r"\operatorname{adj}\left(\mathbf{X}\right)"),
+    (Transpose(Adjugate(X_)), r"\operatorname{adj}\left(\mathbf{X}\right)^{T}"),
+    (Adjugate(Transpose(X_)), r"\operatorname{adj}\left(\mathbf{X}^{T}\right)"),
+    (md(Determinant(X_), X_), r"\frac{\partial}{\partial \mathbf{X}} \left|\mathbf{X}\right|"),
+    (md(Kron(A, B), x), r"\frac{\partial}{\partial x} \left(\mathbf{A} \otimes \mathbf{B}\right)"),
+    (md(Adjugate(A), x), r"\frac{\partial}{\partial x} \operatorname{adj}\left(\mathbf{A}\right)"),
+]
+
+
+@pytest.mark.parametrize(("expr", "expected"), MATRIX_PRODUCTS, ids=[tex for _, tex in MATRIX_PRODUCTS])
+def test_kronecker_vec_hadamard_adjugate(expr: Basic, expected: str) -> None:
+    assert to_latex(expr) == expected
+    assert _balanced(expected)
+
+
+def test_adjugate_is_not_sympys_adjoint() -> None:
+    """SymPy's Adjoint is the conjugate transpose; adj() must never print as A^H or A^*."""
+    assert "adj" in to_latex(Adjugate(A)) and "dagger" not in to_latex(Adjugate(A))

@@ -39,6 +39,11 @@ ROUNDS = 4
 KNOWN_EQUAL = {
     ("searle-identity-plus-inverse", "inv(A + eye(n)) * A"):
         "A commutes with A + I, hence with its inverse",
+    ("kron-times-inverses", "kron(eye(m), eye(n))"): "both orders are the identity of size mn",
+    ("kron-determinant", "det(kron(B, A))"):
+        "B ⊗ A is A ⊗ B with rows and columns permuted alike, which keeps the determinant",
+    ("hadamard-trace-exchange", "trace(C * hadamard(A, B).T)"): "the trace is cyclic",
+    ("hadamard-trace-exchange", "trace(hadamard(B, C) * A.T)"): "the trace is cyclic",
 }
 
 
@@ -47,8 +52,13 @@ def _variants(tree: ast.AST) -> Iterator[tuple[str, ast.AST]]:
     if isinstance(tree, ast.Attribute) and tree.attr == "T":
         yield "drop a transpose", tree.value
     if (isinstance(tree, ast.Call) and isinstance(tree.func, ast.Name) and len(tree.args) == 1
-            and tree.func.id in ("inv", "transpose")):
+            and tree.func.id in ("inv", "transpose", "adj", "vec")):
         yield f"drop {tree.func.id}()", tree.args[0]
+    if isinstance(tree, ast.Call) and isinstance(tree.func, ast.Name) and tree.func.id == "adj":
+        yield "inverse for adjugate", ast.Call(ast.Name("inv"), tree.args, [])
+    if isinstance(tree, ast.Call) and isinstance(tree.func, ast.Name) and tree.func.id == "kron" \
+            and len(tree.args) == 2:
+        yield "swap the Kronecker factors", ast.Call(tree.func, tree.args[::-1], [])
     if isinstance(tree, ast.BinOp) and isinstance(tree.op, ast.Mult):
         yield "swap the factors", ast.BinOp(tree.right, ast.Mult(), tree.left)
     if isinstance(tree, ast.BinOp) and isinstance(tree.op, (ast.Add, ast.Sub)):
@@ -163,6 +173,11 @@ def test_mutant_generation_uses_the_syntax_tree() -> None:
     assert "C * A * B" in found  # a term dropped
     assert "B.T * (C.T * A) + C * A * B" in found  # factors swapped
     assert [t for _, t in mutants("0")] == ["1", "-0"]
+    found = [t for _, t in mutants("kron(B.T, A)*vec(X)")]
+    assert "kron(A, B.T) * vec(X)" in found  # Kronecker factors swapped
+    assert "kron(B, A) * vec(X)" in found  # a transpose inside dropped
+    assert "kron(B.T, A) * X" in found  # vec() dropped (refused later: the shape changes)
+    assert "inv(X).T" in [t for _, t in mutants("adj(X).T")]  # the adjugate read as the inverse
 
 
 def test_every_identity_rejects_two_mutants() -> None:

@@ -295,3 +295,97 @@ def test_a_counterexample_is_small_enough_to_check_by_hand(lhs: str, rhs: str, s
     numbers = [int(n) for value in found.values.values() for n in re.findall(r"-?\d+", value)]
     assert numbers and all(abs(n) <= 3 for n in numbers), found.describe()
     assert found.seed is not None
+
+
+# --- kron, vec, hadamard, adj through every method ---------------------------------------------
+
+PRODUCTS = {
+    "A": SymbolDecl("A", "matrix", ("m", "n")), "B": SymbolDecl("B", "matrix", ("p", "q")),
+    "X": SymbolDecl("X", "matrix", ("n", "p")), "M": SymbolDecl("M", "matrix", ("m", "n")),
+    "P": SymbolDecl("P", "matrix", SQUARE), "Q": SymbolDecl("Q", "matrix", SQUARE),
+    "a": SymbolDecl("a", "vector", ("n", 1)), "b": SymbolDecl("b", "vector", ("n", 1)),
+    "t": SymbolDecl("t", "scalar"),
+    "Y": SymbolDecl("Y", "matrix", ("m", "n"), (), ("t",)),
+    "Z": SymbolDecl("Z", "matrix", ("n", "m"), (), ("t",)),
+}
+
+
+@pytest.mark.parametrize(("lhs", "rhs", "level"), [
+    ("vec(A*X*B)", "kron(B.T, A)*vec(X)", "proved"),
+    ("trace(kron(P, Q))", "trace(P)*trace(Q)", "proved"),
+    ("diff(kron(Y, Z), t)", "kron(diff(Y, t), Z) + kron(Y, diff(Z, t))", "proved"),
+    ("diff(det(P), P)", "adj(P).T", "proved"),
+    # outside the formal fragment: a symbolic proof at small sizes, tested beyond them
+    ("det(kron(P, Q))", "det(P)**n*det(Q)**n", "proved-for-sizes"),
+    ("hadamard(A, M)", "hadamard(M, A)", "proved-for-sizes"),
+    ("trace(hadamard(eye(n), P))", "trace(P)", "proved-for-sizes"),
+])
+def test_kron_vec_hadamard_adj_identities_verify(lhs: str, rhs: str, level: str) -> None:
+    result = verify_claim(claim(lhs, rhs, PRODUCTS))
+    assert result.status == "verified", result.reason
+    assert result.level == level
+    assert {e.method for e in result.evidence} >= {"randomized", "numeric", "symbolic"}
+
+
+@pytest.mark.parametrize(("lhs", "rhs"), [
+    # the transpose on the wrong factor, the factors in the wrong order
+    ("vec(P*Q*P.T)", "kron(P.T, P)*vec(Q)"),
+    ("vec(P*Q)", "kron(P, eye(n))*vec(Q)"),
+    ("kron(P, Q)", "kron(Q, P)"),
+    ("kron(P, Q).T", "kron(Q.T, P.T)"),
+    # the product rule with the factors' order lost
+    ("diff(kron(Y, Z), t)", "kron(diff(Y, t), Z) + kron(diff(Z, t), Y)"),
+    # the sizes as exponents swapped (equal only when the sizes are)
+    ("det(kron(A.T*A, B*B.T))", "det(A.T*A)**n*det(B*B.T)**p"),
+    # Hadamard is not the matrix product, and the adjugate is not the inverse
+    ("hadamard(P, Q)", "P*Q"),
+    ("trace(hadamard(P, Q))", "trace(P.T*Q)"),
+    ("diff(det(P), P)", "adj(P)"),
+    ("adj(P)", "inv(P)"),
+    ("adj(P*Q)", "adj(P)*adj(Q)"),
+])
+def test_wrong_kron_vec_hadamard_adj_variants_are_false(lhs: str, rhs: str) -> None:
+    result = verify_claim(claim(lhs, rhs, PRODUCTS))
+    assert result.status == "false"
+    assert result.counterexample is not None and result.counterexample.sizes
+
+
+def test_the_adjugate_is_evaluated_at_singular_points() -> None:
+    """adj is a polynomial: at a rank-one matrix it is defined (no 'undefined' point) and,
+    for n >= 3, zero; a claim about it is decided, not skipped."""
+    rank_one = verify_claim(claim("adj(a*b.T)*a", "trace(adj(a*b.T))*a", PRODUCTS))
+    assert rank_one.status == "false" and rank_one.counterexample.sizes["n"] == 2
+    assert verify_claim(claim("a*b.T*adj(a*b.T)", "det(a*b.T)*eye(n)", PRODUCTS)).status == "verified"
+
+
+def test_adjugate_arithmetic_is_a_polynomial_in_every_field() -> None:
+    """det(A) A⁻¹ where A is invertible, Faddeev–LeVerrier where it is not, cofactors for
+    symbolic entries: the same matrix at a singular point in exact arithmetic."""
+    from proofbook.verify import linalg, rationals
+    from proofbook.verify.backends import ExactBackend
+
+    q = rationals.rational
+    singular = [[q(1), q(2), q(3)], [q(2), q(4), q(6)], [q(1), q(0), q(-1)]]
+    expected = [[-4, 2, 0], [8, -4, 0], [-4, 2, 0]]
+    assert linalg.adjugate(singular, ExactBackend.field) == [[q(x) for x in row] for row in expected]
+    symbolic = linalg.Field(size=lambda x: 0 if x == 0 else 1, symbolic=True)
+    assert linalg.adjugate(singular, symbolic) == [[q(x) for x in row] for row in expected]
+    assert linalg.adjugate([[q(0)]], ExactBackend.field) == [[1]]
+
+
+def test_a_determinant_of_jets_keeps_its_derivative_at_a_singular_point() -> None:
+    """d/dt det(X + t E_11) at the singular X = [[1, 1], [1, 1]] is 1: elimination finds no
+    pivot in the standard part, and the infinitesimal part must not be dropped as 0."""
+    from sympy import Rational
+
+    from proofbook.verify import linalg
+    from proofbook.verify.backends import ExactBackend, NumericBackend
+    from proofbook.verify.jet import Jet, coefficient
+
+    for backend in (ExactBackend(), NumericBackend(30, 10)):
+        one = backend.number(Rational(1))
+        t = Jet.variable(0, 7)
+        det = linalg.det([[one + t, one], [one, one]], backend.field)
+        assert coefficient(det, [7]) == 1
+        adj = linalg.adjugate([[one + t, one, 0 * one], [one, one, 0 * one], [0 * one] * 3], backend.field)
+        assert coefficient(adj[2][2], [7]) == 1

@@ -17,6 +17,7 @@ FUNCTIONS: dict[str, str] = {
     "sqrt": "1", "trace": "1", "det": "1", "inv": "1", "transpose": "1", "eye": "1",
     "zeros": "2", "diff": "2 or 3", "diff_sym": "2", "integrate": "2 or 4", "sum": "4",
     "limit": "3", "limit_left": "3", "limit_right": "3", "factorial": "1", "binomial": "2",
+    "kron": "2", "vec": "1", "hadamard": "2", "adj": "1",
 }
 
 

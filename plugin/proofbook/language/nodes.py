@@ -7,7 +7,7 @@ structure; ``proofbook.verify`` gives them meaning and ``proofbook.render.latex`
 
 from __future__ import annotations
 
-from sympy import Basic, S, Trace
+from sympy import Basic, Integer, S, Trace
 from sympy.core.symbol import Str
 from sympy.matrices.expressions.matexpr import MatrixExpr
 
@@ -74,3 +74,57 @@ class AsScalar(Trace):
     this node; only the printer tells them apart: a textbook writes vᵀA⁻¹u, not Tr(vᵀA⁻¹u).
     ``trace(...)`` written by the author stays a plain ``Trace``.
     """
+
+
+class _MatrixOperation(MatrixExpr):
+    """A matrix operation SymPy lacks or evaluates on construction, kept as written.
+
+    SymPy's ``KroneckerProduct`` turns ``I_m ⊗ I_n`` into ``I_{mn}`` when it is built, and its
+    ``Adjoint`` is the conjugate transpose, not the adjugate: these nodes only hold the operands,
+    in the order the author wrote them."""
+
+    def __new__(cls, *args: Basic) -> _MatrixOperation:
+        return Basic.__new__(cls, *args)
+
+
+class Kron(_MatrixOperation):
+    """``kron(A, B)``, the Kronecker product A ⊗ B: (pr) x (qs) for A p x q and B r x s, the
+    block matrix whose block (i, j) is a_ij B."""
+
+    @property
+    def shape(self) -> tuple[Basic, Basic]:
+        left, right = self.args
+        return (left.rows * right.rows, left.cols * right.cols)
+
+
+class Vec(_MatrixOperation):
+    """``vec(A)``: the columns of an m x n matrix A stacked into one column of length mn."""
+
+    @property
+    def arg(self) -> Basic:
+        return self.args[0]
+
+    @property
+    def shape(self) -> tuple[Basic, Basic]:
+        return (self.arg.rows * self.arg.cols, Integer(1))
+
+
+class Hadamard(_MatrixOperation):
+    """``hadamard(A, B)``, the entrywise product A ∘ B of two matrices of one shape."""
+
+    @property
+    def shape(self) -> tuple[Basic, Basic]:
+        return self.args[0].shape
+
+
+class Adjugate(_MatrixOperation):
+    """``adj(X)``, the adjugate (classical adjoint) of a square X: the transpose of its cofactor
+    matrix, a polynomial in the entries with X adj(X) = det(X) I, defined for singular X too."""
+
+    @property
+    def arg(self) -> Basic:
+        return self.args[0]
+
+    @property
+    def shape(self) -> tuple[Basic, Basic]:
+        return self.arg.shape

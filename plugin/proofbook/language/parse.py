@@ -37,7 +37,7 @@ from ..errors import Location, ProofbookError
 from ..model import Source
 from ..numbertext import exact_text
 from .growth import MAX_BITS, MAX_CONSTANT_BITS, Growth, digits
-from .nodes import AsScalar, MatDerivative, SymMatDerivative
+from .nodes import Adjugate, AsScalar, Hadamard, Kron, MatDerivative, SymMatDerivative, Vec
 from .shapes import ShapeText, describe
 from .names import ELEMENTARY, FUNCTIONS
 from .slips import (METHODS, Slip, call_fix, caret_fix, character_slip, function_guess,
@@ -703,6 +703,36 @@ class _Compiler:
     def call_zeros(self, node: ast.Call, rows: ast.AST, cols: ast.AST) -> Typed:
         shape = (self._dimension(rows), self._dimension(cols))
         return Typed(ZeroMatrix(*shape), shape)
+
+    # -- matrix products and the adjugate: kron, vec, hadamard, adj --------------------
+
+    def _matrix(self, node: ast.AST, role: str) -> Typed:
+        value = self.visit(node)
+        if value.is_scalar:
+            raise _Fail(node, f"{role} must be a matrix or a vector, not a scalar.",
+                        "Multiply by a scalar with *, e.g. x*A.")
+        return value
+
+    def call_kron(self, node: ast.Call, left: ast.AST, right: ast.AST) -> Typed:
+        a, b = (self._matrix(arg, "an argument of kron()") for arg in (left, right))
+        expr = Kron(a.expr, b.expr)
+        return Typed(expr, expr.shape)
+
+    def call_vec(self, node: ast.Call, arg: ast.AST) -> Typed:
+        expr = Vec(self._matrix(arg, "the argument of vec()").expr)
+        return Typed(expr, expr.shape)
+
+    def call_hadamard(self, node: ast.Call, left: ast.AST, right: ast.AST) -> Typed:
+        a, b = (self._matrix(arg, "an argument of hadamard()") for arg in (left, right))
+        if a.shape != b.shape:
+            raise _Fail(node, f"shape mismatch in hadamard(): {describe_shape(a.shape)} and "
+                              f"{describe_shape(b.shape)}.",
+                        "The entrywise product needs two matrices of the same shape.")
+        return Typed(Hadamard(a.expr, b.expr), a.shape)
+
+    def call_adj(self, node: ast.Call, arg: ast.AST) -> Typed:
+        value = self._square(arg, "adj")
+        return Typed(Adjugate(value.expr), value.shape)
 
     def _dimension(self, node: ast.AST) -> Basic:
         if isinstance(node, ast.Name) and node.id in self.table.dims:

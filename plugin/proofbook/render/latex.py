@@ -31,12 +31,17 @@ from sympy.printing.precedence import PRECEDENCE
 from sympy.simplify.radsimp import fraction
 
 from proofbook.language.indices import index_text
-from proofbook.language.nodes import AsScalar, MatDerivative, SymMatDerivative, UnitVector
+from proofbook.language.nodes import (
+    Adjugate, AsScalar, Hadamard, Kron, MatDerivative, SymMatDerivative, UnitVector, Vec,
+)
 
 # Matrices that print as a single bold letter: A^{T} needs no parentheses around them.
 _MATRIX_ATOMS = (MatrixSymbol, Identity, ZeroMatrix, UnitVector)
 # Operands that carry their own delimiters, so ∂/∂x takes them without parentheses.
-_SELF_DELIMITED = (Function, Trace, Determinant, MatrixElement)
+_SELF_DELIMITED = (Function, Trace, Determinant, MatrixElement, Vec, Adjugate)
+# Infix matrix products (⊗, ∘): bracketed inside an ordinary product, (A ⊗ B)(C ⊗ D), and
+# when nested in one another, so the grouping the author wrote shows.
+_INFIX_PRODUCTS = (Kron, Hadamard)
 # SymPy's short inverse-trig names, spelled as printed books spell them (\arctan).
 _ARC_NAMES = {"asin": "arcsin", "acos": "arccos", "atan": "arctan"}
 
@@ -219,7 +224,7 @@ class HandbookLatexPrinter(LatexPrinter):
             factor_tex = self._bracket(factor, PRECEDENCE["Mul"], strict=True)
             if isinstance(factor, AsScalar) and len(factors) > 1:  # (vᵀu) A
                 factor_tex = self._add_parens(factor_tex)
-            elif k < len(factors) - 1 and _opens_right(factor):
+            elif k < len(factors) - 1 and _opens_right(factor) or isinstance(factor, _INFIX_PRODUCTS):
                 factor_tex = self._add_parens(factor_tex)
             if k > 0:
                 numeric = factor.is_Number or factor_tex[:1].isdigit()
@@ -230,9 +235,11 @@ class HandbookLatexPrinter(LatexPrinter):
     # --- matrix operations -----------------------------------------------------------------
 
     def _superscript(self, base: Basic, sup: str) -> str:
-        r"""``base^{sup}``, parenthesizing any base but a bare symbol: ``\left(\mathbf{A}^{-1}\right)^{T}``."""
+        r"""``base^{sup}``, parenthesizing any base but a bare symbol or an application that
+        carries its own brackets (``\operatorname{vec}\left(\mathbf{A}\right)^{T}``, as the
+        Cookbook prints it): ``\left(\mathbf{A}^{-1}\right)^{T}``."""
         tex = self._print(base)
-        if not isinstance(base, _MATRIX_ATOMS) or "^" in tex:
+        if not isinstance(base, (*_MATRIX_ATOMS, Vec, Adjugate)) or "^" in tex:
             tex = self._add_parens(tex)
         return f"{tex}^{{{sup}}}"
 
@@ -247,6 +254,29 @@ class HandbookLatexPrinter(LatexPrinter):
 
     def _print_Trace(self, expr: Trace) -> str:
         return self._apply(r"\operatorname{Tr}", (expr.arg,))
+
+    def _infix(self, expr: Basic, operator: str) -> str:
+        r"""``A \otimes B``: operands that are sums, negated or themselves infix products are
+        bracketed; an ordinary product is not (the Cookbook's AC ⊗ BD)."""
+        parts = []
+        for arg in expr.args:
+            tex = self._bracket(arg, PRECEDENCE["Mul"], strict=True)
+            if isinstance(arg, _INFIX_PRODUCTS) or _opens_right(arg):
+                tex = self._add_parens(tex)
+            parts.append(tex)
+        return f" {operator} ".join(parts)
+
+    def _print_Kron(self, expr: Kron) -> str:
+        return self._infix(expr, r"\otimes")
+
+    def _print_Hadamard(self, expr: Hadamard) -> str:
+        return self._infix(expr, r"\circ")
+
+    def _print_Vec(self, expr: Vec) -> str:
+        return self._apply(r"\operatorname{vec}", (expr.arg,))
+
+    def _print_Adjugate(self, expr: Adjugate) -> str:
+        return self._apply(r"\operatorname{adj}", (expr.arg,))
 
     def _bars(self, expr: Basic, exp: str | None = None) -> str:
         """``|expr|`` for both the determinant and the absolute value, as the handbook writes them."""

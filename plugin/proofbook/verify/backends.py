@@ -145,7 +145,7 @@ def _combinatorial(name: str, args: list[int]) -> int:
 class ExactBackend(_JetBackend):
     """Rational arithmetic: a mismatch is an exact disproof; a match is exact at that point."""
 
-    field = linalg.Field(size=lambda x: _exact_size(x))
+    field = linalg.Field(size=lambda x: _exact_size(x), whole=lambda k: rationals.rational(k, 1))
 
     def number(self, value: Rational) -> Any:
         return rationals.rational(int(value.p), int(value.q))
@@ -239,7 +239,7 @@ class NumericBackend(_JetBackend):
         self._lost_all = mpmath.mpf(10) ** (digits - guard_digits)
         # Pivots below 10^-(3/5 digits) of the largest entry: singular to working precision.
         self.field = linalg.Field(size=lambda x: abs(standard(x)),
-                                  relative=mpmath.mpf(10) ** -(digits * 3 // 5))
+                                  relative=mpmath.mpf(10) ** -(digits * 3 // 5), whole=mpmath.mpf)
 
     def number(self, value: Rational) -> Any:
         return mpmath.mpf(int(value.p)) / int(value.q)

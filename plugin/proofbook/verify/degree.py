@@ -18,7 +18,7 @@ from sympy import (
 from sympy.core.function import AppliedUndef
 from sympy.matrices.expressions.matexpr import MatrixElement
 
-from ..language.nodes import MatDerivative, UnitVector
+from ..language.nodes import Adjugate, Hadamard, Kron, MatDerivative, UnitVector, Vec
 from ..language.symbols import SymbolTable
 
 
@@ -61,8 +61,9 @@ class _Degrees:
         self.table, self.dims, self.poly = table, dims, poly_degree
 
     def size(self, node: Basic) -> int:
+        """The number of rows at the sampled sizes (a Kronecker product's is a product)."""
         rows = node.shape[0]
-        return int(rows) if rows.is_Integer else self.dims[str(rows)]
+        return int(rows.xreplace({s: self.dims[s.name] for s in rows.free_symbols}))
 
     def __call__(self, node: Basic) -> tuple[int, int]:
         if isinstance(node, (Identity, ZeroMatrix, UnitVector)):
@@ -90,8 +91,15 @@ class _Degrees:
             if not node.exp.is_Integer:
                 raise _NotRational()
             return self._power(self(node.base), int(node.exp))
-        if isinstance(node, (Trace, Transpose)):
+        if isinstance(node, (Trace, Transpose, Vec)):
             return self(node.args[0])
+        if isinstance(node, (Kron, Hadamard)):  # every entry a product of two entries
+            (n1, d1), (n2, d2) = self(node.args[0]), self(node.args[1])
+            return n1 + n2, d1 + d2
+        if isinstance(node, Adjugate):  # cofactors: determinants of size k - 1
+            n, d = self(node.args[0])
+            k = self.size(node.args[0])
+            return (k - 1) * n, (k - 1) * d
         if isinstance(node, Determinant):
             n, d = self(node.args[0])
             k = self.size(node.args[0])

@@ -26,7 +26,7 @@ from sympy import Limit, binomial, factorial
 from sympy.core.function import AppliedUndef
 from sympy.matrices.expressions.matexpr import MatrixElement
 
-from ..language.nodes import MatDerivative, SymMatDerivative, UnitVector
+from ..language.nodes import Adjugate, Hadamard, Kron, MatDerivative, SymMatDerivative, UnitVector, Vec
 from . import linalg
 from .linalg import Mat, Unreliable  # noqa: F401  # Unreliable: raised here, caught by the backends
 
@@ -290,6 +290,18 @@ class Evaluator:
         assert product is not None
         return linalg.scale(coefficient, product)
 
+    def _Kron(self, node: Kron, env: Env) -> Mat:
+        return linalg.kron(*(_matrix(self(arg, env)) for arg in node.args))
+
+    def _Vec(self, node: Vec, env: Env) -> Mat:
+        return linalg.vec(_matrix(self(node.arg, env)))
+
+    def _Hadamard(self, node: Hadamard, env: Env) -> Mat:
+        return linalg.hadamard(*(_matrix(self(arg, env)) for arg in node.args))
+
+    def _Adjugate(self, node: Adjugate, env: Env) -> Mat:
+        return linalg.adjugate(_matrix(self(node.arg, env)), self.backend.field)
+
     # -- derivatives ----------------------------------------------------------------------
 
     def _Derivative(self, node: Derivative, env: Env) -> Any:
@@ -336,6 +348,11 @@ class Evaluator:
 
     def _closure(self, expr: Basic) -> Callable[[Env], Any]:
         return lambda env: self(expr, env)
+
+
+def _matrix(value: Any) -> Mat:
+    """A matrix operand; a 1 x 1 product that became a scalar is a 1 x 1 matrix again."""
+    return value if isinstance(value, list) else [[value]]
 
 
 def _direction(i: int, j: int, structured: bool) -> Direction:

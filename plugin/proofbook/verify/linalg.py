@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from . import fastmat
+from .jet import Jet, Tangent
 
 Mat = list[list[Any]]
 
@@ -29,6 +30,9 @@ class Field:
     #: A pivot this small relative to the largest entry means the matrix is singular to
     #: working precision (floating point): ``Unreliable``, and the point is replaced.
     relative: Any = 0
+    #: A whole number k as a number of this field, for the divisions by k that the
+    #: Faddeev–LeVerrier recurrence makes (1/k must not become a float inside a jet).
+    whole: Callable[[int], Any] = int
 
 
 class Unreliable(ArithmeticError):
@@ -97,6 +101,8 @@ def det(a: Mat, field: Field) -> Any:
     for k in range(n):
         p = _pivot(m, k, field, floor)
         if p is None:
+            if any(not _vanishes(m[i][k]) for i in range(k, n)):  # infinitesimal parts remain
+                return _det_faddeev(a, field)
             return 0
         if p != k:
             m[k], m[p] = m[p], m[k]
@@ -107,6 +113,16 @@ def det(a: Mat, field: Field) -> Any:
             factor = m[i][k] * inv_pivot
             m[i] = [x - factor * y for x, y in zip(m[i], m[k])]
     return result
+
+
+def _vanishes(x: Any) -> bool:
+    """Whether a value is exactly zero, a jet in all its parts (its standard part is known
+    to be zero where this is asked, after elimination found no pivot)."""
+    if isinstance(x, Jet):
+        return all(_vanishes(v) for v in x.terms.values())
+    if isinstance(x, Tangent):
+        return all(_vanishes(v) for v in x.parts.values())
+    return bool(x == 0)
 
 
 def _det_laplace(a: Mat) -> Any:
@@ -148,15 +164,73 @@ def inverse(a: Mat, field: Field) -> Mat:
 
 
 def _inverse_adjugate(a: Mat) -> Mat:
-    n = len(a)
     d = _det_laplace(a)
     if d == 0:
         raise Singular("singular matrix")
+    return [[x / d for x in row] for row in _cofactors_transposed(a)]
+
+
+def kron(a: Mat, b: Mat) -> Mat:
+    """The Kronecker product: entry ((i, k), (j, l)) is a_ij b_kl, row (i, k) being i*r + k."""
+    return [[x * y for x in ra for y in rb] for ra in a for rb in b]
+
+
+def vec(a: Mat) -> Mat:
+    """The columns of ``a`` stacked into one column."""
+    return [[a[i][j]] for j in range(len(a[0])) for i in range(len(a))]
+
+
+def hadamard(a: Mat, b: Mat) -> Mat:
+    return [[x * y for x, y in zip(ra, rb)] for ra, rb in zip(a, b)]
+
+
+def adjugate(a: Mat, field: Field) -> Mat:
+    """adj(A), a polynomial in the entries, so defined for a singular A too.
+
+    Symbolic entries: cofactors.  Otherwise det(A) A⁻¹ where A is invertible (fast, and
+    stable in floating point), and at a singular (or, in floating point, nearly singular)
+    point the Faddeev–LeVerrier recurrence, which divides only by whole numbers."""
+    if field.symbolic:
+        return _cofactors_transposed(a)
+    try:
+        return scale(det(a, field), inverse(a, field))
+    except (Singular, Unreliable):
+        return _adjugate_faddeev(a, field)
+
+
+def _cofactors_transposed(a: Mat) -> Mat:
+    n = len(a)
     if n == 1:
-        return [[1 / d]]
+        return [[1]]
     cof = [[(-1) ** (i + j) * _det_laplace([r[:j] + r[j + 1:] for k, r in enumerate(a) if k != i])
             for j in range(n)] for i in range(n)]
-    return [[cof[j][i] / d for j in range(n)] for i in range(n)]
+    return transpose(cof)
+
+
+def _faddeev(a: Mat, field: Field) -> Mat:
+    """M_n of the Faddeev–LeVerrier recurrence: M_1 = I, M_k = A M_(k-1) + c_(n-k+1) I with
+    c_(n-k) = -tr(A M_k)/k, the c being the coefficients of det(tI - A)."""
+    n = len(a)
+    m = identity(n)
+    for k in range(1, n):
+        m = matmul(a, m)
+        c = -trace(m) / field.whole(k)
+        m = [[x + c if i == j else x for j, x in enumerate(row)] for i, row in enumerate(m)]
+    return m
+
+
+def _adjugate_faddeev(a: Mat, field: Field) -> Mat:
+    """adj(A) = (-1)^(n-1) M_n."""
+    m = _faddeev(a, field)
+    return m if len(a) % 2 == 1 else scale(-1, m)
+
+
+def _det_faddeev(a: Mat, field: Field) -> Any:
+    """det A = (-1)^n c_0 = (-1)^(n-1) tr(A M_n) / n, division-free but for whole numbers: a
+    matrix of jets whose standard part is singular keeps its infinitesimal part."""
+    n = len(a)
+    value = trace(matmul(a, _faddeev(a, field))) / field.whole(n)
+    return value if n % 2 == 1 else -value
 
 
 def _floor(a: Mat, field: Field) -> Any:

@@ -72,7 +72,7 @@ def _normal_forms(lhs: Basic, rhs: Basic, table: SymbolTable, lenient: bool = Fa
 def _compute(lhs: Basic, rhs: Basic, table: SymbolTable, lenient: bool) -> NormalForms | Outside:
     translator = Translator(table, lenient)
     try:
-        return translator, translator.value(lhs), translator.value(rhs)
+        return translator, *translator.claim(lhs, rhs)
     except Outside as outside:
         return outside
     except TooLarge as error:

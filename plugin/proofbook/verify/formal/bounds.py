@@ -37,7 +37,7 @@ from sympy import (
 )
 from sympy.matrices.expressions.matexpr import MatrixElement
 
-from ...language.nodes import MatDerivative
+from ...language.nodes import Hadamard, Kron, MatDerivative
 from .normal import Normalizer, Value
 from .terms import Frac, Gen, Word
 
@@ -136,6 +136,6 @@ def structural_degree(node: Basic) -> int:
         return args[0] + 2
     if isinstance(node, (MatDerivative, Derivative, Determinant)):
         return args[0]
-    if node.is_Mul or type(node).__name__ == "MatMul":
+    if node.is_Mul or type(node).__name__ == "MatMul" or isinstance(node, (Kron, Hadamard)):
         return sum(args)
     return max(args)

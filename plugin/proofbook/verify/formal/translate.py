@@ -29,12 +29,13 @@ from sympy.core.function import AppliedUndef
 from sympy.matrices.expressions.matexpr import MatrixElement
 
 from ...language.indices import index_text, is_declared_index
-from ...language.nodes import MatDerivative, SymMatDerivative, UnitVector
+from ...language.nodes import Adjugate, Hadamard, Kron, MatDerivative, SymMatDerivative, UnitVector, Vec
 from ...language.symbols import SymbolTable
 from .bounds import structural_degree
 from .derive import Differentiator, Direction, gradient, jacobian
-from .normal import ONE, Letter, Normalizer, Outside, Value, dim_name
-from .terms import Frac
+from .kronecker import KroneckerDifferentiator, KroneckerNormalizer
+from .normal import ONE, Letter, Outside, Value, dim_name
+from .terms import Frac, MatPoly
 
 
 class Translator:
@@ -46,7 +47,7 @@ class Translator:
         #: For a degree bound only: a scalar outside the fragment (sin x, an integral, c^n)
         #: becomes an opaque generator, so the polynomial in n around it is still seen.
         self.lenient = lenient
-        self.norm = Normalizer()
+        self.norm = KroneckerNormalizer()
         self.depends = {d.name: tuple(d.of) for d in table.decls.values()
                         if d.of and d.kind != "function"}
         #: Fixed sizes other than 1 (the normal form decides identities for every size).
@@ -55,6 +56,11 @@ class Translator:
         #: equal normal forms prove the identity, but different ones refute nothing.
         self.fixed_units: set[str] = set()
         self._directions = 0
+
+    def claim(self, lhs: Basic, rhs: Basic) -> tuple[Value, Value]:
+        """The normal forms of both sides of a claim; Kronecker products and vec(...) are
+        paired with free letters, so that the sides compare as ordinary normal forms."""
+        return self.norm.paired(self.value(lhs), self.value(rhs))  # type: ignore[arg-type]  # wider values
 
     def value(self, node: Basic) -> Value:
         try:
@@ -192,11 +198,37 @@ class Translator:
             raise Outside("a matrix power that is not a positive integer")
         return self.norm.power(self.value(node.base), int(node.exp))
 
+    def _Kron(self, node: Kron) -> Value:
+        return self.norm.kron(*(self.value(arg) for arg in node.args))  # type: ignore[return-value]  # wider values
+
+    def _Vec(self, node: Vec) -> Value:
+        return self.norm.vec(self.value(node.arg))  # type: ignore[return-value]  # wider values
+
+    def _Hadamard(self, node: Hadamard) -> Value:
+        """I ∘ M (either order) is the diagonal part of M; other Hadamard products are outside."""
+        left, right = node.args
+        if isinstance(left, Identity) or isinstance(right, Identity):
+            return self.norm.diagonal_part(self.value(right if isinstance(left, Identity) else left))
+        raise Outside("a Hadamard product other than I∘M is outside the matrix fragment")
+
+    def _Adjugate(self, node: Adjugate) -> Value:
+        """adj(X) = det(X) X⁻¹: both sides are rational functions of the entries, and one that
+        holds wherever X is invertible holds everywhere (the invertible X are dense), so an
+        agreement of normal forms proves the identity for singular X too."""
+        value = self.value(node.arg)
+        if not isinstance(value, (Frac, MatPoly)):
+            raise Outside("the adjugate of a Kronecker product")
+        if isinstance(value, Frac):
+            return Frac.const(1)
+        return self.norm.scale(self.norm.det(value), self.norm.inverse(value))
+
     def _MatrixElement(self, node: MatrixElement) -> Value:
         """M[i, j] = e_iᵀ M e_j, with unit vectors e_i, e_j as letters."""
         value = self.value(node.parent)
         if isinstance(value, Frac):
             return value
+        if not isinstance(value, MatPoly):
+            raise Outside("an entry of a Kronecker product or of vec(...)")
         rows, cols = value.shape
         left = self._unit(node.i, rows)
         right = self._unit(node.j, cols)
@@ -236,7 +268,7 @@ class Translator:
                           "of an expression with a derivative in it")
 
     def _differentiator(self, direction: Direction) -> Differentiator:
-        return Differentiator(self.norm, direction, self.depends)
+        return KroneckerDifferentiator(self.norm, direction, self.depends)
 
     def _Derivative(self, node: Derivative) -> Value:
         expr = node.expr
@@ -312,6 +344,8 @@ class Translator:
             inner = self.value(node.expr)
             d = self._differentiator(Direction(var.name, delta))
             change = d.value(inner)
+            if not isinstance(change, (Frac, MatPoly)):
+                raise Outside("a derivative by a matrix of a Kronecker product or vec(...)")
             if tuple(node.shape) != tuple(var.shape):
                 result = jacobian(self.norm, d, change, direction.name, dim_name(node.shape[0]))
             elif not isinstance(change, Frac):
