@@ -222,9 +222,9 @@ class HandbookLatexPrinter(LatexPrinter):
         tex = ""
         for k, factor in enumerate(factors):
             factor_tex = self._bracket(factor, PRECEDENCE["Mul"], strict=True)
-            if isinstance(factor, AsScalar) and len(factors) > 1:  # (vᵀu) A
-                factor_tex = self._add_parens(factor_tex)
-            elif k < len(factors) - 1 and _opens_right(factor) or isinstance(factor, _INFIX_PRODUCTS):
+            scalar_factor = isinstance(factor, AsScalar) and len(factors) > 1  # (vᵀu) A
+            if scalar_factor or k < len(factors) - 1 and _opens_right(factor) \
+                    or isinstance(factor, _INFIX_PRODUCTS):
                 factor_tex = self._add_parens(factor_tex)
             if k > 0:
                 numeric = factor.is_Number or factor_tex[:1].isdigit()

@@ -33,8 +33,8 @@ from ...language.nodes import Adjugate, Hadamard, Kron, MatDerivative, SymMatDer
 from ...language.symbols import SymbolTable
 from .bounds import structural_degree
 from .derive import Differentiator, Direction, gradient, jacobian
-from .kronecker import KroneckerDifferentiator, KroneckerNormalizer
-from .normal import ONE, Letter, Outside, Value, dim_name
+from .kronecker import KroneckerDifferentiator, KroneckerNormalizer, Value
+from .normal import ONE, Letter, Outside, dim_name
 from .terms import Frac, MatPoly
 
 
