@@ -448,18 +448,17 @@ class _Compiler:
         return Typed(MatAdd(*terms, evaluate=False), left.shape)
 
     def _multiply(self, node: ast.AST, left: Typed, right: Typed) -> Typed:
-        if left.is_scalar and right.is_scalar:
+        if left.shape is None and right.shape is None:
             return Typed(Mul(*_flat(left.expr, Mul), *_flat(right.expr, Mul), evaluate=False), None)
-        if left.is_scalar:
+        if left.shape is None:
             return self._scale(left.expr, right)
-        if right.is_scalar:
+        if right.shape is None:
             return self._scale(right.expr, left, after=True)
-        assert left.shape is not None and right.shape is not None
         if left.shape[1] != right.shape[0] and (left.is_one_by_one or right.is_one_by_one):
             # (v.T*u)*A: a 1 x 1 factor that does not conform is the scalar it holds
-            left, right = left.as_scalar(), right.as_scalar()
-            factors = _flat(left.expr, MatMul) + _flat(right.expr, MatMul)
-            return Typed(MatMul(*factors, evaluate=False), left.shape or right.shape)
+            first, second = left.as_scalar(), right.as_scalar()
+            factors = _flat(first.expr, MatMul) + _flat(second.expr, MatMul)
+            return Typed(MatMul(*factors, evaluate=False), first.shape or second.shape)
         if left.shape[1] != right.shape[0]:
             raise _Fail(node, f"shape mismatch in a product: {describe_shape(left.shape)} times "
                               f"{describe_shape(right.shape)}.", _product_hint(left, right))

@@ -290,14 +290,14 @@ def _basis_problems(name: str, decl: dict[str, Any], path: JsonPath) -> Iterator
         dim, k = parse_basis(basis)
     except ValueError:
         dim, k = "?", -1
-    fixed = isinstance(size, (int, float))
-    length = int(size) if fixed else size
+    length = int(size) if isinstance(size, (int, float)) else size
+    fixed = isinstance(length, int)
     positions = (f"a position from 1 to {length}" if fixed else
                  f"a position from 1 to {MAX_FIXED_POSITION}, {length}, or {length} - k")
     if dim is None and k < 1:
         yield Problem(where, f"basis {basis} of symbol '{name}' is not a position: positions count "
                       "from 1 (basis: 1 is e_1).", f"Use {positions}.")
-    elif dim is None and fixed and k > length:
+    elif dim is None and isinstance(length, int) and k > length:
         yield Problem(where, f"basis {basis} of symbol '{name}' is beyond its length {length}.",
                       f"Use {positions}.")
     elif dim is None and not fixed and k > MAX_FIXED_POSITION:

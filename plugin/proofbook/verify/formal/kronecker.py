@@ -28,6 +28,8 @@ product, det at a symbolic size, an outer product vec(X) vec(Y)ᵀ) is ``Outside
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import reduce
+from itertools import repeat
 from math import prod
 from typing import Union
 
@@ -75,6 +77,13 @@ Value = Union[Frac, MatPoly, KronPoly, VecPoly]
 _NEW = (KronPoly, VecPoly)
 
 
+def as_ordinary(value: Value, what: str) -> OrdinaryValue:
+    """``value`` where only a scalar or an ordinary matrix can stand (``what`` names it)."""
+    if isinstance(value, _NEW):
+        raise Outside(f"{what} is a Kronecker product or vec(...)")
+    return value
+
+
 class KroneckerNormalizer(Normalizer):
     """The normal form's operations, extended to Kronecker products and vec."""
 
@@ -106,7 +115,7 @@ class KroneckerNormalizer(Normalizer):
             return self.transpose(self.vec(self.mul(super().transpose(b), a)))
         return self._kron_poly((a.shape, b.shape), [(Frac.const(1), (a, b))])
 
-    def _kron_poly(self, slots: tuple[Shape, ...], terms: list[tuple[Frac, tuple[MatPoly, ...]]]) -> Value:
+    def _kron_poly(self, slots: tuple[Shape, ...], terms: list[tuple[Frac, tuple[MatPoly, ...]]]) -> KronPoly:
         kept = tuple((c, f) for c, f in terms if not c.is_zero and not any(m.is_zero for m in f))
         return KronPoly(slots, kept)
 
@@ -135,7 +144,7 @@ class KroneckerNormalizer(Normalizer):
     # -- the normal form's operations ----------------------------------------------------------
 
     @staticmethod
-    def shape(value: Value) -> Shape | None:  # type: ignore[override]  # on the wider Value
+    def shape(value: Value) -> Shape | None:
         return None if isinstance(value, Frac) else value.shape
 
     def add(self, a: Value, b: Value) -> Value:  # type: ignore[override]
@@ -179,13 +188,17 @@ class KroneckerNormalizer(Normalizer):
         if isinstance(a, KronPoly) and isinstance(b, VecPoly) and not b.transposed:
             return self._kron_times_vec(a, b.inner)
         if isinstance(a, VecPoly) and a.transposed and isinstance(b, KronPoly):
-            return self.transpose(self._kron_times_vec(self.transpose(b), a.inner))
+            return self.transpose(self._kron_times_vec(self._transpose_kron(b), a.inner))
         if isinstance(a, VecPoly) and isinstance(b, VecPoly) and a.transposed and not b.transposed:
             if a.inner.shape != b.inner.shape:
                 raise Outside("vec(X)ᵀ vec(Y) with X and Y of different shapes")
             return self.trace(super().mul(super().transpose(a.inner), b.inner))
         raise Outside("a product of a Kronecker product or vec(...) with a factor whose shape "
                       "does not split the same way")
+
+    def power(self, value: Value, k: int) -> Value:  # type: ignore[override]
+        """Repeated products, so (A ⊗ B)ᵏ = Aᵏ ⊗ Bᵏ comes from the slot-wise product."""
+        return reduce(self.mul, repeat(value, k - 1), value)
 
     def _slotwise(self, a: KronPoly, b: KronPoly) -> Value:
         """(A ⊗ B)(C ⊗ D) = AC ⊗ BD, when every slot's columns match the next one's rows."""
@@ -223,19 +236,23 @@ class KroneckerNormalizer(Normalizer):
 
     def transpose(self, value: Value) -> Value:  # type: ignore[override]
         if isinstance(value, KronPoly):
-            return self._kron_poly(tuple((c, r) for r, c in value.slots), [
-                (c, tuple(self._ordinary(super(KroneckerNormalizer, self).transpose(f)) for f in fs))
-                for c, fs in value.terms])
+            return self._transpose_kron(value)
         if isinstance(value, VecPoly):
             return VecPoly(value.inner, not value.transposed)
         return super().transpose(value)
+
+    def _transpose_kron(self, value: KronPoly) -> KronPoly:
+        """(A ⊗ B)ᵀ = Aᵀ ⊗ Bᵀ, again a Kronecker product of the same number of slots."""
+        return self._kron_poly(tuple((c, r) for r, c in value.slots), [
+            (c, tuple(self._ordinary(super(KroneckerNormalizer, self).transpose(f)) for f in fs))
+            for c, fs in value.terms])
 
     @staticmethod
     def _ordinary(value: OrdinaryValue) -> MatPoly:
         assert isinstance(value, MatPoly)
         return value
 
-    def trace(self, value: Value) -> Frac:  # type: ignore[override]
+    def trace(self, value: Value) -> Frac:
         if isinstance(value, VecPoly):
             raise Outside("the trace of vec(...)")
         if isinstance(value, KronPoly):
@@ -260,7 +277,7 @@ class KroneckerNormalizer(Normalizer):
             return self._kron_of(c.inverse(), [super(KroneckerNormalizer, self).inverse(f) for f in factors])
         return super().inverse(value)
 
-    def det(self, value: Value) -> Frac:  # type: ignore[override]
+    def det(self, value: Value) -> Frac:
         if isinstance(value, VecPoly):
             raise Outside("the determinant of vec(...)")
         if isinstance(value, KronPoly):
@@ -275,6 +292,10 @@ class KroneckerNormalizer(Normalizer):
                 result = result * super().det(f) ** (total // int(s))
             return result
         return super().det(value)
+
+    def logdet(self, value: Value) -> Frac:
+        """log det on the wider values: ``det`` knows Kronecker products at fixed sizes."""
+        return self.logdet_of(self.det(value))
 
     def diagonal_part(self, value: Value) -> Value:  # type: ignore[override]
         if isinstance(value, _NEW):

@@ -32,8 +32,8 @@ from ...language.indices import index_text, is_declared_index
 from ...language.nodes import Adjugate, Hadamard, Kron, MatDerivative, SymMatDerivative, UnitVector, Vec
 from ...language.symbols import SymbolTable
 from .bounds import structural_degree
-from .derive import Differentiator, Direction, gradient, jacobian
-from .kronecker import KroneckerDifferentiator, KroneckerNormalizer, Value
+from .derive import Direction, gradient, jacobian
+from .kronecker import KroneckerDifferentiator, KroneckerNormalizer, OrdinaryValue, Value, as_ordinary
 from .normal import ONE, Letter, Outside, dim_name
 from .terms import Frac, MatPoly
 
@@ -57,10 +57,10 @@ class Translator:
         self.fixed_units: set[str] = set()
         self._directions = 0
 
-    def claim(self, lhs: Basic, rhs: Basic) -> tuple[Value, Value]:
+    def claim(self, lhs: Basic, rhs: Basic) -> tuple[OrdinaryValue, OrdinaryValue]:
         """The normal forms of both sides of a claim; Kronecker products and vec(...) are
         paired with free letters, so that the sides compare as ordinary normal forms."""
-        return self.norm.paired(self.value(lhs), self.value(rhs))  # type: ignore[arg-type]  # wider values
+        return self.norm.paired(self.value(lhs), self.value(rhs))
 
     def value(self, node: Basic) -> Value:
         try:
@@ -199,10 +199,10 @@ class Translator:
         return self.norm.power(self.value(node.base), int(node.exp))
 
     def _Kron(self, node: Kron) -> Value:
-        return self.norm.kron(*(self.value(arg) for arg in node.args))  # type: ignore[return-value]  # wider values
+        return self.norm.kron(*(self.value(arg) for arg in node.args))
 
     def _Vec(self, node: Vec) -> Value:
-        return self.norm.vec(self.value(node.arg))  # type: ignore[return-value]  # wider values
+        return self.norm.vec(self.value(node.arg))
 
     def _Hadamard(self, node: Hadamard) -> Value:
         """I ∘ M (either order) is the diagonal part of M; other Hadamard products are outside."""
@@ -238,7 +238,7 @@ class Translator:
             value = self.norm.mul(value, right)
         return value
 
-    def _unit(self, index: Basic, size: str) -> Value | None:
+    def _unit(self, index: Basic, size: str) -> OrdinaryValue | None:
         """The unit vector e_index of length ``size`` as a letter (None for the 1 x 1 case):
         a free vector, which makes each step an identity for every vector, unit or not."""
         if index.is_Integer and size == ONE:
@@ -267,7 +267,7 @@ class Translator:
             raise Outside(f"a derivative by {var.name}, which depends on {', '.join(decl.of)}, "
                           "of an expression with a derivative in it")
 
-    def _differentiator(self, direction: Direction) -> Differentiator:
+    def _differentiator(self, direction: Direction) -> KroneckerDifferentiator:
         return KroneckerDifferentiator(self.norm, direction, self.depends)
 
     def _Derivative(self, node: Derivative) -> Value:
@@ -308,7 +308,8 @@ class Translator:
                     right = self._unit(var.j, cols)
                     assert delta is not None
                     if right is not None:
-                        delta = self.norm.mul(delta, self.norm.transpose(right))
+                        delta = as_ordinary(self.norm.mul(delta, self.norm.transpose(right)),
+                                            "the direction e_i e_jᵀ")
                     d = self._differentiator(Direction(parent.name, delta))
                     for _ in range(count):
                         value = d.value(value)
@@ -353,8 +354,9 @@ class Translator:
             else:
                 result = gradient(self.norm, d, change, direction.name)
                 if structured:
-                    result = self.norm.sub(self.norm.add(result, self.norm.transpose(result)),
-                                           self.norm.diagonal_part(result))
+                    result = self.norm.sub(
+                        as_ordinary(self.norm.add(result, self.norm.transpose(result)), "G + Gᵀ"),
+                        as_ordinary(self.norm.diagonal_part(result), "I∘G"))
         return self.norm.renormalize(result)
 
     _SymMatDerivative = _MatDerivative
