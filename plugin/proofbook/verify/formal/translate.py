@@ -306,7 +306,8 @@ class Translator:
                     rows, cols = dim_name(parent.rows), dim_name(parent.cols)
                     delta = self._unit(var.i, rows)
                     right = self._unit(var.j, cols)
-                    assert delta is not None
+                    if delta is None:  # the one entry of a 1 x 1 matrix: no unit vector
+                        raise Outside("a derivative by the entry of a 1 x 1 matrix")
                     if right is not None:
                         delta = as_ordinary(self.norm.mul(delta, self.norm.transpose(right)),
                                             "the direction e_i e_jᵀ")
