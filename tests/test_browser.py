@@ -264,14 +264,22 @@ def test_each_entry_links_to_its_neighbourhood(reader: Reader) -> None:
     assert block.locator("svg a.pb-node").count() >= 7
 
 
-def test_math_is_typeset_after_instant_navigation(reader: Reader) -> None:
-    """A click in the navigation swaps the page in place (no reload); its math is typeset too."""
+#: Whether KaTeX's stylesheet applies: it hides the MathML copy of each formula off screen.
+KATEX_STYLED = "getComputedStyle(document.querySelector('.katex-mathml')).position === 'absolute'"
+
+
+@pytest.mark.parametrize("start", ["", CHAPTER_ONE])
+def test_math_is_typeset_after_instant_navigation(reader: Reader, start: str) -> None:
+    """A click in the navigation swaps the page in place (no reload); its math is typeset and
+    styled too, also when the page it left had loaded KaTeX (whose stylesheet Material's swap
+    of the head would drop)."""
     page = reader.page
-    reader.open("")
+    reader.open(start)
     page.evaluate("window.sameDocument = true")
     page.locator(".md-sidebar--primary a.md-nav__link[href$='handbook/matrix-algebra/']").click()
     page.wait_for_url("**/handbook/matrix-algebra/")
     page.wait_for_function(ALL_TYPESET)
+    page.wait_for_function(KATEX_STYLED)
     assert page.evaluate("window.sameDocument") is True, "the page was reloaded: not instant navigation"
     assert page.locator(".katex-error").count() == 0
 

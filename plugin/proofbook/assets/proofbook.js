@@ -29,11 +29,20 @@
     });
   }
 
+  // The engine's stylesheets, added again when missing: Material's instant navigation swaps
+  // the head for the new page's, which drops the links added here (the scripts' code stays).
+  function styles() {
+    const present = new Set([...document.querySelectorAll('link[rel="stylesheet"]')].map(l => l.href));
+    const missing = config.katex.css.filter(url => !present.has(new URL(url, here).href));
+    return Promise.all(missing.map(url => load(url, "link")));
+  }
+
   function mathEngine() {
     if (!config.katex) return Promise.resolve();
-    engine ??= Promise.all(config.katex.css.map(url => load(url, "link")))
-      .then(() => config.katex.js.reduce((done, url) => done.then(() => load(url, "script")), Promise.resolve()));
-    return engine;
+    const css = styles();
+    engine ??= css.then(() => config.katex.js.reduce((done, url) => done.then(() => load(url, "script")),
+                                                     Promise.resolve()));
+    return Promise.all([css, engine]);
   }
 
   // Typeset the math below `root` with whichever engine the page has.
