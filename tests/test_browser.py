@@ -265,7 +265,10 @@ def test_each_entry_links_to_its_neighbourhood(reader: Reader) -> None:
 
 
 #: Whether KaTeX's stylesheet applies: it hides the MathML copy of each formula off screen.
-KATEX_STYLED = "getComputedStyle(document.querySelector('.katex-mathml')).position === 'absolute'"
+KATEX_STYLED = """() => {
+  const mathml = document.querySelector(".katex-mathml");
+  return mathml !== null && getComputedStyle(mathml).position === "absolute";
+}"""
 
 
 @pytest.mark.parametrize("start", ["", CHAPTER_ONE])
@@ -273,11 +276,13 @@ def test_math_is_typeset_after_instant_navigation(reader: Reader, start: str) ->
     """A click in the navigation swaps the page in place (no reload); its math is typeset and
     styled too, also when the page it left had loaded KaTeX (whose stylesheet Material's swap
     of the head would drop)."""
+    from playwright.sync_api import expect
     page = reader.page
     reader.open(start)
     page.evaluate("window.sameDocument = true")
     page.locator(".md-sidebar--primary a.md-nav__link[href$='handbook/matrix-algebra/']").click()
     page.wait_for_url("**/handbook/matrix-algebra/")
+    expect(page.locator("article h1")).to_have_text(re.compile("Matrix algebra"))  # swapped in
     page.wait_for_function(ALL_TYPESET)
     page.wait_for_function(KATEX_STYLED)
     assert page.evaluate("window.sameDocument") is True, "the page was reloaded: not instant navigation"

@@ -16,6 +16,7 @@ from jsonschema import Draft202012Validator
 from proofbook.errors import Location, ProofbookError, ProofbookErrors
 from proofbook.model import MATRIX_ASSUMPTIONS, SCALAR_ASSUMPTIONS, ProofStep, Source, SymbolDecl
 from proofbook.registry.load import load_registry
+from timing import fastest
 
 #: Three lines; the first entry of a case therefore starts on line 4.
 HEAD = "chapter: Basics\nsource: Test book\nentries:\n"
@@ -469,9 +470,8 @@ def test_billion_laughs_is_refused_fast(tmp_path: Path) -> None:
     lines += [f"{chr(98 + i)}: &{chr(98 + i)} [*{chr(97 + i)}" + f",*{chr(97 + i)}" * 8 + "]"
               for i in range(8)]
     path = write(tmp_path, "\n".join(lines) + "\n")
-    start = time.perf_counter()
-    error = only_problem(path)
-    assert time.perf_counter() - start < 0.5
+    error, seconds = fastest(lambda: only_problem(path))
+    assert seconds < 0.5
     assert error.message == "YAML anchors and aliases (&name, *name) are not allowed."
     assert error.location == Location(str(path), 1, 4)
 
