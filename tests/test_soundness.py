@@ -3,6 +3,8 @@ and the evidence level every verdict earns."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from proofbook.errors import Location
@@ -161,6 +163,34 @@ def test_an_integral_that_does_not_settle_is_inconclusive_not_verified() -> None
     assert result.status in ("inconclusive", "verified")
     if result.status == "verified":
         assert result.level != "proved"
+
+
+NONZERO = scalar("x", "nonzero")
+
+
+@pytest.mark.parametrize(("lhs", "rhs", "decl", "pole"), [
+    # log|x| + sign(x): an antiderivative on each side of 0, but with a jump of 2 between them
+    ("integrate(1/x, x)", "log(abs(x)) + abs(x)/x", X, "0"),
+    ("integrate(1/x, x)", "log(abs(x)) + abs(x)/x", NONZERO, "0"),
+    ("integrate(1/(x - 1), x)", "log(abs(x - 1)) + abs(x - 1)/(x - 1)", X, "1.0"),
+    ("integrate(1/x**2, x)", "-1/x + abs(x)/x", X, "0"),
+    # true on each side, but not comparable across the pole either: not verified
+    ("integrate(1/x, x)", "log(abs(x))", NONZERO, "0"),
+], ids=["jump-at-0", "jump-nonzero", "jump-at-1", "jump-double-pole", "log-abs"])
+def test_an_antiderivative_is_never_compared_across_a_pole(lhs: str, rhs: str, decl: SymbolDecl, pole: str) -> None:
+    """A replacement point could lie on the pole's side: the claim is inconclusive and names
+    the pole, and the advice is to restrict the variable to one side."""
+    result = check(lhs, rhs, decl)
+    assert result.status == "inconclusive", result.describe()
+    found = re.search(r"the integrand seems singular near (\S+), .* restrict the variable to one side",
+                      result.reason or "")
+    assert found, result.reason
+    assert abs(float(found[1]) - float(pole)) < 1e-6
+
+
+def test_an_antiderivative_on_one_side_of_the_pole_is_verified() -> None:
+    assert check("integrate(1/x, x)", "log(x)", XP).status == "verified"
+    assert check("integrate(1/x, x)", "log(x) + 1/x", XP).status == "false"
 
 
 def test_levels_are_honest() -> None:

@@ -232,9 +232,12 @@ class NumericBackend(_JetBackend):
     real arithmetic costs a quarter of complex arithmetic, and the results are the same.
     """
 
-    def __init__(self, digits: int, guard_digits: int) -> None:
+    def __init__(self, digits: int, guard_digits: int, locate_poles: bool = False) -> None:
         self.digits = digits
         self.guard_digits = guard_digits
+        #: Whether an integral that does not settle is halved until a pole is found (for an
+        #: antiderivative, whose constant may jump there) or merely given up (``Unsettled``).
+        self.locate_poles = locate_poles
         #: A sum smaller than its largest term by this factor kept fewer than the guard digits.
         self._lost_all = mpmath.mpf(10) ** (digits - guard_digits)
         # Pivots below 10^-(3/5 digits) of the largest entry: singular to working precision.
@@ -284,7 +287,8 @@ class NumericBackend(_JetBackend):
         kinks = list(_kink_arguments(node.function))
         at = lambda t: {**env, x.name: t}  # noqa: E731
         return quadrature.integrate(lambda t: ev(node.function, at(t)), lo, hi,
-                                    [lambda t, k=k: ev(k, at(t)) for k in kinks], self.guard_digits)  # type: ignore[misc]
+                                    [lambda t, k=k: ev(k, at(t)) for k in kinks], self.guard_digits,  # type: ignore[misc]
+                                    self.locate_poles)
 
     def series(self, ev: Evaluator, node: Sum, env: Env) -> Any:
         (k, low, _), = node.limits

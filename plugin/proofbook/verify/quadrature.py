@@ -7,8 +7,14 @@ between levels estimates the error.  Since the sum is linear, a jet-valued integ
 the derivatives of the integral with respect to anything it depends on, bounds included
 (d/dy ∫_0^y g = g(y) comes out of the substitution).  Where |g| or a fractional power has a
 kink inside the interval, the interval is split there first, so the rule meets smooth pieces.
-An integral that does not settle to the working precision is ``Unreliable``: the point is
-replaced, and a claim whose integrals never settle is inconclusive.
+For an antiderivative (``locate_poles``), whose constant may jump at a pole of the integrand,
+a piece that does not settle is halved, and the halves are integrated in turn: a pole stays
+unsettled in one or two ever smaller pieces around it, and once the failure is confined to
+2^-30 of the interval the integrand is taken to be singular there (``Unsettled``).  When more
+pieces fail than a pole explains (oscillation everywhere, several poles), the integral is
+merely too hard (``Unreliable``).  A point is replaced where an integral is too hard, and a
+claim whose integrals never settle is inconclusive; the engine makes an antiderivative claim
+inconclusive at the first pole, since another point might lie on the same side of it.
 """
 
 from __future__ import annotations
@@ -28,20 +34,54 @@ MAX_DEGREE = 8
 STALLED = mpmath.mpf(10) ** -3
 #: Points scanned for sign changes of the arguments of kinks.
 KINK_SCAN = 48
+#: Halvings of a piece that does not settle before the integrand is called singular there.
+MAX_HALVINGS = 30
+#: Pieces that may fail at one level of halving: two, the halves on either side of a pole.
+POLE_PIECES = 2
 
 _rules: dict[int, TanhSinh] = {}
 
 
+class Unsettled(Unreliable):
+    """An integral that does not settle however finely it is cut: the integrand is singular
+    (a pole) at the place named."""
+
+
 def integrate(f: Callable[[Any], Any], lo: Any, hi: Any,
-              kinks: list[Callable[[Any], Any]], guard_digits: int) -> Any:
-    """∫_lo^hi f; ``kinks`` are functions of x whose sign changes mark kinks of f."""
+              kinks: list[Callable[[Any], Any]], guard_digits: int, locate_poles: bool = False) -> Any:
+    """∫_lo^hi f; ``kinks`` are functions of x whose sign changes mark kinks of f.  With
+    ``locate_poles``, a piece that does not settle is halved until it does, or until a pole
+    is found (``Unsettled``, naming it); without, it is ``Unsettled`` at once."""
     width = hi - lo
     g = lambda u: f(lo + width * u) * width  # noqa: E731 - the substituted integrand
     cuts = _kink_points([lambda u, k=k: k(standard(lo) + standard(width) * u) for k in kinks])  # type: ignore[misc]
     total: Any = mpmath.mpf(0)
     for a, b in zip(cuts, cuts[1:]):
-        total = total + _piece(g, a, b, guard_digits)
+        total = total + (_halving(g, a, b, guard_digits, lambda u: standard(lo) + standard(width) * u)
+                         if locate_poles else _piece(g, a, b, guard_digits))
     return total
+
+
+def _halving(g: Callable[[Any], Any], a: Any, b: Any, guard_digits: int, x_of: Callable[[Any], Any]) -> Any:
+    """∫_a^b g, halving the pieces that do not settle, level by level, so that a pole is told
+    from an integrand that is hard everywhere: a pole keeps one or two pieces failing at each
+    level, while oscillation makes the failing pieces multiply."""
+    total: Any = mpmath.mpf(0)
+    failing = [(a, b)]
+    for _ in range(MAX_HALVINGS + 1):
+        unsettled = []
+        for p, q in failing:
+            try:
+                total = total + _piece(g, p, q, guard_digits)
+            except Unsettled as hard:
+                unsettled.append((p, q))
+                if len(unsettled) > POLE_PIECES:
+                    raise Unreliable(str(hard)) from None
+        if not unsettled:
+            return total
+        failing = [half for p, q in unsettled for half in ((p, (p + q) / 2), ((p + q) / 2, q))]
+    near = ", ".join(mpmath.nstr(x_of((p + q) / 2), 6) for p, q in failing[::2])
+    raise Unsettled(f"the integrand seems singular near {near}")
 
 
 def _piece(g: Callable[[Any], Any], a: Any, b: Any, guard_digits: int) -> Any:
@@ -69,7 +109,7 @@ def _piece(g: Callable[[Any], Any], a: Any, b: Any, guard_digits: int) -> Any:
             # (a pole, an oscillation, a cusp) will not settle at the levels left
             if len(changes) >= 3 and changes[-1] > changes[-3] * STALLED:
                 break
-    raise Unreliable(f"an integral did not settle to {ctx.dps - guard_digits} digits")
+    raise Unsettled(f"an integral did not settle to {ctx.dps - guard_digits} digits")
 
 
 def _parts(value: Any) -> list[Any]:
