@@ -238,6 +238,10 @@ class NumericBackend(_JetBackend):
         #: Whether an integral that does not settle is halved until a pole is found (for an
         #: antiderivative, whose constant may jump there) or merely given up (``Unsettled``).
         self.locate_poles = locate_poles
+        #: Integrals being evaluated: inside one, cancellation is expected (|x - 1/3| at the
+        #: nodes crowding the kink) and bounded by the quadrature's own error estimate, and a
+        #: value ruined by it differs between the two precisions, which replaces the point.
+        self._integrating = 0
         #: A sum smaller than its largest term by this factor kept fewer than the guard digits.
         self._lost_all = mpmath.mpf(10) ** (digits - guard_digits)
         # Pivots below 10^-(3/5 digits) of the largest entry: singular to working precision.
@@ -262,6 +266,8 @@ class NumericBackend(_JetBackend):
     def checked_sum(self, total: Any, terms: list[Any]) -> Any:
         """``Unreliable`` when a sum cancels below the rounding of its terms (cosh(x)^2 -
         sinh(x)^2 at x = 10^5 is 0 at any feasible precision): the point is replaced."""
+        if self._integrating:
+            return total
         numbers = (mpmath.mpf, mpmath.mpc)
         largest = max((abs(v) for v in map(standard, terms) if isinstance(v, numbers)), default=0)
         value = standard(total)
@@ -286,9 +292,13 @@ class NumericBackend(_JetBackend):
         lo, hi = ev(low, env), ev(high, env)
         kinks = list(_kink_arguments(node.function))
         at = lambda t: {**env, x.name: t}  # noqa: E731
-        return quadrature.integrate(lambda t: ev(node.function, at(t)), lo, hi,
-                                    [lambda t, k=k: ev(k, at(t)) for k in kinks], self.guard_digits,  # type: ignore[misc]
-                                    self.locate_poles)
+        self._integrating += 1
+        try:
+            return quadrature.integrate(lambda t: ev(node.function, at(t)), lo, hi,
+                                        [lambda t, k=k: ev(k, at(t)) for k in kinks], self.guard_digits,  # type: ignore[misc]
+                                        self.locate_poles)
+        finally:
+            self._integrating -= 1
 
     def series(self, ev: Evaluator, node: Sum, env: Env) -> Any:
         (k, low, _), = node.limits
