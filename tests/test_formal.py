@@ -94,34 +94,41 @@ def _matrix(rng: random.Random, rows: int, cols: int, assume: tuple[str, ...],
     return m
 
 
+#: Degree of the random functions and matrices of a scalar in the independent exact test.
+DEGREE = 8
+
+
 def random_env(table: SymbolTable, size: int, rng: random.Random,
                number: Callable[[Fraction], Any] = lambda q: q) -> dict[str, Any]:
     """Values for every symbol at one size: rationals (as ``number`` makes them: the
     evaluator's own numbers), structured matrices, and random polynomials for what depends on
-    a scalar (so no derivative vanishes by construction)."""
+    a scalar, of degree ``DEGREE`` (so no derivative the generators nest vanishes by
+    construction: a third derivative of a quadratic once made two different sides agree)."""
     env: dict[str, Any] = {d: number(Fraction(size)) for d in table.dims}
     for decl in table.decls.values():
         if decl.kind == "scalar":
             env[decl.name] = number(_rational(rng, "positive" in decl.assume))
         elif decl.kind == "function":
-            c = [number(_rational(rng)) for _ in range(6)]
-            env[decl.name] = lambda *a, c=c: c[0] + sum(
-                (c[k + 1] + c[k + 3] * x) * x for k, x in enumerate(a[:2])) + c[5] * a[0] * a[-1]
+            c = [number(_rational(rng)) for _ in range(DEGREE + 3)]
+            env[decl.name] = lambda *a, c=c: sum(
+                (ck * (c[-2] * a[0] + c[-1] * a[-1] + 1) ** k for k, ck in enumerate(c[:-2])), number(Fraction(0)))
         elif decl.kind in ("vector", "matrix"):
             rows, cols = (size if isinstance(d, str) else d for d in decl.shape)
-            terms = [_matrix(rng, rows, cols, decl.assume, number) for _ in range(4 if decl.of else 1)]
+            terms = [_matrix(rng, rows, cols, decl.assume, number) for _ in range(DEGREE + 2 if decl.of else 1)]
             env[decl.name] = terms[0] if not decl.of else (lambda e, t=terms, of=decl.of: _polynomial(
                 t, [y for x in of for y in entries_of(value_of(e, x))]))
     return env
 
 
 def _polynomial(terms: list[linalg.Mat], args: list[Any]) -> linalg.Mat:
-    """T0 + x T1 + x² T2 + y T3, x and y the first and last entry of what it depends on."""
+    """T0 + x T1 + ... + x^DEGREE T_DEGREE + y T_last, x and y the first and last entry of
+    what it depends on."""
     x, y = args[0], args[-1]
-    total = terms[0]
-    for factor, term in ((x, terms[1]), (x * x, terms[2]), (y, terms[3])):
-        total = linalg.add(total, linalg.scale(factor, term))
-    return total
+    total, power = terms[0], x
+    for term in terms[1:-1]:
+        total = linalg.add(total, linalg.scale(power, term))
+        power = power * x
+    return linalg.add(total, linalg.scale(y, terms[-1]))
 
 
 def exact_differs(lhs: Any, rhs: Any, table: SymbolTable, size: int, points: int = 2,

@@ -37,6 +37,7 @@ from sympy import Basic, Derivative, Integral, Limit, S, Sum, binomial, factoria
 
 from ..errors import ProofbookError
 from ..language.indices import least_sizes
+from ..language.nodes import MatDerivative
 from ..language.parse import compile_source
 from ..language.symbols import SymbolTable
 from ..model import Counterexample, Evidence, Level, Result
@@ -46,7 +47,7 @@ from .backends import ExactBackend, NumericBackend, SymbolicBackend
 from .claims import Claim, Settings
 from .degree import dimension_degree, rational_degree
 from .formal import FormalOutcome, decide, degree_bound
-from .evaluate import Backend, Evaluator, NotApplicable, TooLarge
+from .evaluate import Backend, Env, Evaluator, NotApplicable, TooLarge
 from .jet import Inexact, Jet
 from .linalg import Singular, Unreliable
 from .quadrature import Unsettled
@@ -157,6 +158,8 @@ class _Checker:
         self.analytic = any(isinstance(x, Limit) or x.limits[0][2] is S.Infinity
                             for side in (lhs, rhs) for x in side.atoms(Limit, Sum))
         self.dim_names = sorted(table.dims)
+        derivatives = [side.count(lambda x: isinstance(x, (Derivative, MatDerivative))) for side in (lhs, rhs)]
+        self._rhs_first = derivatives[1] < derivatives[0]
         order = max((c for d in (lhs, rhs) for x in d.atoms(Derivative) for _, c in x.variable_count), default=1)
         self.degree = max(3, int(order) + 3)
         self.signed = signed_scalars(table)
@@ -239,7 +242,7 @@ class _Checker:
                     point = random_point(self.table, dims, backend, rng, True, self.degree, profile)
                     for indices in self._indices(dims):
                         env = {**point.env, **indices}
-                        self._compare("exact", evaluate(self.lhs, env), evaluate(self.rhs, env),
+                        self._compare("exact", *self._sides(evaluate, env),
                                       _exact_equal, dims, point, indices, seed)
                 except _Mismatch as simpler:
                     return simpler.counterexample
@@ -522,8 +525,7 @@ class _Checker:
                         point = random_point(self.table, dims, backend, random.Random(rng_seed), False,
                                              self.degree, profile)
                         evaluate = Evaluator(backend)
-                        runs.append([(indices, evaluate(self.lhs, {**point.env, **indices}),
-                                      evaluate(self.rhs, {**point.env, **indices}))
+                        runs.append([(indices, *self._sides(evaluate, {**point.env, **indices}))
                                      for indices in self._indices(dims)])
                 self._compare_numeric(runs, dims, point, rng_seed)
                 return
@@ -560,9 +562,18 @@ class _Checker:
 
     # -- shared by the exact and symbolic methods -----------------------------------------
 
+    def _sides(self, evaluate: Evaluator, env: Env) -> tuple[Any, Any]:
+        """(lhs, rhs) at one point, the side with fewer derivatives evaluated first: where it
+        is undefined (the inverse of a singular XᵀAX), the costly gradient is never computed."""
+        if self._rhs_first:
+            right = evaluate(self.rhs, env)
+            return evaluate(self.lhs, env), right
+        left = evaluate(self.lhs, env)
+        return left, evaluate(self.rhs, env)
+
     def _check_point(self, method: str, backend: Backend, evaluate: Evaluator,
                      dims: dict[str, int], number: int, equal: Callable[[Any, Any], bool | None]) -> None:
-        why, last = "no point found", None
+        why, last, seen = "no point found", None, []
         for attempt in range(MAX_RESAMPLES):
             profile = self._profile(number) if attempt < 2 else self._profile(number).plainer()
             rng, seed = self._rng(method, dims, number * MAX_RESAMPLES + attempt)
@@ -570,11 +581,14 @@ class _Checker:
                 point = random_point(self.table, dims, backend, rng, method == "exact", self.degree, profile)
                 for indices in self._indices(dims):
                     env = {**point.env, **indices}
-                    self._compare(method, evaluate(self.lhs, env), evaluate(self.rhs, env),
+                    self._compare(method, *self._sides(evaluate, env),
                                   equal, dims, point, indices, seed)
                 return
             except _REPLACE as error:
                 why, last = str(error) or type(error).__name__, error
+                seen.append(why)
+                if len(seen) >= SAME_FAILURES and len(set(seen)) == 1:
+                    break  # the same failure each time (XᵀX of rank n < p): the shape is undefined
         if isinstance(last, TooLarge):
             raise NotApplicable(f"values too large for exact arithmetic ({why})")
         raise _Undefined(f"no point where both sides are defined in {MAX_RESAMPLES} tries ({why})")
@@ -620,7 +634,7 @@ class _Checker:
                     for point in symbolic_points(self.table, dims):
                         for indices in self._indices(dims):
                             env = {**point.env, **indices}
-                            lhs, rhs = evaluate(self.lhs, env), evaluate(self.rhs, env)
+                            lhs, rhs = self._sides(evaluate, env)
                             equal = SymbolicEqual(lhs, rhs)
                             self._compare("symbolic", lhs, rhs, equal, dims, point, indices, None)
                             used |= equal.used
