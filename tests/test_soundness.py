@@ -204,6 +204,21 @@ def test_an_integrand_that_vanishes_at_a_kink_is_integrated(lhs: str, rhs: str, 
     assert check(lhs, rhs, X).status == status
 
 
+@pytest.mark.parametrize(("lhs", "rhs", "level"), [
+    ("integrate(x*sin(x), x)", "sin(x) - x*cos(x)", "proved"),
+    ("integrate(x**4, x)", "x**5/5 + 1", "proved"),  # up to an additive constant
+    ("integrate(2**x, x)", "2**x/log(2)", "proved"),
+    # the same derivative as atan(x) away from 0, but the difference jumps there: no proof
+    ("integrate(1/(1 + x**2), x)", "atan(x)", "numeric"),
+    ("integrate(cos(x), x)", "sin(x) + abs(x)/x", None),
+])
+def test_an_antiderivative_is_proved_only_where_no_function_can_jump(lhs: str, rhs: str, level: str | None) -> None:
+    """Equal derivatives and equal values at the base point prove the claim on an interval,
+    provided every function is defined on all of it: polynomials, exp, sin, cos, sinh, cosh."""
+    result = check(lhs, rhs, X)
+    assert (result.status, result.level) == (("verified", level) if level else ("false", None)), result.describe()
+
+
 def test_levels_are_honest() -> None:
     """proved: formal engine plus an exact test above the bound, or a cross-checked exact
     proof of a scalar identity; tested: the exact test alone; numeric: numbers only."""

@@ -6,8 +6,9 @@ jump, such as atan(x) against -atan(1/x), has derivative 0 wherever it is define
 claim is rewritten to compare values across the domain: each ``integrate(f, x)`` becomes
 ``integrate(f, x, x₀, x)`` for a base point x₀ sampled like x (on either side of 0), and the
 sides become lhs(x) - lhs(x₀) and rhs(x) - rhs(x₀).  Every method then evaluates definite
-integrals only; where f has a pole between x₀ and x the quadrature does not settle and the
-point is replaced.
+integrals only; where f has a pole between x₀ and x the quadrature finds it and the claim is
+inconclusive (``quadrature``).  Where every function is entire, the derivatives of the sides
+give an exact proof as well (``antiderivative_proof``).
 
 The constant is meaningful only where the integral enters linearly: in sums, scaled by
 factors free of x, under derivatives.  Anything else (a square, an exponential, a product
