@@ -300,7 +300,7 @@ def test_graph_page(markdown_to_html: Convert) -> None:
 def test_neighbourhood_is_transitive(ident: str, uses: list[str], used_by: list[str]) -> None:
     """What an entry rests on and what rests on it, through every step, each once."""
     edges = [("a", "b"), ("b", "c"), ("b", "d"), ("c", "d")]
-    assert graph.neighbourhood(ident, edges) == (uses, used_by)
+    assert graph.Arrows(edges).neighbourhood(ident) == (uses, used_by)
 
 
 def test_graph_layers_put_cited_entries_above() -> None:

@@ -14,7 +14,7 @@ evenly spaced columns.
 from __future__ import annotations
 
 import html
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from ..model import EntryReport
@@ -147,30 +147,34 @@ def legend(kinds: Iterable[str]) -> str:
     return f'<ul class="pb-legend">{items}</ul>'
 
 
-def neighbourhood(ident: str, edges: Sequence[tuple[str, str]]) -> tuple[list[str], list[str]]:
-    """What ``ident``'s proof uses, transitively, and what uses it, transitively (registry order
-    of discovery, nearest first)."""
-    return _reach(ident, edges, lambda edge: edge), _reach(ident, edges, lambda edge: edge[::-1])
+class Arrows:
+    """The arrows (cited, citing) of a handbook, indexed both ways once: a page with every
+    entry's neighbourhood rescanned all arrows per entry, which made warm builds slow."""
+
+    def __init__(self, edges: Sequence[tuple[str, str]]) -> None:
+        self.edges = list(edges)
+        self._cited: dict[str, list[str]] = {}
+        self._citing: dict[str, list[str]] = {}
+        for cited, citing in self.edges:
+            self._cited.setdefault(citing, []).append(cited)
+            self._citing.setdefault(cited, []).append(citing)
+
+    def neighbourhood(self, ident: str) -> tuple[list[str], list[str]]:
+        """What ``ident``'s proof uses, transitively, and what uses it, transitively (registry
+        order of discovery, nearest first)."""
+        return _reach(ident, self._cited), _reach(ident, self._citing)
+
+    def subgraph(self, members: set[str]) -> list[tuple[str, str]]:
+        """The arrows among ``members``."""
+        return [(a, b) for a, b in self.edges if a in members and b in members]
 
 
-def _reach(start: str, edges: Sequence[tuple[str, str]],
-           direction: Callable[[tuple[str, str]], tuple[str, str]]) -> list[str]:
-    """Every id reachable from ``start`` against the arrows as ``direction`` turns them, breadth first."""
-    step: dict[str, list[str]] = {}
-    for edge in edges:
-        source, target = direction(edge)
-        step.setdefault(target, []).append(source)
+def _reach(start: str, step: Mapping[str, list[str]]) -> list[str]:
+    """Every id reachable from ``start`` by ``step``, breadth first."""
     found: dict[str, None] = {}
     frontier = [start]
     while frontier:
         frontier = [n for i in frontier for n in step.get(i, []) if n not in found and n != start]
         found.update(dict.fromkeys(frontier))
     return list(found)
-
-
-def subgraph(ident: str, edges: Sequence[tuple[str, str]]) -> tuple[set[str], list[tuple[str, str]]]:
-    """The entries of ``ident``'s neighbourhood (itself included) and the arrows among them."""
-    uses, used_by = neighbourhood(ident, edges)
-    members = {ident, *uses, *used_by}
-    return members, [(a, b) for a, b in edges if a in members and b in members]
 

@@ -364,7 +364,8 @@ def graph_page(registry: Registry, reports: Mapping[str, EntryReport], edges: Se
               "## Proofs and what they cite", "\n".join(listing),
               "## Neighbourhoods",
               "For each entry: everything its proof rests on, and everything that rests on it."]
-    parts += [_neighbourhood(reports[i], edges, nodes) for i in used]
+    arrows = graph.Arrows(edges)
+    parts += [_neighbourhood(reports[i], arrows, nodes) for i in used]
     return "\n\n".join(parts) + "\n"
 
 
@@ -373,11 +374,12 @@ def _figure(drawing: str) -> str:
     return f'<div class="pb-graph" data-search-exclude>\n{drawing}\n</div>'
 
 
-def _neighbourhood(report: EntryReport, edges: Sequence[tuple[str, str]], nodes: Mapping[str, graph.Node]) -> str:
+def _neighbourhood(report: EntryReport, arrows: graph.Arrows, nodes: Mapping[str, graph.Node]) -> str:
     """One entry's neighbourhood: a titled block, two lists of references and a small graph."""
     ident = report.entry.id
-    uses, used_by = graph.neighbourhood(ident, edges)
-    members, among = graph.subgraph(ident, edges)
+    uses, used_by = arrows.neighbourhood(ident)
+    members = {ident, *uses, *used_by}
+    among = arrows.subgraph(members)
     lines = [f'<div class="pb-neighbourhood" id="{neighbourhood_anchor(ident)}">',
              f'<p class="pb-nb-title">[[{ident}]] [[{ident}|{literal(one_line(report.entry.title))}]]</p>',
              f"<p>Rests on: {_refs(uses) if uses else 'nothing else in the handbook'}.</p>",

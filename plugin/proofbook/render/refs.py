@@ -106,19 +106,23 @@ def fix_refs(markdown: str, page_url: str, targets: Mapping[str, Target], embeds
     if "[[" not in markdown:  # most pages of a site: skip the scan
         return fixed
 
+    def line(match: re.Match[str]) -> int:
+        """The match's line, counted only for a problem (per match, it made pages quadratic)."""
+        return markdown.count("\n", 0, match.start()) + 1
+
     def replace(match: re.Match[str]) -> str:
-        ident, line = match.group("id"), markdown.count("\n", 0, match.start()) + 1
+        ident = match.group("id")
         target = targets.get(ident)
         if target is None:
-            fixed.unknown.append((line, ident))
+            fixed.unknown.append((line(match), ident))
             return match.group()
         if match.group("bang") and embeds:
             if not _stands_alone(markdown, match):
-                fixed.misplaced.append(line)
+                fixed.misplaced.append(line(match))
             elif _fits(fixed, target):
                 return "\n" + fix_refs(target.block, page_url, targets, embeds=False).markdown + "\n"
             else:
-                fixed.over_limit.append(line)
+                fixed.over_limit.append(line(match))
         return link(ident, target, page_url, match.group("text"))
 
     fixed.markdown = sub_outside_code(REFERENCE, replace, markdown)
